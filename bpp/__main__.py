@@ -1,0 +1,5 @@
+import sys
+
+from bpp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""The application factory: the network endpoints, onboarding, staff and worker APIs, and the demo extras."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from bpp import onboarding
+from bpp.demo.registry import DemoRegistry
+from bpp.demo.registry import router as demo_registry_router
+from bpp.gateway.endpoint import beckn_routes
+from bpp.services import Services, build_services
+from bpp.settings import Settings
+from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
+from bpp.storage.migrate import upgrade_database
+from bpp.worker_app import api as worker_api
+from bpp.worker_app import wallet_api as worker_wallet_api
+
+STAFF_AND_WORKER_ROUTERS = (
+    auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
+    txlog_api.router, worker_api.router, worker_wallet_api.router,
+)
+
+
+def create_app(settings: Settings, *, registry_url: str | None = None, migrate: bool | None = None) -> FastAPI:
+    """A BPP app; `registry_url` overrides the configured registry (the demo points it at itself)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate if migrate is not None else settings.is_embedded:
+            await upgrade_database(settings.database_url)
+        services = build_services(settings, registry_url=registry_url)
+        app.state.services = services
+        await services.start(run_dispatcher=settings.embedded_dispatcher)
+        if settings.demo:
+            from bpp.demo.setup import start_demo
+
+            await start_demo(services, app.state.demo_registry)
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    app = FastAPI(
+        title="Seva Mitra BPP",
+        description="Seva Mitra home services on ONDC: network endpoints, staff and worker APIs.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.demo_registry = DemoRegistry()
+    app.router.routes.extend(beckn_routes(settings.subscriber_path))
+    app.include_router(onboarding.router)
+    for router in STAFF_AND_WORKER_ROUTERS:
+        app.include_router(router)
+    if settings.demo or registry_url is not None:
+        app.include_router(demo_registry_router)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> dict[str, Any]:
+        services: Services = app.state.services
+        return {"status": "ok", "subscriber_id": settings.subscriber_id, "demo": settings.demo}
+
+    return app
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """422 answers that name the wrong field, in English and Hindi."""
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "error": err["msg"]}
+        for err in exc.errors()
+    ]
+    return JSONResponse(status_code=422, content={
+        "detail": {"en": "Some fields are wrong; correct them and send again.",
+                   "hi": "कुछ फ़ील्ड गलत हैं; उन्हें ठीक करके फिर भेजें।"},
+        "errors": problems,
+    })

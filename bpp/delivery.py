@@ -1,0 +1,106 @@
+"""Sending one signed callback and judging the answer: only a 2xx with an ACK body is a delivery."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+import orjson
+
+from bpp.gateway.txlog import TransactionLog
+from signing import build_authorization_header
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What happened to one attempt."""
+
+    outcome: str  # ACK | NACK | http_error | network_error
+    http_status: int | None
+    error: str | None
+
+    @property
+    def delivered(self) -> bool:
+        return self.outcome == "ACK"
+
+
+def judge(status: int, body: bytes) -> DeliveryResult:
+    """Classify an HTTP answer: a NACK inside a 2xx is a failure, as is anything but 2xx."""
+    try:
+        answer = orjson.loads(body) if body else {}
+        ack = (answer.get("message") or {}).get("ack") or {}
+        ack_status = ack.get("status")
+        error = answer.get("error")
+    except (orjson.JSONDecodeError, AttributeError):
+        ack_status, error = None, None
+    if 200 <= status < 300 and ack_status == "ACK":
+        return DeliveryResult("ACK", status, None)
+    if ack_status == "NACK":
+        return DeliveryResult("NACK", status, f"NACK: {orjson.dumps(error).decode() if error else 'no error given'}")
+    return DeliveryResult("http_error", status, f"HTTP {status}: {body[:200].decode(errors='replace')}")
+
+
+class CallbackSender:
+    """Signs callbacks with our key and POSTs them; every attempt goes to the transaction log."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        txlog: TransactionLog,
+        subscriber_id: str,
+        unique_key_id: str,
+        signing_private_key_b64: str,
+        timeout_seconds: float,
+    ) -> None:
+        self._http = http
+        self._txlog = txlog
+        self._subscriber_id = subscriber_id
+        self._unique_key_id = unique_key_id
+        self._key = signing_private_key_b64
+        self._timeout = timeout_seconds
+
+    async def send(
+        self,
+        target_url: str,
+        payload: bytes,
+        *,
+        action: str,
+        transaction_id: str,
+        message_id: str,
+        attempt: int,
+        outbox_id: int | None = None,
+    ) -> DeliveryResult:
+        header = build_authorization_header(payload, self._key, self._subscriber_id, self._unique_key_id)
+        headers = {"Authorization": header, "Content-Type": "application/json"}
+        started_at = datetime.now(UTC)
+        started = time.perf_counter()
+        response_body: bytes | None = None
+        try:
+            response = await self._http.post(target_url, content=payload, headers=headers, timeout=self._timeout)
+            response_body = response.content
+            result = judge(response.status_code, response_body)
+        except httpx.HTTPError as exc:
+            result = DeliveryResult("network_error", None, f"{type(exc).__name__}: {exc}")
+        self._txlog.record_attempt({
+            "outbox_id": outbox_id,
+            "action": action,
+            "transaction_id": transaction_id,
+            "message_id": message_id,
+            "target_url": target_url,
+            "attempt": attempt,
+            "started_at": started_at,
+            "duration_ms": (time.perf_counter() - started) * 1000,
+            "request_headers": {"authorization": header},
+            "http_status": result.http_status,
+            "response_body": response_body[:4096] if response_body is not None else None,
+            "outcome": result.outcome,
+            "error": result.error,
+        })
+        return result
+
+
+def backoff_seconds(attempts: int, cap: float) -> float:
+    """Capped exponential backoff: 0.5 s, 1 s, 2 s, … up to `cap`."""
+    return min(cap, 0.5 * (2 ** max(0, attempts - 1)))

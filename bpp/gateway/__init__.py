@@ -1,0 +1,1 @@
+"""The network side: the inbound pipeline, the endpoints and the search fast path."""

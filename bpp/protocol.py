@@ -1,0 +1,77 @@
+"""What a handler receives: one accepted inbound Beckn message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class InboundRequest:
+    """An inbound message that passed signature, schema, context and de-duplication checks."""
+
+    action: str
+    context: dict[str, Any]
+    message: dict[str, Any]
+    raw: bytes
+    received_at: datetime
+    model: Any = None  # the validated pydantic model of the request
+    message_row_id: int | None = None  # transaction-log row; None on the search fast path
+
+    @property
+    def bap_id(self) -> str:
+        return str(self.context["bap_id"])
+
+    @property
+    def bap_uri(self) -> str:
+        return str(self.context["bap_uri"])
+
+    @property
+    def transaction_id(self) -> str:
+        return str(self.context["transaction_id"])
+
+    @property
+    def message_id(self) -> str:
+        return str(self.context["message_id"])
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAddress:
+    """Where unsolicited callbacks of an order go (on_status, on_update, on_cancel)."""
+
+    bap_id: str
+    bap_uri: str
+    transaction_id: str
+    domain: str
+    city: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_order_row(cls, order: Mapping[str, Any]) -> OrderAddress:
+        """Where the unsolicited callbacks of the order in `order` (an orders row) go."""
+        return cls(
+            bap_id=order["bap_id"],
+            bap_uri=order["bap_uri"],
+            transaction_id=order["transaction_id"],
+            domain=order["domain"],
+            city=order["city"],
+        )
+
+
+class BusinessError(Exception):
+    """A rule refused the request; the callback carries this ONDC error instead of a result."""
+
+    def __init__(self, code: str, message: str, *, type: str = "DOMAIN-ERROR", path: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.type = type
+        self.path = path
+
+    def as_error(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"type": self.type, "code": self.code, "message": self.message}
+        if self.path:
+            error["path"] = self.path
+        return error

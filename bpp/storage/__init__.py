@@ -1,0 +1,1 @@
+"""Storage wiring: SQL engine, Redis client, tables, migrations."""

@@ -1,0 +1,3 @@
+"""complaint_tables."""
+
+from bpp.storage.metadata import metadata  # noqa: F401

@@ -1,0 +1,23 @@
+"""Every table, imported once so `metadata` is complete for migrations and tests."""
+
+from bpp.storage import (
+    auth_tables,
+    catalog_tables,
+    complaint_tables,
+    gateway_tables,
+    ledger_tables,
+    order_tables,
+    worker_tables,
+)
+from bpp.storage.metadata import metadata
+
+__all__ = [
+    "auth_tables",
+    "catalog_tables",
+    "complaint_tables",
+    "gateway_tables",
+    "ledger_tables",
+    "metadata",
+    "order_tables",
+    "worker_tables",
+]

@@ -1,0 +1,187 @@
+"""SQL access to workers, their audit trail, calendar and rating (runs on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.storage.worker_tables import worker_audit, worker_bookings, workers
+from fulfillment.coverage import WorkerPoint
+from fulfillment.workers import ACTIVE, REGISTERED, VERIFIED, Registration
+
+# Columns a worker or staff member may see (never the PIN hash).
+PUBLIC_COLUMNS = [column for column in workers.c if column.name != "pin_hash"]
+
+
+async def insert_worker(
+    conn: AsyncConnection,
+    reg: Registration,
+    pin_hash: str,
+    now: datetime,
+    actor: str,
+    *,
+    verification: str = REGISTERED,
+    demo: bool = False,
+    worker_id: str | None = None,
+) -> str:
+    """Store a new worker (status `registered` unless told) and audit who registered her."""
+    new_id = worker_id or "W-" + uuid.uuid4().hex[:12]
+    await conn.execute(
+        workers.insert().values(
+            id=new_id,
+            name=reg.name.strip(),
+            phone=reg.phone,
+            pin_hash=pin_hash,
+            skills=list(reg.skills),
+            languages=list(reg.languages),
+            documents=[dict(doc) for doc in reg.documents],
+            district=reg.district,
+            home_lat=reg.home_lat,
+            home_lng=reg.home_lng,
+            verification=verification,
+            standing=ACTIVE,
+            online=False,
+            rating_count=0,
+            rating_sum=Decimal(0),
+            demo=demo,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    await audit(conn, new_id, now, actor, "register", None, verification, None)
+    return new_id
+
+
+async def audit(
+    conn: AsyncConnection,
+    worker_id: str,
+    now: datetime,
+    actor: str,
+    action: str,
+    before: str | None,
+    after: str | None,
+    reason: str | None,
+) -> None:
+    """Record one staff (or system) action on a worker."""
+    await conn.execute(
+        worker_audit.insert().values(
+            worker_id=worker_id, at=now, actor=actor, action=action, before=before, after=after, reason=reason
+        )
+    )
+
+
+async def get_worker(conn: AsyncConnection, worker_id: str, *, for_update: bool = False) -> Mapping[str, Any] | None:
+    """One worker row (with PIN hash) or None."""
+    query = select(workers).where(workers.c.id == worker_id)
+    if for_update and conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return (await conn.execute(query)).mappings().first()
+
+
+async def get_by_phone(conn: AsyncConnection, phone: str) -> Mapping[str, Any] | None:
+    return (await conn.execute(select(workers).where(workers.c.phone == phone))).mappings().first()
+
+
+async def list_workers(conn: AsyncConnection, district: str | None = None) -> Sequence[Mapping[str, Any]]:
+    """Workers without their PIN hashes, optionally of one district."""
+    query = select(*PUBLIC_COLUMNS).order_by(workers.c.created_at)
+    if district is not None:
+        query = query.where(workers.c.district == district)
+    return (await conn.execute(query)).mappings().all()
+
+
+async def audit_trail(conn: AsyncConnection, worker_id: str) -> Sequence[Mapping[str, Any]]:
+    query = select(worker_audit).where(worker_audit.c.worker_id == worker_id).order_by(worker_audit.c.id)
+    return (await conn.execute(query)).mappings().all()
+
+
+async def update_worker(conn: AsyncConnection, worker_id: str, now: datetime, **values: Any) -> None:
+    await conn.execute(update(workers).where(workers.c.id == worker_id).values(updated_at=now, **values))
+
+
+async def listed_points(conn: AsyncConnection) -> list[WorkerPoint]:
+    """Positions (last known, else home) and skills of verified workers in good standing."""
+    query = select(
+        workers.c.home_lat, workers.c.home_lng, workers.c.last_lat, workers.c.last_lng, workers.c.skills
+    ).where(workers.c.verification == VERIFIED, workers.c.standing == ACTIVE)
+    points = []
+    for row in (await conn.execute(query)).mappings():
+        lat = row["last_lat"] if row["last_lat"] is not None else row["home_lat"]
+        lng = row["last_lng"] if row["last_lng"] is not None else row["home_lng"]
+        points.append(WorkerPoint(lat, lng, frozenset(row["skills"])))
+    return points
+
+
+async def claim(conn: AsyncConnection, worker_id: str, order_id: str, now: datetime) -> bool:
+    """Give `order_id` to the worker if she is matchable and holds no order; the DB decides races."""
+    result = await conn.execute(
+        update(workers)
+        .where(
+            workers.c.id == worker_id,
+            workers.c.current_order_id.is_(None),
+            workers.c.online.is_(True),
+            workers.c.verification == VERIFIED,
+            workers.c.standing == ACTIVE,
+        )
+        .values(current_order_id=order_id, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def release(conn: AsyncConnection, worker_id: str, order_id: str, now: datetime) -> bool:
+    """Free the worker from `order_id` (no effect if she holds another order)."""
+    result = await conn.execute(
+        update(workers)
+        .where(workers.c.id == worker_id, workers.c.current_order_id == order_id)
+        .values(current_order_id=None, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+async def booked_slots(conn: AsyncConnection, worker_id: str) -> list[tuple[datetime, datetime]]:
+    query = select(worker_bookings.c.slot_start, worker_bookings.c.slot_end).where(
+        worker_bookings.c.worker_id == worker_id, worker_bookings.c.active.is_(True)
+    )
+    return [(row.slot_start, row.slot_end) for row in await conn.execute(query)]
+
+
+async def book(conn: AsyncConnection, worker_id: str, order_id: str, start: datetime, end: datetime) -> None:
+    """Put the order's slot in the worker's calendar (replacing an earlier booking of that order)."""
+    await conn.execute(worker_bookings.delete().where(worker_bookings.c.order_id == order_id))
+    await conn.execute(
+        worker_bookings.insert().values(
+            order_id=order_id, worker_id=worker_id, slot_start=start, slot_end=end, active=True
+        )
+    )
+
+
+async def end_booking(conn: AsyncConnection, order_id: str) -> None:
+    await conn.execute(
+        update(worker_bookings).where(worker_bookings.c.order_id == order_id).values(active=False)
+    )
+
+
+async def add_rating(conn: AsyncConnection, worker_id: str, value: Decimal, now: datetime) -> None:
+    """Add one rating to the worker's aggregate (sum and count, never an edited average)."""
+    await conn.execute(
+        update(workers)
+        .where(workers.c.id == worker_id)
+        .values(
+            rating_sum=workers.c.rating_sum + value,
+            rating_count=workers.c.rating_count + 1,
+            updated_at=now,
+        )
+    )
+
+
+async def count_workers(conn: AsyncConnection, *conditions: Any) -> int:
+    query = select(func.count()).select_from(workers)
+    if conditions:
+        query = query.where(and_(*conditions))
+    return int((await conn.execute(query)).scalar_one())

@@ -1,0 +1,33 @@
+"""Wire formats the catalogue writes: prices with two places, RFC 3339 UTC timestamps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+PAISA = Decimal("0.01")
+
+
+def to_paise(amount: Decimal) -> Decimal:
+    """Round to whole paise, half up (how GST amounts are rounded on Indian invoices)."""
+    return amount.quantize(PAISA, rounding=ROUND_HALF_UP)
+
+
+def money(amount: Decimal) -> str:
+    """A price value as ONDC sends it: a decimal string with exactly two places."""
+    return f"{to_paise(amount):.2f}"
+
+
+def timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC with milliseconds, e.g. `2024-05-01T09:30:00.000Z`."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware UTC datetime")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse an RFC 3339 timestamp that carries an offset; raises ValueError otherwise."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"timestamp {value!r} has no UTC offset")
+    return parsed.astimezone(UTC)

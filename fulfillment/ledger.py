@@ -1,0 +1,194 @@
+"""The double-entry ledger's vocabulary: accounts, postings and journal entries that always balance.
+
+Amounts are signed `Decimal` rupees with paise: a debit is positive, a credit negative, and the
+postings of one entry sum to exactly zero. An entry carries the idempotency key of the business
+event it records, so storage can refuse to post the same event twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+PAISE = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+class LedgerError(ValueError):
+    """An entry or an amount breaks a ledger rule."""
+
+
+class AccountKind(StrEnum):
+    """The kinds of account; per-worker and per-buyer-app kinds carry an owner id."""
+
+    WORKER_WALLET = "wallet"  # what we owe a worker (liability)
+    WORKER_CASH = "cash_held"  # cash a worker collected from customers and holds (asset)
+    COMMISSION_INCOME = "commission"  # the platform's commission (income)
+    TAX_PAYABLE = "tax_payable"  # tax collected, owed to the government (liability)
+    BAP_RECEIVABLE = "receivable"  # owed to us by a buyer app that collected payment (asset)
+    BAP_FINDER_FEE = "finder_fee_payable"  # a buyer app's finder fee we owe it (liability)
+    BAP_REFUNDS = "refunds_payable"  # refunds we owe a buyer app for its customers (liability)
+    PAYOUT_CLEARING = "payout_clearing"  # wallet money in a payout batch, not yet at the bank (liability)
+    BANK = "bank"  # the platform's bank account (asset)
+
+
+DEBIT_NORMAL_KINDS = frozenset({AccountKind.WORKER_CASH, AccountKind.BAP_RECEIVABLE, AccountKind.BANK})
+OWNED_KINDS = frozenset(
+    {
+        AccountKind.WORKER_WALLET,
+        AccountKind.WORKER_CASH,
+        AccountKind.BAP_RECEIVABLE,
+        AccountKind.BAP_FINDER_FEE,
+        AccountKind.BAP_REFUNDS,
+    }
+)
+WORKER_KINDS = frozenset({AccountKind.WORKER_WALLET, AccountKind.WORKER_CASH})
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Account:
+    """One account: a kind plus, for per-worker and per-buyer-app kinds, its owner's id."""
+
+    kind: AccountKind
+    owner: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.kind in OWNED_KINDS) != bool(self.owner):
+            needs = "needs an owner" if self.kind in OWNED_KINDS else "takes no owner"
+            raise LedgerError(f"account kind {self.kind.value} {needs}")
+
+    @property
+    def code(self) -> str:
+        """The stable text key stored with each posting, e.g. `wallet:W42` or `commission`."""
+        return f"{self.kind.value}:{self.owner}" if self.owner else self.kind.value
+
+    @property
+    def is_worker_account(self) -> bool:
+        """Worker accounts keep a verifiable running balance on each posting."""
+        return self.kind in WORKER_KINDS
+
+    @classmethod
+    def from_code(cls, code: str) -> Account:
+        kind, _, owner = code.partition(":")
+        return cls(AccountKind(kind), owner)
+
+    def natural_balance(self, signed_sum: Decimal) -> Decimal:
+        """The balance as people read it: debits for assets, credits for liabilities and income."""
+        return signed_sum if self.kind in DEBIT_NORMAL_KINDS else -signed_sum
+
+
+def wallet(worker_id: str) -> Account:
+    return Account(AccountKind.WORKER_WALLET, worker_id)
+
+
+def cash_held(worker_id: str) -> Account:
+    return Account(AccountKind.WORKER_CASH, worker_id)
+
+
+def receivable(bap_id: str) -> Account:
+    return Account(AccountKind.BAP_RECEIVABLE, bap_id)
+
+
+def finder_fee_payable(bap_id: str) -> Account:
+    return Account(AccountKind.BAP_FINDER_FEE, bap_id)
+
+
+def refunds_payable(bap_id: str) -> Account:
+    return Account(AccountKind.BAP_REFUNDS, bap_id)
+
+
+COMMISSION = Account(AccountKind.COMMISSION_INCOME)
+TAX = Account(AccountKind.TAX_PAYABLE)
+PAYOUT_CLEARING = Account(AccountKind.PAYOUT_CLEARING)
+BANK = Account(AccountKind.BANK)
+
+
+def to_paise(amount: Decimal) -> Decimal:
+    """Round to paise, half up (the rounding rule of every split)."""
+    if not isinstance(amount, Decimal):
+        raise LedgerError(f"money must be Decimal, got {type(amount).__name__}")
+    return amount.quantize(PAISE, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One line of an entry: a signed amount (debit positive, credit negative) on one account."""
+
+    account: Account
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """A balanced set of postings recording one business event, named by its idempotency key."""
+
+    event_key: str
+    kind: str
+    postings: tuple[Posting, ...]
+    order_id: str | None = None
+    worker_id: str | None = None
+    bap_id: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.event_key:
+            raise LedgerError("an entry needs the idempotency key of its event")
+        if len(self.postings) < 2:
+            raise LedgerError(f"entry {self.event_key} needs at least two postings")
+        seen: set[Account] = set()
+        for posting in self.postings:
+            if posting.amount != to_paise(posting.amount) or posting.amount == 0:
+                raise LedgerError(f"entry {self.event_key}: {posting.amount} is not a non-zero paise amount")
+            if posting.account in seen:
+                raise LedgerError(f"entry {self.event_key} posts twice to {posting.account.code}")
+            seen.add(posting.account)
+        total = sum((p.amount for p in self.postings), ZERO)
+        if total != 0:
+            raise LedgerError(f"entry {self.event_key} does not balance: postings sum to {total}")
+
+
+Line = tuple[Account, Decimal]
+
+
+def debit(account: Account, amount: Decimal) -> Line:
+    return account, amount
+
+
+def credit(account: Account, amount: Decimal) -> Line:
+    return account, -amount
+
+
+def build_entry(
+    event_key: str,
+    kind: str,
+    lines: Iterable[Line],
+    *,
+    order_id: str | None = None,
+    worker_id: str | None = None,
+    bap_id: str | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> JournalEntry:
+    """An entry from signed lines: same-account lines merge, zero lines drop, the balance is checked."""
+    merged: dict[Account, Decimal] = {}
+    for account, amount in lines:
+        merged[account] = merged.get(account, ZERO) + amount
+    postings = tuple(Posting(a, amount) for a, amount in sorted(merged.items()) if amount != 0)
+    return JournalEntry(
+        event_key, kind, postings, order_id=order_id, worker_id=worker_id, bap_id=bap_id, detail=detail or {}
+    )
+
+
+def completion_key(order_id: str) -> str:
+    return f"order:{order_id}:completed"
+
+
+def cancellation_key(order_id: str) -> str:
+    return f"order:{order_id}:cancelled"
+
+
+def payout_key(batch_id: str, line_no: int, outcome: str) -> str:
+    """`payout:{batch}:{line}:reserved|paid|failed`."""
+    return f"payout:{batch_id}:{line_no}:{outcome}"

@@ -1,0 +1,123 @@
+"""Buyer reschedule rules: may this booking move to that slot, and for what fee (pure, no I/O).
+
+The terms are the item's `reschedule_terms` tag groups agreed in on_confirm and stored with the
+order (`orders.terms["reschedule_terms"]`, SRV on_search shape: fulfillment_state,
+reschedule_eligible, reschedule_fee, reschedule_within). `reschedule_within` is how long before the
+booked slot a change is still accepted. Whether the worker is free is checked by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from catalog.formats import to_paise
+from catalog.model import Availability, RescheduleTerms
+from catalog.schedule import first_start_within
+from fulfillment.states import FINAL_STATES, FulfillmentState
+from schemas.errors import FULFILLMENT_TERMINAL, SLOT_NOT_AVAILABLE, UPDATION_NOT_POSSIBLE
+from schemas.fields import parse_iso_duration
+
+RESCHEDULE_TAG = "reschedule_terms"
+
+
+class RescheduleRefused(Exception):
+    """The booking cannot move as asked; `code` is the ONDC error code for on_update."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A booked arrival window, aware UTC datetimes."""
+
+    start: datetime
+    end: datetime
+
+
+def reschedule_terms_from_wire(groups: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None) -> tuple[
+    RescheduleTerms, ...
+]:
+    """The stored `reschedule_terms` tag group(s) as domain terms; the catalogue default when absent."""
+    if not groups:
+        return (RescheduleTerms(),)
+    if isinstance(groups, Mapping):
+        groups = [groups]
+    parsed: list[RescheduleTerms] = []
+    for group in groups:
+        if (group.get("descriptor") or {}).get("code") != RESCHEDULE_TAG:
+            continue
+        values = {
+            str((entry.get("descriptor") or {}).get("code")): str(entry.get("value", ""))
+            for entry in group.get("list") or []
+        }
+        parsed.append(
+            RescheduleTerms(
+                eligible=values.get("reschedule_eligible", "false").lower() == "true",
+                fee=Decimal(values.get("reschedule_fee") or "0"),
+                within=values.get("reschedule_within") or "PT0S",
+                state=values.get("fulfillment_state", FulfillmentState.PENDING.value),
+            )
+        )
+    return tuple(parsed) or (RescheduleTerms(),)
+
+
+def check_reschedule(
+    fulfillment_state: str,
+    terms: Sequence[RescheduleTerms],
+    booked: Slot,
+    wanted: Slot,
+    *,
+    now: datetime,
+    availability: Availability | None = None,
+    duration_minutes: int | None = None,
+) -> Decimal:
+    """The reschedule fee when `booked` may move to `wanted` now; RescheduleRefused otherwise."""
+    state = FulfillmentState(fulfillment_state)
+    if state in FINAL_STATES:
+        message = f"the order is {state.value}; it cannot be rescheduled"
+        raise RescheduleRefused(FULFILLMENT_TERMINAL.code, message)
+    term = next((t for t in terms if t.state == state.value and t.eligible), None)
+    if term is None:
+        raise RescheduleRefused(
+            UPDATION_NOT_POSSIBLE.code,
+            f"the booking cannot be rescheduled while the fulfillment is {state.value}; "
+            "cancel it under the cancellation terms instead",
+        )
+    deadline = booked.start - parse_iso_duration(term.within)
+    if now > deadline:
+        raise RescheduleRefused(
+            UPDATION_NOT_POSSIBLE.code,
+            f"reschedule requests close {term.within} before the booked slot ({_iso(booked.start)}); "
+            "it is too late to move this booking",
+        )
+    if wanted.end <= wanted.start:
+        raise RescheduleRefused(SLOT_NOT_AVAILABLE.code, "the new slot must end after it starts")
+    if wanted == booked:
+        raise RescheduleRefused(UPDATION_NOT_POSSIBLE.code, "the new slot is the one already booked")
+    if wanted.start <= now:
+        raise RescheduleRefused(SLOT_NOT_AVAILABLE.code, f"the new slot {_iso(wanted.start)} is in the past")
+    if availability is not None and duration_minutes is not None and not _bookable(
+        availability, duration_minutes, wanted.start, now
+    ):
+        raise RescheduleRefused(
+            SLOT_NOT_AVAILABLE.code,
+            f"the service is not offered at {_iso(wanted.start)}; pick a slot in the service's opening hours",
+        )
+    return to_paise(term.fee)
+
+
+def _bookable(availability: Availability, duration_minutes: int, start: datetime, now: datetime) -> bool:
+    """True when a job of `duration_minutes` can begin exactly at `start`."""
+    first = first_start_within(availability, duration_minutes, start, start + timedelta(minutes=1), now=now)
+    return first == start
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")

@@ -1,0 +1,305 @@
+"""Settlement rules: how an order's fixed fee, or its cancellation fee, splits into ledger postings.
+
+Pure functions over plain values; docs/settlement.md explains each rule with a worked example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any
+
+from fulfillment.ledger import (
+    COMMISSION,
+    TAX,
+    Account,
+    JournalEntry,
+    LedgerError,
+    build_entry,
+    cancellation_key,
+    cash_held,
+    completion_key,
+    credit,
+    debit,
+    finder_fee_payable,
+    receivable,
+    refunds_payable,
+    to_paise,
+    wallet,
+)
+
+HUNDRED = Decimal(100)
+ZERO = Decimal("0.00")
+
+
+class SettlementError(LedgerError):
+    """An order's terms cannot be settled as they stand."""
+
+
+class PaymentMode(StrEnum):
+    BUYER_APP_COLLECTS = "buyer_app"  # collected_by BAP (PRE-FULFILLMENT): the buyer app holds the money
+    CASH_WITH_WORKER = "cash"  # collected_by BPP (ON-FULFILLMENT): the worker takes cash at the door
+
+
+class FeeKind(StrEnum):
+    PERCENT = "percent"
+    AMOUNT = "amount"
+
+
+@dataclass(frozen=True, slots=True)
+class FinderFee:
+    """The buyer app's finder fee as its `Buyer_Finder_Fee` tag states it."""
+
+    kind: FeeKind
+    value: Decimal
+
+    def on(self, pre_tax: Decimal, full_pre_tax: Decimal) -> Decimal:
+        """The fee on `pre_tax`; a flat amount scales with the share of the full fee being settled."""
+        if self.kind is FeeKind.PERCENT:
+            return to_paise(pre_tax * self.value / HUNDRED)
+        if full_pre_tax == 0:
+            return ZERO
+        return to_paise(self.value * pre_tax / full_pre_tax)
+
+
+NO_FINDER_FEE = FinderFee(FeeKind.AMOUNT, ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """What settlement needs from an order row: its locked quote, payment terms and parties."""
+
+    order_id: str
+    bap_id: str
+    worker_id: str | None
+    total: Decimal  # the quote's price: pre-tax fee plus tax
+    tax: Decimal  # the quote's tax lines
+    mode: PaymentMode
+    finder_fee: FinderFee
+    settlement_window: str | None  # ISO 8601 duration from Settlement_Details/Window, e.g. P1D
+
+    @property
+    def pre_tax(self) -> Decimal:
+        return self.total - self.tax
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementPolicy:
+    """The configurable part of the rules."""
+
+    commission_percent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A gross amount divided among its parties; the parts sum to it exactly."""
+
+    pre_tax: Decimal
+    tax: Decimal
+    commission: Decimal
+    finder_fee: Decimal
+    worker_share: Decimal
+
+    @property
+    def gross(self) -> Decimal:
+        return self.pre_tax + self.tax
+
+
+def split_fee(pre_tax: Decimal, tax: Decimal, policy: SettlementPolicy, finder_fee: Decimal) -> Split:
+    """Commission is rounded half up; the finder fee is capped at what is left; the worker gets the rest."""
+    if pre_tax < 0 or tax < 0:
+        raise SettlementError(f"cannot split a negative fee (pre-tax {pre_tax}, tax {tax})")
+    commission = to_paise(pre_tax * policy.commission_percent / HUNDRED)
+    capped_finder_fee = min(finder_fee, pre_tax - commission)
+    return Split(
+        pre_tax=pre_tax,
+        tax=tax,
+        commission=commission,
+        finder_fee=capped_finder_fee,
+        worker_share=pre_tax - commission - capped_finder_fee,
+    )
+
+
+def completion_split(terms: OrderTerms, policy: SettlementPolicy) -> Split:
+    finder_fee = terms.finder_fee.on(terms.pre_tax, terms.pre_tax)
+    return split_fee(terms.pre_tax, terms.tax, policy, finder_fee)
+
+
+def cancellation_split(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal) -> Split:
+    """The fee carries tax in the quote's proportion (rounded half up); the rest splits like a completion."""
+    fee = to_paise(fee)
+    if fee < 0 or fee > terms.total:
+        raise SettlementError(f"cancellation fee {fee} must be between 0 and the order total {terms.total}")
+    tax = to_paise(fee * terms.tax / terms.total) if terms.total else ZERO
+    pre_tax = fee - tax
+    return split_fee(pre_tax, tax, policy, terms.finder_fee.on(pre_tax, terms.pre_tax))
+
+
+def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntry:
+    """The entry that settles a completed order (prepaid: buyer app owes us; cash: the worker holds it)."""
+    if terms.worker_id is None:
+        raise SettlementError(f"order {terms.order_id} completed without an assigned worker")
+    split = completion_split(terms, policy)
+    shared = [
+        credit(wallet(terms.worker_id), split.worker_share),
+        credit(COMMISSION, split.commission),
+        credit(TAX, split.tax),
+    ]
+    if terms.mode is PaymentMode.BUYER_APP_COLLECTS:
+        money_in = [debit(receivable(terms.bap_id), split.gross - split.finder_fee)]
+    else:
+        money_in = [
+            debit(cash_held(terms.worker_id), split.gross),
+            credit(finder_fee_payable(terms.bap_id), split.finder_fee),
+        ]
+    return build_entry(
+        completion_key(terms.order_id),
+        "completion",
+        [*money_in, *shared],
+        order_id=terms.order_id,
+        worker_id=terms.worker_id,
+        bap_id=terms.bap_id,
+        detail=_detail(terms, split, refund=ZERO),
+    )
+
+
+def cancellation_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal) -> JournalEntry | None:
+    """The entry of a cancellation: the fee splits like a completion; prepaid money beyond it is refunded.
+
+    The buyer app collects the fee (nothing was paid in cash yet), so it becomes a receivable net of its
+    finder fee. With no worker assigned, the worker's share stays with the platform. None: nothing moves.
+    """
+    split = cancellation_split(terms, policy, fee)
+    refund = terms.total - split.gross if terms.mode is PaymentMode.BUYER_APP_COLLECTS else ZERO
+    earner: Account = wallet(terms.worker_id) if terms.worker_id else COMMISSION
+    lines = [
+        debit(receivable(terms.bap_id), split.gross - split.finder_fee + refund),
+        credit(refunds_payable(terms.bap_id), refund),
+        credit(earner, split.worker_share),
+        credit(COMMISSION, split.commission),
+        credit(TAX, split.tax),
+    ]
+    if all(amount == 0 for _, amount in lines):
+        return None
+    return build_entry(
+        cancellation_key(terms.order_id),
+        "cancellation",
+        lines,
+        order_id=terms.order_id,
+        worker_id=terms.worker_id,
+        bap_id=terms.bap_id,
+        detail=_detail(terms, split, refund=refund),
+    )
+
+
+def _detail(terms: OrderTerms, split: Split, refund: Decimal) -> dict[str, str]:
+    """The figures behind an entry, kept for statements and reconciliation (strings: exact in JSON)."""
+    return {
+        "mode": terms.mode.value,
+        "order_total": str(terms.total),
+        "gross": str(split.gross),
+        "tax": str(split.tax),
+        "commission": str(split.commission),
+        "finder_fee": str(split.finder_fee),
+        "worker_share": str(split.worker_share),
+        "refund": str(refund),
+    }
+
+
+# --- reading an order row -------------------------------------------------------------------------
+
+
+def terms_from_order(order: Mapping[str, Any]) -> OrderTerms:
+    """Settlement terms from an `orders` row (its locked quote and payment JSON)."""
+    quote = order["quote"] or {}
+    total = _money(quote.get("price", {}).get("value", order.get("total")), "quote.price.value")
+    tax = sum(
+        (
+            _money(line.get("price", {}).get("value"), "quote tax line")
+            for line in quote.get("breakup", [])
+            if _breakup_type(line) == "tax"
+        ),
+        ZERO,
+    )
+    if tax > total:
+        raise SettlementError(f"order {order['id']}: tax {tax} exceeds the quoted total {total}")
+    payment = _first_payment(order["payment"])
+    tags = _tag_values(payment.get("tags", []))
+    return OrderTerms(
+        order_id=str(order["id"]),
+        bap_id=str(order["bap_id"]),
+        worker_id=order.get("worker_id"),
+        total=total,
+        tax=tax,
+        mode=_payment_mode(payment),
+        finder_fee=_finder_fee(tags.get("Buyer_Finder_Fee", {})),
+        settlement_window=tags.get("Settlement_Details", {}).get("Window"),
+    )
+
+
+def _decimal(value: Any, what: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise SettlementError(f"{what} {value!r} is not a number") from exc
+    if not number.is_finite():
+        raise SettlementError(f"{what} {value!r} is not a number")
+    return number
+
+
+def _money(value: Any, what: str) -> Decimal:
+    return to_paise(_decimal(value, what))
+
+
+def _breakup_type(line: Mapping[str, Any]) -> str | None:
+    for tag in line.get("tags", []):
+        for item in tag.get("list", []):
+            if item.get("descriptor", {}).get("code") == "type":
+                return str(item.get("value"))
+    return None
+
+
+def _first_payment(payment: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    if isinstance(payment, Mapping):
+        return payment
+    if not payment:
+        raise SettlementError("order has no payment terms")
+    return payment[0]
+
+
+def _tag_values(tags: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """{tag code: {list code: value}} from Beckn tag groups."""
+    values: dict[str, dict[str, str]] = {}
+    for tag in tags:
+        code = tag.get("descriptor", {}).get("code")
+        if code:
+            values[code] = {
+                item.get("descriptor", {}).get("code"): str(item.get("value"))
+                for item in tag.get("list", [])
+                if item.get("descriptor", {}).get("code")
+            }
+    return values
+
+
+def _payment_mode(payment: Mapping[str, Any]) -> PaymentMode:
+    collected_by = str(payment.get("collected_by", "")).upper()
+    if collected_by == "BAP":
+        return PaymentMode.BUYER_APP_COLLECTS
+    if collected_by == "BPP":
+        return PaymentMode.CASH_WITH_WORKER
+    raise SettlementError(f"payment collected_by {collected_by!r} must be BAP or BPP")
+
+
+def _finder_fee(tag: Mapping[str, str]) -> FinderFee:
+    if not tag.get("Buyer_Finder_Fee_Amount"):
+        return NO_FINDER_FEE
+    kind_text = tag.get("Buyer_Finder_Fee_Type", "percent").lower()
+    kind = FeeKind.PERCENT if kind_text.startswith("percent") else FeeKind.AMOUNT
+    value = _decimal(tag["Buyer_Finder_Fee_Amount"], "Buyer_Finder_Fee_Amount")
+    if kind is FeeKind.AMOUNT:
+        value = to_paise(value)
+    if value < 0 or (kind is FeeKind.PERCENT and value > HUNDRED):
+        raise SettlementError(f"buyer finder fee {value} {kind} is out of range")
+    return FinderFee(kind, value)

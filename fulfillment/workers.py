@@ -1,0 +1,158 @@
+"""Worker rules: registration checks, the verification lifecycle, standing, rating, calendar (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Final
+
+
+class WorkerRuleError(Exception):
+    """A worker rule refused the change; `en` and `hi` tell the person what to do next."""
+
+    def __init__(self, en: str, hi: str) -> None:
+        super().__init__(en)
+        self.en = en
+        self.hi = hi
+
+
+# verification lifecycle: each staff step moves one place along; rejection ends it.
+REGISTERED = "registered"
+DOCUMENTS_CHECKED = "documents_checked"
+POLICE_PENDING = "police_verification_pending"
+VERIFIED = "verified"
+REJECTED = "rejected"
+
+# standing, independent of verification: suspension can be lifted, a ban is permanent.
+ACTIVE = "active"
+SUSPENDED = "suspended"
+BANNED = "banned"
+
+VERIFICATION_STEPS: Final[dict[str, tuple[str, str]]] = {
+    # action: (required current status, new status)
+    "check_documents": (REGISTERED, DOCUMENTS_CHECKED),
+    "request_police_verification": (DOCUMENTS_CHECKED, POLICE_PENDING),
+    "police_cleared": (POLICE_PENDING, VERIFIED),
+}
+_REJECTABLE: Final = frozenset({REGISTERED, DOCUMENTS_CHECKED, POLICE_PENDING})
+
+_PHONE = re.compile(r"^[6-9]\d{9}$")
+_PIN = re.compile(r"^\d{4,6}$")
+_CITY = re.compile(r"^std:\d{3,5}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What staff enter to register a worker (the PIN is hashed before storage)."""
+
+    name: str
+    phone: str
+    pin: str
+    skills: tuple[str, ...]
+    home_lat: float
+    home_lng: float
+    district: str
+    languages: tuple[str, ...] = ("hi",)
+    documents: tuple[dict[str, str], ...] = ()
+
+
+def check_registration(reg: Registration, known_categories: Iterable[str] | None = None) -> None:
+    """Raise WorkerRuleError for the first wrong field of a registration."""
+    if not reg.name.strip():
+        raise WorkerRuleError("Enter the worker's name.", "कर्मी का नाम दर्ज करें।")
+    if not _PHONE.match(reg.phone):
+        raise WorkerRuleError(
+            "Enter a 10-digit mobile number starting with 6-9.",
+            "6-9 से शुरू होने वाला 10 अंकों का मोबाइल नंबर दर्ज करें।",
+        )
+    if not _PIN.match(reg.pin):
+        raise WorkerRuleError("The PIN must be 4 to 6 digits.", "पिन 4 से 6 अंकों का होना चाहिए।")
+    if not reg.skills:
+        raise WorkerRuleError("Choose at least one skill.", "कम से कम एक कौशल चुनें।")
+    if known_categories is not None:
+        unknown = sorted(set(reg.skills) - set(known_categories))
+        if unknown:
+            raise WorkerRuleError(
+                f"Unknown skills {unknown}; choose catalogue categories.",
+                f"अज्ञात कौशल {unknown}; सूची की श्रेणियाँ चुनें।",
+            )
+    if not (-90 <= reg.home_lat <= 90 and -180 <= reg.home_lng <= 180):
+        raise WorkerRuleError("The home location is not a valid GPS point.", "घर का स्थान सही GPS नहीं है।")
+    if not _CITY.match(reg.district):
+        raise WorkerRuleError(
+            "The district must be a city code such as std:0522.",
+            "ज़िला std:0522 जैसे शहर कोड में दें।",
+        )
+
+
+def verification_step(current: str, action: str) -> str:
+    """The verification status after a staff `action` (see VERIFICATION_STEPS, or `reject`)."""
+    if action == "reject":
+        if current not in _REJECTABLE:
+            raise WorkerRuleError(
+                f"A worker who is {current} cannot be rejected; suspend or ban instead.",
+                f"{current} स्थिति वाले कर्मी को अस्वीकार नहीं किया जा सकता; निलंबित या प्रतिबंधित करें।",
+            )
+        return REJECTED
+    if action not in VERIFICATION_STEPS:
+        raise WorkerRuleError(f"Unknown verification step {action}.", f"अज्ञात सत्यापन चरण {action}।")
+    required, after = VERIFICATION_STEPS[action]
+    if current != required:
+        raise WorkerRuleError(
+            f"This step needs status {required}; the worker is {current}. Do the earlier step first.",
+            f"इस चरण के लिए स्थिति {required} चाहिए; कर्मी {current} है। पहले पिछला चरण पूरा करें।",
+        )
+    return after
+
+
+def standing_change(current: str, action: str, reason: str | None) -> str:
+    """The standing after `suspend`, `reinstate` or `ban`; suspension and ban need a reason."""
+    if current == BANNED:
+        raise WorkerRuleError(
+            "This worker is banned permanently; nothing can change that.",
+            "यह कर्मी स्थायी रूप से प्रतिबंधित है; इसे बदला नहीं जा सकता।",
+        )
+    if action in ("suspend", "ban") and not (reason and reason.strip()):
+        raise WorkerRuleError("Give the reason.", "कारण लिखें।")
+    if action == "suspend" and current == ACTIVE:
+        return SUSPENDED
+    if action == "reinstate" and current == SUSPENDED:
+        return ACTIVE
+    if action == "ban":
+        return BANNED
+    raise WorkerRuleError(
+        f"Cannot {action} a worker who is {current}.",
+        f"{current} स्थिति वाले कर्मी पर '{action}' नहीं किया जा सकता।",
+    )
+
+
+def is_matchable(verification: str, standing: str, online: bool) -> bool:
+    """Only verified, active (not suspended or banned), online workers receive offers."""
+    return verification == VERIFIED and standing == ACTIVE and online
+
+
+def is_listed(verification: str, standing: str) -> bool:
+    """Verified and in good standing: counts for search coverage."""
+    return verification == VERIFIED and standing == ACTIVE
+
+
+def rating_average(rating_sum: Decimal, rating_count: int) -> Decimal | None:
+    """The mean rating to one decimal place, or None before the first rating."""
+    if rating_count == 0:
+        return None
+    return (Decimal(rating_sum) / rating_count).quantize(Decimal("0.1"))
+
+
+def check_rating(value: Decimal) -> Decimal:
+    """A rating is 1 to 5."""
+    if not Decimal(1) <= value <= Decimal(5):
+        raise WorkerRuleError("A rating must be between 1 and 5.", "रेटिंग 1 से 5 के बीच होनी चाहिए।")
+    return value
+
+
+def slot_is_free(booked: Iterable[tuple[datetime, datetime]], start: datetime, end: datetime) -> bool:
+    """True when [start, end) overlaps none of the worker's booked slots."""
+    return all(end <= booked_start or start >= booked_end for booked_start, booked_end in booked)

@@ -1,0 +1,212 @@
+"""Registry lookups of signing keys: in-process cache, then Redis, then one HTTP call per key at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import httpx
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from signing.headers import build_authorization_header
+
+__all__ = ["RegistryClient", "RegistryError", "RegistryUnavailable", "UnknownSubscriber"]
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY_PREFIX = "sm:regkey:"
+NEGATIVE_MARKER = "__none__"
+
+
+class RegistryError(Exception):
+    """A lookup that gave no key; the message says why in words an operator can act on."""
+
+
+class UnknownSubscriber(RegistryError):
+    """The registry has no usable record for this subscriber id and unique key id."""
+
+
+class RegistryUnavailable(RegistryError):
+    """The registry could not be asked or gave an unusable answer (timeout, connection, HTTP status, JSON)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A cached answer: the key, or None for a known-unknown subscriber, and when it goes stale."""
+
+    public_key: str | None
+    expires_at: float
+
+
+class RegistryClient:
+    """Looks up signing keys; concurrent lookups of one key share a single in-flight request."""
+
+    def __init__(
+        self,
+        url: str,
+        redis: Redis,
+        http: httpx.AsyncClient,
+        cache_ttl_seconds: int = 3600,
+        negative_ttl_seconds: int = 30,
+        timeout_seconds: float = 2.0,
+        *,
+        memory_ttl_seconds: float = 30.0,
+        memory_max_entries: int = 10_000,
+        signed_lookup: bool = False,
+        subscriber_id: str | None = None,
+        unique_key_id: str | None = None,
+        signing_private_key_b64: str | None = None,
+    ) -> None:
+        if signed_lookup and not (subscriber_id and unique_key_id and signing_private_key_b64):
+            raise ValueError("signed_lookup needs subscriber_id, unique_key_id and signing_private_key_b64")
+        self._url = url.rstrip("/")
+        self._redis = redis
+        self._http = http
+        self._cache_ttl = float(cache_ttl_seconds)
+        self._negative_ttl = float(negative_ttl_seconds)
+        self._timeout = timeout_seconds
+        self._memory_ttl = memory_ttl_seconds
+        self._memory_max = memory_max_entries
+        self._signed_lookup = signed_lookup
+        self._own_ids = (subscriber_id or "", unique_key_id or "")
+        self._own_key = signing_private_key_b64 or ""
+        self._memory: dict[str, _Entry] = {}
+        self._inflight: dict[str, asyncio.Task[str | None]] = {}
+
+    async def lookup_signing_key(self, subscriber_id: str, unique_key_id: str) -> str:
+        """The base64 ed25519 public key of `subscriber_id|unique_key_id`; raises a RegistryError if none."""
+        key = f"{subscriber_id}|{unique_key_id}"
+        entry = self._memory.get(key)
+        if entry is not None and entry.expires_at > time.monotonic():
+            public_key = entry.public_key
+        else:
+            task = self._inflight.get(key)
+            if task is None:
+                task = asyncio.create_task(self._load(subscriber_id, unique_key_id, key))
+                self._inflight[key] = task
+                task.add_done_callback(partial(self._finished, key))
+            public_key = await asyncio.shield(task)
+        if public_key is None:
+            raise UnknownSubscriber(f"registry {self._url} has no subscribed record for {key}")
+        return public_key
+
+    def _finished(self, key: str, task: asyncio.Task[str | None]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if not task.cancelled():
+            task.exception()  # mark retrieved: every waiter may have been cancelled
+
+    async def _load(self, subscriber_id: str, unique_key_id: str, key: str) -> str | None:
+        entry = await self._from_redis(key)
+        if entry is None:
+            public_key, ttl = await self._fetch(subscriber_id, unique_key_id, key)
+            await self._to_redis(key, public_key, ttl)
+            entry = _Entry(public_key, time.monotonic() + ttl)
+        self._remember(key, entry)
+        return entry.public_key
+
+    async def _from_redis(self, key: str) -> _Entry | None:
+        redis_key = CACHE_KEY_PREFIX + key
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                raw, pttl = await pipe.get(redis_key).pttl(redis_key).execute()
+        except RedisError as exc:
+            logger.warning("registry cache read failed, asking the registry: %s", exc)
+            return None
+        if raw is None:
+            return None
+        value = raw.decode() if isinstance(raw, bytes) else str(raw)
+        ttl = pttl / 1000 if pttl > 0 else self._cache_ttl
+        return _Entry(None if value == NEGATIVE_MARKER else value, time.monotonic() + ttl)
+
+    async def _to_redis(self, key: str, public_key: str | None, ttl: float) -> None:
+        try:
+            await self._redis.set(
+                CACHE_KEY_PREFIX + key, public_key or NEGATIVE_MARKER, px=max(1, int(ttl * 1000))
+            )
+        except RedisError as exc:
+            logger.warning("registry cache write failed: %s", exc)
+
+    def _remember(self, key: str, entry: _Entry) -> None:
+        """Keep an entry in process for at most memory_ttl and never past its Redis expiry."""
+        expires_at = min(entry.expires_at, time.monotonic() + self._memory_ttl)
+        self._memory.pop(key, None)
+        if len(self._memory) >= self._memory_max:
+            del self._memory[next(iter(self._memory))]
+        self._memory[key] = _Entry(entry.public_key, expires_at)
+
+    async def _fetch(self, subscriber_id: str, unique_key_id: str, key: str) -> tuple[str | None, float]:
+        """Ask the registry: (public key or None, how long to cache the answer)."""
+        body = orjson.dumps({"subscriber_id": subscriber_id, "ukId": unique_key_id})
+        headers = {"Content-Type": "application/json"}
+        path = "/lookup"
+        if self._signed_lookup:
+            path = "/v2.0/lookup"
+            headers["Authorization"] = build_authorization_header(body, self._own_key, *self._own_ids)
+        url = self._url + path
+        try:
+            async with asyncio.timeout(self._timeout):
+                response = await self._http.post(url, content=body, headers=headers, timeout=self._timeout)
+        except TimeoutError:
+            raise RegistryUnavailable(
+                f"registry {url} did not answer the lookup of {key} within {self._timeout:g} s"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise RegistryUnavailable(
+                f"registry {url} unreachable for the lookup of {key}: {type(exc).__name__}: {exc}"
+            ) from None
+        if not response.is_success:
+            raise RegistryUnavailable(
+                f"registry {url} answered HTTP {response.status_code} to the lookup of {key}"
+            )
+        try:
+            records = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise RegistryUnavailable(
+                f"registry {url} answered the lookup of {key} with invalid JSON"
+            ) from None
+        if not isinstance(records, list):
+            raise RegistryUnavailable(
+                f"registry {url} answered the lookup of {key} with a JSON {type(records).__name__}, "
+                "expected an array of subscriber records"
+            )
+        return self._pick(records, subscriber_id, unique_key_id)
+
+    def _pick(self, records: list[Any], subscriber_id: str, unique_key_id: str) -> tuple[str | None, float]:
+        """The matching subscribed, unexpired record's key and cache time, or (None, negative ttl)."""
+        now = time.time()
+        for record in records:
+            if not isinstance(record, dict) or record.get("subscriber_id") != subscriber_id:
+                continue
+            if unique_key_id not in (record.get("ukId"), record.get("unique_key_id")):
+                continue
+            public_key = record.get("signing_public_key")
+            status = record.get("status")
+            valid_until = _epoch_seconds(record.get("valid_until"))
+            if not isinstance(public_key, str) or not public_key:
+                continue
+            if status is not None and str(status).upper() != "SUBSCRIBED":
+                continue
+            if valid_until is not None and valid_until <= now:
+                continue
+            ttl = self._cache_ttl if valid_until is None else min(self._cache_ttl, valid_until - now)
+            return public_key, ttl
+        return None, self._negative_ttl
+
+
+def _epoch_seconds(value: object) -> float | None:
+    """An ISO 8601 `valid_until` as unix seconds; None when absent, unreadable or without a zone."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment.timestamp() if moment.tzinfo is not None else None
