@@ -38,10 +38,14 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         services = build_services(settings, registry_url=registry_url)
         app.state.services = services
         await services.start(run_dispatcher=settings.embedded_dispatcher)
+        if settings.demo or registry_url is not None:
+            keys = services.keys
+            app.state.demo_registry.add(settings.subscriber_id, settings.unique_key_id, keys.signing_public_key,
+                                        keys.encryption_public_key, settings.subscriber_url, "sellerApp")
         if settings.demo:
             from bpp.demo.setup import start_demo
 
-            await start_demo(services, app.state.demo_registry)
+            await start_demo(services)
         try:
             yield
         finally:

@@ -17,7 +17,7 @@ from bpp.handlers import handler_for
 from bpp.protocol import BusinessError, InboundRequest
 from bpp.storage.gateway_tables import inbound_keys, messages
 from schemas import errors
-from schemas.parsing import parse_request
+from schemas.beckn import parse_request
 
 if TYPE_CHECKING:
     from bpp.gateway.pipeline import Exchange

@@ -94,7 +94,9 @@ class OfferSent:
 
 async def schedule_job(conn: AsyncConnection, order_id: str, now: datetime) -> None:
     """Record that `order_id` needs a worker, in the caller's transaction (idempotent)."""
-    existing = await conn.execute(select(matching_jobs.c.order_id).where(matching_jobs.c.order_id == order_id))
+    existing = await conn.execute(
+        select(matching_jobs.c.order_id).where(matching_jobs.c.order_id == order_id)
+    )
     if existing.first() is not None:
         return
     await conn.execute(
@@ -220,9 +222,13 @@ class Matcher:
         await reopen_job(conn, offer["order_id"], offer["worker_id"], now)
         return str(offer["worker_id"])
 
-    async def _offer_next(self, conn: AsyncConnection, order: Mapping[str, Any], now: datetime) -> OfferSent | None:
+    async def _offer_next(
+        self, conn: AsyncConnection, order: Mapping[str, Any], now: datetime
+    ) -> OfferSent | None:
         job = (
-            await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order["id"]))
+            await conn.execute(
+                select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order["id"])
+            )
         ).first()
         excluded = job.excluded if job is not None else []
         lat, lng = parse_gps(order["end_location"]["gps"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -15,11 +17,20 @@ from signing import (
     site_verification_html,
 )
 
+if TYPE_CHECKING:
+    from bpp.services import KeyMaterial
+
 router = APIRouter(tags=["onboarding"])
 
 
 def _error(status_code: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status_code)
+
+
+def _keys(request: Request) -> KeyMaterial:
+    """The keys the running app signs with (environment, key_file or the demo's), so the answers match."""
+    keys: KeyMaterial = request.app.state.services.keys
+    return keys
 
 
 @router.post("/on_subscribe")
@@ -33,18 +44,14 @@ async def on_subscribe(request: Request) -> JSONResponse:
     challenge = body.get("challenge") if isinstance(body, dict) else None
     if not isinstance(challenge, str):
         return _error(400, 'body must carry "challenge": a base64 string')
-    if settings.encryption_private_key is None:
-        return _error(503, "encryption_private_key is not configured (SEVAMITRA_ENCRYPTION_PRIVATE_KEY)")
     try:
         answer = decrypt_challenge(
-            challenge,
-            settings.encryption_private_key.get_secret_value(),
-            settings.registry_encryption_public_key,
+            challenge, _keys(request).encryption_private_key, settings.registry_encryption_public_key
         )
     except ChallengeError as exc:
         return _error(400, str(exc))
     except KeyFormatError as exc:
-        return _error(503, f"onboarding keys are misconfigured: {exc}")
+        return _error(503, f"setting registry_encryption_public_key: {exc}")
     return JSONResponse({"answer": answer})
 
 
@@ -58,10 +65,5 @@ async def site_verification(request: Request) -> HTMLResponse:
             "site_verification_request_id is not set (SEVAMITRA_SITE_VERIFICATION_REQUEST_ID)",
             status_code=404,
         )
-    if settings.signing_private_key is None:
-        return HTMLResponse("signing_private_key is not configured", status_code=503)
-    try:
-        signed = sign_site_verification(request_id, settings.signing_private_key.get_secret_value())
-    except KeyFormatError as exc:
-        return HTMLResponse(f"signing_private_key is misconfigured: {exc}", status_code=503)
+    signed = sign_site_verification(request_id, _keys(request).signing_private_key)
     return HTMLResponse(site_verification_html(signed))

@@ -111,6 +111,7 @@ class Services:
     catalog: CatalogService = field(init=False)
     fulfillment: FulfillmentService = field(init=False)
     ledger: LedgerService = field(init=False)
+    demo_workers: Any = None  # the simulated workers of `serve --demo`
 
     def __post_init__(self) -> None:
         from bpp.catalog_service import CatalogService

@@ -76,7 +76,9 @@ async def audit(
     )
 
 
-async def get_worker(conn: AsyncConnection, worker_id: str, *, for_update: bool = False) -> Mapping[str, Any] | None:
+async def get_worker(
+    conn: AsyncConnection, worker_id: str, *, for_update: bool = False
+) -> Mapping[str, Any] | None:
     """One worker row (with PIN hash) or None."""
     query = select(workers).where(workers.c.id == worker_id)
     if for_update and conn.dialect.name == "postgresql":

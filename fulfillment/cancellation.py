@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from catalog.formats import to_paise
+from catalog.formats import money, to_paise
 from catalog.model import DEFAULT_CANCELLATION_TERMS, CancellationTerm
 from fulfillment.states import FulfillmentState
 from schemas.errors import CANCELLATION_NOT_POSSIBLE, INVALID_CANCELLATION_REASON, INVALID_ORDER_STATE
@@ -139,3 +139,23 @@ def _check_seller_missed_slot(
             f"reason {reason.code} ({reason.text}) does not apply: the booked slot has not been missed; "
             "use 012 to cancel under the cancellation terms",
         )
+
+
+def cancelled_quote(quote: Mapping[str, Any], fee: Decimal) -> dict[str, Any]:
+    """The quote after cancellation: only the fee is due, charged on the service line, all else 0.00."""
+    breakup: list[dict[str, Any]] = []
+    for line in quote.get("breakup") or []:
+        due = fee if _line_type(line) == "item" else Decimal(0)
+        updated = {**line, "price": {**(line.get("price") or {}), "value": money(due)}}
+        breakup.append(updated)
+    currency = (quote.get("price") or {}).get("currency", "INR")
+    return {**quote, "price": {"currency": currency, "value": money(fee)}, "breakup": breakup}
+
+
+def _line_type(line: Mapping[str, Any]) -> str | None:
+    for group in line.get("tags") or []:
+        if (group.get("descriptor") or {}).get("code") == "title":
+            for entry in group.get("list") or []:
+                if (entry.get("descriptor") or {}).get("code") == "type":
+                    return str(entry.get("value"))
+    return None

@@ -76,8 +76,12 @@ class Account:
         return cls(AccountKind(kind), owner)
 
     def natural_balance(self, signed_sum: Decimal) -> Decimal:
-        """The balance as people read it: debits for assets, credits for liabilities and income."""
-        return signed_sum if self.kind in DEBIT_NORMAL_KINDS else -signed_sum
+        return natural_amount(self.kind, signed_sum)
+
+
+def natural_amount(kind: AccountKind, signed_sum: Decimal) -> Decimal:
+    """An amount as people read it: debits count up for assets, credits for liabilities and income."""
+    return signed_sum if kind in DEBIT_NORMAL_KINDS else -signed_sum
 
 
 def wallet(worker_id: str) -> Account:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -64,9 +65,7 @@ class PayoutLine:
 
 def plan_lines(positions: Iterable[WorkerPosition], minimum: Decimal) -> list[PayoutLine]:
     """One line per worker whose payable position is positive and at least `minimum`, by worker id."""
-    eligible = sorted(
-        (p for p in positions if p.payable > 0 and p.payable >= minimum), key=lambda p: p.worker_id
-    )
+    eligible = sorted((p for p in positions if p.payable > 0 and p.payable >= minimum), key=lambda p: p.worker_id)
     return [
         PayoutLine(line_no, p.worker_id, wallet_debit=p.wallet, cash_offset=p.cash_held)
         for line_no, p in enumerate(eligible, start=1)
@@ -157,3 +156,32 @@ def export_csv(batch_id: str, rows: Sequence[Mapping[str, object]]) -> str:
             }
         )
     return out.getvalue()
+
+
+_VPA = re.compile(r"^[A-Za-z0-9.\-_]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$")
+_IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
+_ACCOUNT = re.compile(r"^\d{9,18}$")
+
+
+def validate_payout_details(details: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Clean payout details: a holder name plus a UPI VPA, or a bank account with its IFSC, or both."""
+    holder = (details.get("holder_name") or "").strip()
+    upi = (details.get("upi_vpa") or "").strip() or None
+    account = (details.get("bank_account") or "").replace(" ", "") or None
+    ifsc = (details.get("ifsc") or "").strip().upper() or None
+    problems = []
+    if not holder:
+        problems.append("holder_name is required: the name on the bank account or UPI ID")
+    if upi is not None and not _VPA.match(upi):
+        problems.append(f"upi_vpa {upi!r} should look like name@bank")
+    if (account is None) != (ifsc is None):
+        problems.append("bank_account and ifsc go together: give both or neither")
+    if account is not None and not _ACCOUNT.match(account):
+        problems.append("bank_account should be 9 to 18 digits")
+    if ifsc is not None and not _IFSC.match(ifsc):
+        problems.append(f"ifsc {ifsc!r} should be 11 characters like SBIN0001234")
+    if upi is None and account is None:
+        problems.append("give a UPI ID or a bank account with IFSC")
+    if problems:
+        raise LedgerError("; ".join(problems))
+    return {"holder_name": holder, "upi_vpa": upi, "bank_account": account, "ifsc": ifsc}

@@ -68,12 +68,6 @@ class RatingAggregate:
     count: int = 0
     total: int = 0
 
-    def with_rating(self, new: int, replaced: int | None = None) -> RatingAggregate:
-        """The aggregate after a new rating, or after `replaced` is changed to `new` (a re-rating)."""
-        if replaced is None:
-            return RatingAggregate(self.count + 1, self.total + new)
-        return RatingAggregate(self.count, self.total - replaced + new)
-
     @property
     def average(self) -> Decimal | None:
         """Mean stars with two places; None before the first rating."""

@@ -21,9 +21,7 @@ IST = timezone(timedelta(hours=5, minutes=30), "IST")
 WINDOW_EPOCH = datetime(1970, 1, 1, tzinfo=IST)
 DEFAULT_WINDOW = timedelta(days=1)
 ZERO = Decimal("0.00")
-_DURATION = re.compile(
-    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$"
-)
+_DURATION = re.compile(r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
 
 
 def window_length(duration: str | None) -> timedelta:
@@ -64,13 +62,9 @@ class EntryFigures:
         problems = []
         if self.settled_total != self.quoted_total:
             problems.append(
-                f"order {self.order_id}: settled on {self.settled_total}"
-                f" but the quote promised {self.quoted_total}"
+                f"order {self.order_id}: settled on {self.settled_total} but the quote promised {self.quoted_total}"
             )
-        if (
-            self.mode is PaymentMode.BUYER_APP_COLLECTS
-            and self.receivable + self.finder_fee != self.quoted_total
-        ):
+        if self.mode is PaymentMode.BUYER_APP_COLLECTS and self.receivable + self.finder_fee != self.quoted_total:
             problems.append(
                 f"order {self.order_id}: receivable {self.receivable} plus finder fee {self.finder_fee}"
                 f" differs from the collected {self.quoted_total}"

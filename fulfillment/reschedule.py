@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from catalog.formats import to_paise
+from catalog.formats import money, to_paise
 from catalog.model import Availability, RescheduleTerms
 from catalog.schedule import first_start_within
 from fulfillment.states import FINAL_STATES, FulfillmentState
@@ -121,3 +121,19 @@ def _bookable(availability: Availability, duration_minutes: int, start: datetime
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
+
+
+def rescheduled_quote(quote: Mapping[str, Any], fee: Decimal) -> dict[str, Any]:
+    """The quote with a reschedule fee line added (unchanged when the fee is zero)."""
+    if fee <= 0:
+        return dict(quote)
+    price = quote.get("price") or {}
+    currency = price.get("currency", "INR")
+    line = {
+        "title": "reschedule_fee",
+        "price": {"currency": currency, "value": money(fee)},
+        "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "misc"}]}],
+    }
+    total = Decimal(str(price.get("value", "0"))) + fee
+    return {**quote, "price": {**price, "currency": currency, "value": money(total)},
+            "breakup": [*(quote.get("breakup") or []), line]}

@@ -39,12 +39,9 @@ __all__ = [
 
 
 # --- search (the hot path: keep it small) -------------------------------------------------
-class IntentCategory(BecknModel):
-    id: str | None = None
-    descriptor: Descriptor | None = None
+class IntentRef(BecknModel):
+    """A category, item or provider asked for by id (may be a wildcard like `SRV11-*`) or name."""
 
-
-class IntentItem(BecknModel):
     id: str | None = None
     descriptor: Descriptor | None = None
 
@@ -55,9 +52,9 @@ class IntentFulfillment(BecknModel):
 
 
 class Intent(BecknModel):
-    category: IntentCategory | None = None
-    item: IntentItem | None = None
-    provider: IntentItem | None = None
+    category: IntentRef | None = None
+    item: IntentRef | None = None
+    provider: IntentRef | None = None
     fulfillment: IntentFulfillment | None = None
     payment: Payment | None = None
     tags: list[TagGroup] | None = None

@@ -21,6 +21,7 @@ from schemas.fields import (
     Id,
     Timestamp,
     Ttl,
+    parse_gps,
 )
 
 
@@ -79,6 +80,14 @@ class TagGroup(BecknModel):
     descriptor: Descriptor | None = None
     list_: list[TagItem] | None = Field(default=None, alias="list")
 
+    def values(self) -> dict[str, str | None]:
+        """`{list code: value}`, e.g. `{"finder_fee_type": "percent", ...}` for BAP_Terms."""
+        return {
+            item.descriptor.code: item.value
+            for item in self.list_ or ()
+            if item.descriptor is not None and item.descriptor.code is not None
+        }
+
 
 class Price(BecknModel):
     currency: str | None = None
@@ -100,6 +109,10 @@ class Location(BecknModel):
     city: Named | None = None
     state: Named | None = None
     country: Named | None = None
+
+    @property
+    def lat_lng(self) -> tuple[float, float] | None:
+        return parse_gps(self.gps) if self.gps is not None else None
 
 
 class TimeRange(BecknModel):

@@ -115,9 +115,7 @@ def parse_signature_header(header: str) -> SignatureParams:
     """Parse a `Signature` header; SignatureError(FORMAT) if malformed, ALGORITHM if keyId disagrees."""
     scheme = _SCHEME_RE.match(header)
     if scheme is None:
-        raise SignatureError(
-            SignatureFailure.FORMAT, "not a Signature header (expected 'Signature keyId=...')"
-        )
+        raise SignatureError(SignatureFailure.FORMAT, "not a Signature header (expected 'Signature keyId=...')")
     rest = header[scheme.end() :]
     if _PARAMS_RE.fullmatch(rest) is None:
         raise SignatureError(SignatureFailure.FORMAT, 'expected comma-separated name="value" parameters')
@@ -166,9 +164,7 @@ def verify_authorization_header(
     """Check a signature header against the raw body and the signer's key; raise SignatureError if refused."""
     params = parse_signature_header(header)
     if params.algorithm != ALGORITHM:
-        raise SignatureError(
-            SignatureFailure.ALGORITHM, f'algorithm must be "{ALGORITHM}", got "{params.algorithm}"'
-        )
+        raise SignatureError(SignatureFailure.ALGORITHM, f'algorithm must be "{ALGORITHM}", got "{params.algorithm}"')
     if tuple(params.headers.split()) != _SIGNED_HEADER_TOKENS:
         raise SignatureError(
             SignatureFailure.DIGEST,
@@ -180,15 +176,11 @@ def verify_authorization_header(
     except (binascii.Error, ValueError):
         raise SignatureError(SignatureFailure.SIGNATURE, "signature is not valid base64") from None
     if len(signature) != 64:
-        raise SignatureError(
-            SignatureFailure.SIGNATURE, f"an ed25519 signature is 64 bytes, got {len(signature)}"
-        )
+        raise SignatureError(SignatureFailure.SIGNATURE, f"an ed25519 signature is 64 bytes, got {len(signature)}")
     try:
         public_key = load_signing_public_key(public_key_b64)
     except KeyFormatError as exc:
-        raise SignatureError(
-            SignatureFailure.UNKNOWN_KEY, f"key of {params.key_id} is unusable: {exc}"
-        ) from None
+        raise SignatureError(SignatureFailure.UNKNOWN_KEY, f"key of {params.key_id} is unusable: {exc}") from None
     message = signing_string(params.created, params.expires, blake2b_512_digest_b64(body)).encode()
     try:
         public_key.verify(signature, message)
@@ -199,9 +191,7 @@ def verify_authorization_header(
 
 def _check_window(params: SignatureParams, now: float, future_skew_seconds: int) -> None:
     if params.expires < params.created:
-        raise SignatureError(
-            SignatureFailure.WINDOW, f"expires {params.expires} is before created {params.created}"
-        )
+        raise SignatureError(SignatureFailure.WINDOW, f"expires {params.expires} is before created {params.created}")
     if params.created > now + future_skew_seconds:
         raise SignatureError(
             SignatureFailure.WINDOW,

@@ -128,9 +128,7 @@ class RegistryClient:
 
     async def _to_redis(self, key: str, public_key: str | None, ttl: float) -> None:
         try:
-            await self._redis.set(
-                CACHE_KEY_PREFIX + key, public_key or NEGATIVE_MARKER, px=max(1, int(ttl * 1000))
-            )
+            await self._redis.set(CACHE_KEY_PREFIX + key, public_key or NEGATIVE_MARKER, px=max(1, int(ttl * 1000)))
         except RedisError as exc:
             logger.warning("registry cache write failed: %s", exc)
 
@@ -163,15 +161,11 @@ class RegistryClient:
                 f"registry {url} unreachable for the lookup of {key}: {type(exc).__name__}: {exc}"
             ) from None
         if not response.is_success:
-            raise RegistryUnavailable(
-                f"registry {url} answered HTTP {response.status_code} to the lookup of {key}"
-            )
+            raise RegistryUnavailable(f"registry {url} answered HTTP {response.status_code} to the lookup of {key}")
         try:
             records = orjson.loads(response.content)
         except orjson.JSONDecodeError:
-            raise RegistryUnavailable(
-                f"registry {url} answered the lookup of {key} with invalid JSON"
-            ) from None
+            raise RegistryUnavailable(f"registry {url} answered the lookup of {key} with invalid JSON") from None
         if not isinstance(records, list):
             raise RegistryUnavailable(
                 f"registry {url} answered the lookup of {key} with a JSON {type(records).__name__}, "

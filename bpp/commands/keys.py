@@ -28,9 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "printed as JSON."
         ),
     )
-    generate.add_argument(
-        "--out", required=True, type=Path, metavar="PATH", help="file to write the private keys to"
-    )
+    generate.add_argument("--out", required=True, type=Path, metavar="PATH", help="file to write the private keys to")
     generate.add_argument(
         "--format",
         choices=("json", "env"),

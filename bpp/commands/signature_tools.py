@@ -23,16 +23,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="B64",
         help="base64 ed25519 seed (32 bytes) or seed+public (64)",
     )
-    sign.add_argument(
-        "--subscriber-id", required=True, metavar="S", help="our subscriber id, the keyId's first part"
-    )
-    sign.add_argument(
-        "--unique-key-id", required=True, metavar="K", help="the registered unique key id (ukId)"
-    )
+    sign.add_argument("--subscriber-id", required=True, metavar="S", help="our subscriber id, the keyId's first part")
+    sign.add_argument("--unique-key-id", required=True, metavar="K", help="the registered unique key id (ukId)")
     sign.add_argument("--created", type=int, metavar="N", help="created, unix seconds (default: now)")
-    sign.add_argument(
-        "--expires", type=int, metavar="N", help="expires, unix seconds (default: created + 300)"
-    )
+    sign.add_argument("--expires", type=int, metavar="N", help="expires, unix seconds (default: created + 300)")
     sign.set_defaults(func=sign_body)
 
     verify = subparsers.add_parser(
@@ -47,15 +41,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "expired unless --now is inside its window."
         ),
     )
-    verify.add_argument(
-        "--public-key", required=True, metavar="B64", help="the signer's base64 ed25519 public key"
-    )
-    verify.add_argument(
-        "--header", required=True, metavar="H", help="the header value, starting with 'Signature '"
-    )
-    verify.add_argument(
-        "--now", type=float, metavar="N", help="check the window at this unix time (default: now)"
-    )
+    verify.add_argument("--public-key", required=True, metavar="B64", help="the signer's base64 ed25519 public key")
+    verify.add_argument("--header", required=True, metavar="H", help="the header value, starting with 'Signature '")
+    verify.add_argument("--now", type=float, metavar="N", help="check the window at this unix time (default: now)")
     verify.set_defaults(func=verify_body)
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 
-from bpp.settings import ConfigError, Settings, load_settings
-from signing import KeyFormatError, encryption_public_key_b64, signing_public_key_b64
+from bpp.commands.common import add_config_option, settings_from
+from bpp.services import KeyMaterial, load_key_material
+from bpp.settings import ConfigError, Settings
 
 SELLER_OPS_NO = 2  # ONDC registry operation: subscribe as a seller app (non-MSN)
 SEND_TIMEOUT_SECONDS = 15.0
@@ -24,19 +25,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="print (or --send) the ONDC /subscribe request for this BPP",
         description=(
             "Build the ONDC registry /subscribe payload (ops_no 2, seller app) from the settings: entity "
-            "details, our public keys derived from the configured private keys, and one network participant "
-            "per served domain. Printed as JSON; --send POSTs it to {registry_url}/subscribe and prints the "
-            "registry's answer."
+            "details, the public keys of our configured private keys (environment or key_file), and one "
+            "network participant per served domain. It is printed as JSON; --send also POSTs it to "
+            "{registry_url}/subscribe and prints the registry's answer (exit 1 unless HTTP 2xx)."
         ),
     )
-    parser.add_argument(
-        "--config",
-        metavar="PATH",
-        help="YAML configuration (default: SEVAMITRA_CONFIG or ./registry_config.yaml)",
-    )
+    add_config_option(parser)
     parser.add_argument("--send", action="store_true", help="POST the payload to {registry_url}/subscribe")
     parser.add_argument(
-        "--valid-days", type=int, default=365, metavar="N", help="key validity in days (default 365)"
+        "--valid-days",
+        type=int,
+        default=365,
+        metavar="N",
+        help="validity of the key pair in days (default 365)",
     )
     parser.set_defaults(func=subscribe)
 
@@ -46,19 +47,9 @@ def _timestamp(moment: datetime) -> str:
 
 
 def build_subscribe_payload(
-    settings: Settings, request_id: str, now: datetime, valid_days: int
+    settings: Settings, keys: KeyMaterial, request_id: str, now: datetime, valid_days: int
 ) -> dict[str, Any]:
-    """The /subscribe body; raises ConfigError when a private key is missing or unreadable."""
-    if settings.signing_private_key is None or settings.encryption_private_key is None:
-        raise ConfigError(
-            "signing_private_key and encryption_private_key must be set (SEVAMITRA_SIGNING_PRIVATE_KEY, "
-            "SEVAMITRA_ENCRYPTION_PRIVATE_KEY); create them with `keys generate`"
-        )
-    try:
-        signing_public = signing_public_key_b64(settings.signing_private_key.get_secret_value())
-        encryption_public = encryption_public_key_b64(settings.encryption_private_key.get_secret_value())
-    except KeyFormatError as exc:
-        raise ConfigError(str(exc)) from None
+    """The /subscribe body: operation, then request_id, timestamp, entity and network participants."""
     mobile = settings.contact_mobile
     entity = {
         "gst": {
@@ -81,8 +72,8 @@ def build_subscribe_payload(
         "unique_key_id": settings.unique_key_id,
         "callback_url": "/",
         "key_pair": {
-            "signing_public_key": signing_public,
-            "encryption_public_key": encryption_public,
+            "signing_public_key": keys.signing_public_key,
+            "encryption_public_key": keys.encryption_public_key,
             "valid_from": _timestamp(now),
             "valid_until": _timestamp(now + timedelta(days=valid_days)),
         },
@@ -109,16 +100,14 @@ def build_subscribe_payload(
 
 
 def subscribe(args: argparse.Namespace) -> int:
-    try:
-        settings = load_settings(args.config)
-        if args.send and settings.registry_url is None:
-            raise ConfigError(
-                "registry_url is not set (SEVAMITRA_REGISTRY_URL or registry_url in the config)"
-            )
-        payload = build_subscribe_payload(settings, str(uuid.uuid4()), datetime.now(UTC), args.valid_days)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    settings = settings_from(args)
+    if args.send and settings.registry_url is None:
+        raise ConfigError(
+            "setting registry_url (SEVAMITRA_REGISTRY_URL): not set; --send needs the registry to POST to"
+        )
+    payload = build_subscribe_payload(
+        settings, load_key_material(settings), str(uuid.uuid4()), datetime.now(UTC), args.valid_days
+    )
     print(json.dumps(payload, indent=2, ensure_ascii=False))
     if not args.send:
         return 0

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from schemas import errors
 from schemas.errors import ErrorCode
 from schemas.fields import parse_iso_duration
-from schemas.parsing import SchemaError, parse_request
+from schemas.beckn import SchemaError, parse_request
 from signing import (
     RegistryUnavailable,
     SignatureError,

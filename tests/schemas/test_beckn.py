@@ -83,9 +83,11 @@ def test_search_model_values() -> None:
     assert ctx.location.city.code == "std:080"
     stop = model.message.intent.fulfillment.stops[0]  # type: ignore[attr-defined]
     assert stop.location.gps == "12.974002,77.613458"
+    assert stop.location.lat_lng == (12.974002, 77.613458)
     assert stop.time.range.start == datetime(2023, 11, 16, 9, 30, tzinfo=UTC)
     tag = model.message.intent.tags[0]  # type: ignore[attr-defined]
-    assert tag.descriptor.code == "BAP_Terms" and tag.list_[1].value == "0"
+    assert tag.descriptor.code == "BAP_Terms"
+    assert tag.values() == {"finder_fee_type": "percent", "finder_fee_amount": "0"}
     assert data["message"]["intent"]["payment"] == {"type": "ON-FULFILLMENT", "collected_by": "BPP"}
 
 

@@ -8,6 +8,7 @@ import json
 import stat
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -18,32 +19,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bpp.commands import keys as keys_command
-from bpp.commands import signature_tools, subscribe
+from bpp import cli
+from bpp.commands import subscribe
 from bpp.settings import Settings
 from signing import encryption_public_key_b64, generate_encryption_keypair, signing_public_key_b64
 
-from .conftest import ServeApp
+ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
+
 
 Run = Callable[..., tuple[int, str, str]]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sevamitra-bpp")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    for module in (keys_command, signature_tools, subscribe):
-        module.register(subparsers)
-    return parser
+MY_COMMANDS = ("bpp.commands.keys", "bpp.commands.signature_tools", "bpp.commands.subscribe")
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run a command line with `stdin` bytes; returns (exit code, stdout, stderr)."""
+    """`bpp.cli.main(argv)` with `stdin` bytes, limited to these commands; returns (exit code, stdout, stderr)."""
+    monkeypatch.setattr(cli, "COMMAND_MODULES", MY_COMMANDS)
 
     def _run(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        args = _parser().parse_args(list(argv))
-        code = args.func(args)
+        code = cli.main(list(argv))
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 
@@ -54,8 +51,9 @@ def _bap(vectors: dict[str, Any]) -> dict[str, Any]:
     return vectors["bap_auth_header_official"]
 
 
-def test_every_command_has_help_and_description() -> None:
-    parser = _parser()
+def test_every_command_has_help_and_description(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "COMMAND_MODULES", MY_COMMANDS)
+    parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {choice.dest: choice.help for choice in subparsers._choices_actions}
     assert set(helps) == {"keys", "sign", "verify", "subscribe"}
@@ -181,14 +179,9 @@ def test_keys_generate_env_file(run: Run, tmp_path: Path) -> None:
     out_file = tmp_path / "keys.env"
     code, out, _ = run("keys", "generate", "--out", str(out_file))
     assert code == 0
-    lines = dict(
-        line.split("=", 1) for line in out_file.read_text().splitlines() if line and not line.startswith("#")
-    )
+    lines = dict(line.split("=", 1) for line in out_file.read_text().splitlines() if line and not line.startswith("#"))
     assert set(lines) == {"SEVAMITRA_SIGNING_PRIVATE_KEY", "SEVAMITRA_ENCRYPTION_PRIVATE_KEY"}
-    assert (
-        signing_public_key_b64(lines["SEVAMITRA_SIGNING_PRIVATE_KEY"])
-        == json.loads(out)["signing_public_key"]
-    )
+    assert signing_public_key_b64(lines["SEVAMITRA_SIGNING_PRIVATE_KEY"]) == json.loads(out)["signing_public_key"]
 
 
 class _OnboardingSettings(Settings):
@@ -218,7 +211,7 @@ def onboarding_settings(monkeypatch: pytest.MonkeyPatch, vectors: dict[str, Any]
         "domains": ["ONDC:SRV10", "ONDC:SRV11"],
         "cities": ["std:0522"],
     }
-    monkeypatch.setattr(subscribe, "load_settings", lambda config_path: _OnboardingSettings(**values))
+    monkeypatch.setattr(subscribe, "settings_from", lambda args: _OnboardingSettings(**values))
     yield values
 
 
@@ -251,14 +244,14 @@ def test_subscribe_prints_the_seller_payload(
 
 def test_subscribe_send_needs_a_registry_url(run: Run, onboarding_settings: dict[str, Any]) -> None:
     code, out, err = run("subscribe", "--send")
-    assert code == 1 and out == ""
-    assert err.count("\n") == 1 and "registry_url is not set" in err
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "setting registry_url (SEVAMITRA_REGISTRY_URL): not set" in err
 
 
 def test_subscribe_needs_the_private_keys(run: Run, onboarding_settings: dict[str, Any]) -> None:
     onboarding_settings["encryption_private_key"] = None
     code, _, err = run("subscribe")
-    assert code == 1 and "encryption_private_key" in err
+    assert code == 2 and "encryption_private_key" in err
 
 
 def test_subscribe_send_posts_to_the_registry(
@@ -276,6 +269,4 @@ def test_subscribe_send_posts_to_the_registry(
         code, out, _ = run("subscribe", "--send")
     assert code == 0
     assert received[0]["message"]["entity"]["subscriber_id"] == "sevamitra.example.org"
-    assert out.rstrip().endswith(
-        'registry answered HTTP 200: {"message":{"ack":{"status":"ACK"}},"error":null}'
-    )
+    assert out.rstrip().endswith('registry answered HTTP 200: {"message":{"ack":{"status":"ACK"}},"error":null}')

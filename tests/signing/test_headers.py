@@ -66,9 +66,7 @@ def test_official_bap_header_is_reproduced_byte_for_byte(vectors: dict[str, Any]
         vector["expires"],
     )
     assert header == vector["expected_authorization_header"]
-    params = verify_authorization_header(
-        header, body, vector["signing_public_key_b64"], now=vector["created"] + 10
-    )
+    params = verify_authorization_header(header, body, vector["signing_public_key_b64"], now=vector["created"] + 10)
     assert (params.subscriber_id, params.unique_key_id, params.algorithm) == (
         "example-bap.com",
         "bap1234",
@@ -186,9 +184,7 @@ def test_doc_typo_unspaced_headers_list_is_a_digest_failure(vectors: dict[str, A
 
 def test_doc_typo_other_unique_key_id_still_verifies(vectors: dict[str, Any]) -> None:
     vector = vectors[BAP]
-    header = vector["expected_authorization_header"].replace(
-        "bap1234", "ae3ea24b-cfec-495e-81f8-044aaef164ac"
-    )
+    header = vector["expected_authorization_header"].replace("bap1234", "ae3ea24b-cfec-495e-81f8-044aaef164ac")
     _verify(vector, header)
 
 
@@ -274,8 +270,7 @@ def test_expires_before_created_is_a_window_failure(vectors: dict[str, Any]) -> 
         'keyId="a|b|ed25519",algorithm="ed25519"',
         'Signature keyId="a|b|ed25519",algorithm="ed25519",created="1",expires="2",headers="x"',
         'Signature keyId="a|ed25519",algorithm="ed25519",created="1",expires="2",headers="x",signature="s"',
-        'Signature keyId="a|b|ed25519",algorithm="ed25519",created="soon",expires="2",'
-        'headers="x",signature="s"',
+        'Signature keyId="a|b|ed25519",algorithm="ed25519",created="soon",expires="2",headers="x",signature="s"',
         'Signature keyId="a|b|ed25519",algorithm=ed25519,created="1",expires="2",headers="x",signature="s"',
         'Signature keyId="a|b|ed25519",keyId="a|b|ed25519",algorithm="ed25519",created="1",expires="2",'
         'headers="x",signature="s"',

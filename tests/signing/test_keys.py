@@ -40,9 +40,7 @@ def test_published_keypairs_match(vectors: dict[str, Any], name: str, private: s
 
 def test_a_64_byte_key_whose_public_half_differs_is_refused(vectors: dict[str, Any]) -> None:
     raw = base64.b64decode(vectors["bap_auth_header_official"]["signing_private_key_b64"])
-    other_public = base64.b64decode(
-        vectors["bg_x_gateway_authorization_official_keys"]["signing_public_key_b64"]
-    )
+    other_public = base64.b64decode(vectors["bg_x_gateway_authorization_official_keys"]["signing_public_key_b64"])
     with pytest.raises(KeyFormatError, match="not the public key of the seed"):
         load_signing_private_key(base64.b64encode(raw[:32] + other_public).decode())
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -13,7 +15,8 @@ from bpp.onboarding import router
 from bpp.settings import Settings
 from signing import encrypt_challenge, generate_encryption_keypair
 
-from .conftest import ServeApp
+ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
+
 
 CHALLENGE = "x25519_aes_ecb_cryptkey_py"
 
@@ -21,18 +24,23 @@ CHALLENGE = "x25519_aes_ecb_cryptkey_py"
 @pytest.fixture
 def settings(vectors: dict[str, Any]) -> Settings:
     return Settings(
-        encryption_private_key=vectors[CHALLENGE]["private_key_pkcs8_der_b64"],
         registry_encryption_public_key=vectors[CHALLENGE]["peer_public_key_spki_der_b64"],
-        signing_private_key=vectors["site_verification_issue_example"]["signing_private_key_b64"],
         site_verification_request_id=vectors["site_verification_issue_example"]["request_id"],
     )
 
 
 @pytest.fixture
-def base_url(settings: Settings, serve_app: ServeApp) -> Iterator[str]:
+def base_url(settings: Settings, serve_app: ServeApp, vectors: dict[str, Any]) -> Iterator[str]:
+    """The router in an app whose services hold our keys, as `bpp.app.create_app` wires it."""
     app = FastAPI()
     app.include_router(router)
     app.state.settings = settings
+    app.state.services = SimpleNamespace(
+        keys=SimpleNamespace(
+            signing_private_key=vectors["site_verification_issue_example"]["signing_private_key_b64"],
+            encryption_private_key=vectors[CHALLENGE]["private_key_pkcs8_der_b64"],
+        )
+    )
     with serve_app(app) as url:
         yield url
 
@@ -45,10 +53,7 @@ def test_the_registry_challenge_is_answered(base_url: str, vectors: dict[str, An
 
 
 def test_the_default_registry_key_is_preprod(vectors: dict[str, Any]) -> None:
-    assert (
-        Settings().registry_encryption_public_key
-        == vectors["ondc_registry_encryption_public_keys"]["preprod"]
-    )
+    assert Settings().registry_encryption_public_key == vectors["ondc_registry_encryption_public_keys"]["preprod"]
 
 
 @pytest.mark.parametrize(
@@ -63,9 +68,7 @@ def test_the_default_registry_key_is_preprod(vectors: dict[str, Any]) -> None:
     ],
 )
 def test_bad_challenges_are_400_with_a_message(base_url: str, body: bytes) -> None:
-    response = httpx.post(
-        f"{base_url}/on_subscribe", content=body, headers={"Content-Type": "application/json"}
-    )
+    response = httpx.post(f"{base_url}/on_subscribe", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]
 
@@ -91,3 +94,13 @@ def test_site_verification_without_a_request_id_is_404(base_url: str, settings: 
     response = httpx.get(f"{base_url}/ondc-site-verification.html")
     assert response.status_code == 404
     assert "site_verification_request_id" in response.text
+
+
+def test_a_misconfigured_registry_key_is_503_not_500(
+    base_url: str, settings: Settings, vectors: dict[str, Any]
+) -> None:
+    settings.registry_encryption_public_key = "AAAA"
+    body = {"subscriber_id": "x", "challenge": vectors[CHALLENGE]["ciphertext_b64"]}
+    response = httpx.post(f"{base_url}/on_subscribe", json=body)
+    assert response.status_code == 503
+    assert "registry_encryption_public_key" in response.json()["error"]

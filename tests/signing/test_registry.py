@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,8 @@ from signing import (
     verify_authorization_header,
 )
 
-from .conftest import ServeApp
+ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
+
 
 SUB, UKID, KEY = "bap.example.org", "key-1", "awGPjRK6i/Vg/lWr+0xObclVxlwZXvTjWYtlu6NeOHk="
 
@@ -199,14 +201,10 @@ async def test_the_matching_record_is_picked(client: RegistryClient, stub: StubR
 
 
 @pytest.mark.parametrize("known", [True, False])
-async def test_concurrent_lookups_share_one_request(
-    client: RegistryClient, stub: StubRegistry, known: bool
-) -> None:
+async def test_concurrent_lookups_share_one_request(client: RegistryClient, stub: StubRegistry, known: bool) -> None:
     stub.delay = 0.2
     stub.records = [_record()] if known else []
-    results = await asyncio.gather(
-        *(client.lookup_signing_key(SUB, UKID) for _ in range(50)), return_exceptions=True
-    )
+    results = await asyncio.gather(*(client.lookup_signing_key(SUB, UKID) for _ in range(50)), return_exceptions=True)
     assert stub.calls == 1
     if known:
         assert results == [KEY] * 50
@@ -270,9 +268,7 @@ async def test_a_broken_redis_falls_back_to_the_registry(registry_url: str, http
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
-    broken = Redis(
-        host="127.0.0.1", port=closed_port, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
-    )
+    broken = Redis(host="127.0.0.1", port=closed_port, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     try:
         assert await RegistryClient(registry_url, broken, http).lookup_signing_key(SUB, UKID) == KEY
     finally:

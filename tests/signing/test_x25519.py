@@ -115,14 +115,10 @@ def test_malformed_public_key_raises_key_format_error(vectors: dict[str, Any]) -
 
 
 @pytest.mark.parametrize("ciphertext", ["not base64!", _b64(b"short"), _b64(bytes(32))])
-def test_challenges_that_do_not_decrypt_raise_challenge_error(
-    vectors: dict[str, Any], ciphertext: str
-) -> None:
+def test_challenges_that_do_not_decrypt_raise_challenge_error(vectors: dict[str, Any], ciphertext: str) -> None:
     vector = vectors["x25519_aes_ecb_cryptkey_py"]
     with pytest.raises(ChallengeError):
-        decrypt_challenge(
-            ciphertext, vector["private_key_pkcs8_der_b64"], vector["peer_public_key_spki_der_b64"]
-        )
+        decrypt_challenge(ciphertext, vector["private_key_pkcs8_der_b64"], vector["peer_public_key_spki_der_b64"])
 
 
 def test_a_challenge_for_another_key_pair_is_refused(vectors: dict[str, Any]) -> None:

@@ -1,0 +1,234 @@
+"""ACK throughput of signed, gateway-relayed searches against `serve --demo`, versus a bare FastAPI endpoint.
+
+Both servers get the same load from the same tool (wrk, one thread, 32 connections) replaying pre-signed unique
+searches, in the same run. Prints req/s of both, their ratio, the BPP's p50/p99, on_search callbacks delivered
+per second and the BPP's resident memory.
+
+    python bench/ack_throughput.py [--connections 32] [--seconds 10] [--requests 60000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from signing import (  # noqa: E402
+    build_authorization_header,
+    generate_encryption_keypair,
+    generate_signing_keypair,
+)
+
+BARE_APP = '''
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+ACK = b'{"message":{"ack":{"status":"ACK"}}}'
+app = FastAPI()
+@app.post("/ondc/search")
+async def search(request: Request) -> Response:
+    await request.body()
+    return Response(ACK, media_type="application/json")
+'''
+
+RECEIVER_APP = '''
+import time
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+ACK = b'{"message":{"ack":{"status":"ACK"}}}'
+state = {"count": 0, "first": None, "last": None}
+async def on_search(request):
+    await request.body()
+    now = time.monotonic()
+    state["count"] += 1
+    state["first"] = state["first"] or now
+    state["last"] = now
+    return Response(ACK, media_type="application/json")
+async def count(request):
+    return JSONResponse(state)
+app = Starlette(routes=[Route("/ondc/on_search", on_search, methods=["POST"]), Route("/count", count)])
+'''
+
+LUA = '''
+local requests = {}
+local index = 0
+local path = os.getenv("BENCH_PATH")
+init = function(args)
+  for line in io.lines(os.getenv("BENCH_REQUESTS")) do
+    local body, auth, gateway = line:match("^(.-)\\t(.-)\\t(.-)$")
+    requests[#requests + 1] = wrk.format("POST", path, {["Content-Type"] = "application/json",
+      ["Authorization"] = auth, ["X-Gateway-Authorization"] = gateway}, body)
+  end
+end
+request = function()
+  index = index % #requests + 1
+  return requests[index]
+end
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up within {seconds:.0f} s")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def timestamp() -> str:
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def subscribe(registry: str, subscriber_id: str, public_key: str, encryption_public: str, url: str) -> None:
+    payload = {"context": {"operation": {"ops_no": 1}}, "message": {
+        "request_id": str(uuid.uuid4()), "timestamp": timestamp(),
+        "entity": {"subscriber_id": subscriber_id, "unique_key_id": "k1", "callback_url": "/",
+                   "key_pair": {"signing_public_key": public_key, "encryption_public_key": encryption_public,
+                                "valid_from": timestamp(), "valid_until": "2030-01-01T00:00:00.000Z"}},
+        "network_participant": [{"subscriber_url": url, "domain": "ONDC:SRV11", "type": "buyerApp"}]}}
+    httpx.post(f"{registry}/subscribe", json=payload, timeout=5).raise_for_status()
+
+
+def write_requests(path: Path, count: int, bap_key: str, gateway_key: str, bap_uri: str) -> None:
+    created = int(time.time())
+    expires = created + 1800
+    with path.open("w") as out:
+        for _ in range(count):
+            body = json.dumps({
+                "context": {"domain": "ONDC:SRV11", "location": {"city": {"code": "std:0522"},
+                                                                 "country": {"code": "IND"}},
+                            "action": "search", "version": "2.0.0", "bap_id": "bench-bap.local", "bap_uri": bap_uri,
+                            "transaction_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()),
+                            "timestamp": timestamp(), "ttl": "PT30S"},
+                "message": {"intent": {"category": {"id": "SRV11-*"}, "fulfillment": {
+                    "type": "Home-Service", "stops": [{"type": "end", "location": {"gps": "26.8467,80.9462"}}]}}},
+            }, separators=(",", ":")).encode()
+            auth = build_authorization_header(body, bap_key, "bench-bap.local", "k1", created, expires)
+            gateway = build_authorization_header(body, gateway_key, "bench-gateway.local", "k1", created, expires)
+            out.write(f"{body.decode()}\t{auth}\t{gateway}\n")
+
+
+def run_wrk(url: str, requests_file: Path, lua: Path, connections: int, seconds: int) -> dict[str, float]:
+    env = {**os.environ, "BENCH_REQUESTS": str(requests_file), "BENCH_PATH": "/ondc/search"}
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(lua), url],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+              "requests": float(re.search(r"(\d+) requests in", out).group(1))}
+    for label, key in (("50%", "p50_ms"), ("99%", "p99_ms")):
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
+        result[key] = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["non_2xx"] = float(non_2xx.group(1)) if non_2xx else 0.0
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=60000, help="unique pre-signed searches to replay")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    work = Path(tempfile.mkdtemp(prefix="sm-bench-"))
+    bpp_port, bare_port, receiver_port = free_port(), free_port(), free_port()
+    (work / "bare.py").write_text(BARE_APP)
+    (work / "receiver.py").write_text(RECEIVER_APP)
+    (work / "requests.lua").write_text(LUA)
+    env = {**os.environ, "SEVAMITRA_DATABASE_URL": f"sqlite+aiosqlite:///{work}/bpp.db",
+           "SEVAMITRA_REDIS_URL": "memory://", "SEVAMITRA_RATE_LIMIT_PER_MINUTE": "100000000",
+           "SEVAMITRA_DEMO_STEP_SECONDS": "5", "PYTHONPATH": str(ROOT)}
+    uvicorn_args = ["--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools"]
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "bpp", "serve", "--demo", "--port", str(bpp_port)], env=env,
+                         cwd=work, stdout=subprocess.DEVNULL),
+        subprocess.Popen([sys.executable, "-m", "uvicorn", "bare:app", "--port", str(bare_port), *uvicorn_args],
+                         cwd=work),
+        subprocess.Popen([sys.executable, "-m", "uvicorn", "receiver:app", "--port", str(receiver_port),
+                          *uvicorn_args], cwd=work),
+    ]
+    try:
+        bpp = f"http://127.0.0.1:{bpp_port}"
+        for url in (f"{bpp}/health", f"http://127.0.0.1:{bare_port}/docs", f"http://127.0.0.1:{receiver_port}/count"):
+            wait_until_up(url)
+        bap_key, bap_public = generate_signing_keypair()
+        gateway_key, gateway_public = generate_signing_keypair()
+        _, encryption_public = generate_encryption_keypair()
+        bap_uri = f"http://127.0.0.1:{receiver_port}/ondc"
+        subscribe(bpp, "bench-bap.local", bap_public, encryption_public, bap_uri)
+        subscribe(bpp, "bench-gateway.local", gateway_public, encryption_public, bap_uri)
+        print(f"signing {args.requests} unique searches …", flush=True)
+        requests_file = work / "requests.tsv"
+        write_requests(requests_file, args.requests, bap_key, gateway_key, bap_uri)
+        warm = run_wrk(bpp, requests_file, work / "requests.lua", args.connections, 2)
+        print(f"warm-up: {warm['rps']:.0f} req/s", flush=True)
+        write_requests(requests_file, args.requests, bap_key, gateway_key, bap_uri)
+        bare = run_wrk(f"http://127.0.0.1:{bare_port}", requests_file, work / "requests.lua", args.connections,
+                       args.seconds)
+        before = httpx.get(f"http://127.0.0.1:{receiver_port}/count").json()["count"]
+        ours = run_wrk(bpp, requests_file, work / "requests.lua", args.connections, args.seconds)
+        peak_rss = rss_mb(processes[0].pid)
+        unique = min(ours["requests"], args.requests)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            state = httpx.get(f"http://127.0.0.1:{receiver_port}/count").json()
+            if state["count"] - before >= unique:
+                break
+            time.sleep(0.5)
+        delivered = state["count"] - before
+        spread = max(1e-9, (state["last"] or 0) - (state["first"] or 0))
+        print()
+        print(f"bare FastAPI ACK endpoint : {bare['rps']:9.0f} req/s  p50 {bare['p50_ms']:.2f} ms  "
+              f"p99 {bare['p99_ms']:.2f} ms")
+        print(f"BPP signed searches       : {ours['rps']:9.0f} req/s  p50 {ours['p50_ms']:.2f} ms  "
+              f"p99 {ours['p99_ms']:.2f} ms  (non-2xx: {ours['non_2xx']:.0f})")
+        print(f"ratio BPP / bare          : {ours['rps'] / bare['rps']:.2f}  (target ≥ 0.5)")
+        print(f"on_search delivered       : {delivered} of {unique:.0f} unique ACKed searches "
+              f"({delivered / spread:.0f}/s during delivery)")
+        print(f"BPP resident memory       : {peak_rss:.0f} MB after the run (target < 300 MB)")
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

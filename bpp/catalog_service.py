@@ -1,0 +1,305 @@
+"""The catalogue at run time: the in-memory snapshot search answers from, and every staff change.
+
+Every change is one transaction (entity + audit row), then `sm:catalog:version` is bumped in Redis
+and published on `sm:catalog:changed`; each process reloads its snapshot when it sees a newer
+version (pub/sub for promptness, a poll every two seconds in case a notice is missed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Final
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.catalog_repo import CatalogRepo, Draft
+from bpp.protocol import BusinessError
+from catalog.codec import item_to_json, provider_to_json
+from catalog.model import Provider, ServiceItem
+from catalog.ordering import OrderRequest
+from catalog.payment_terms import SettlementAccount
+from catalog.quote import quote_for
+from catalog.snapshot import CatalogSnapshot
+from catalog.validation import FieldError
+from schemas.errors import (
+    CHANGE_IN_QUOTE,
+    ITEM_NOT_FOUND,
+    ORDER_VALIDATION_FAILURE,
+    PROVIDER_NOT_FOUND,
+    QUOTE_UNAVAILABLE,
+)
+
+if TYPE_CHECKING:
+    from bpp.services import Services
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY: Final = "sm:catalog:version"
+CHANNEL: Final = "sm:catalog:changed"
+POLL_SECONDS: Final = 2.0
+# Where buyer apps that collect the money (PRE-FULFILLMENT) settle it.
+SETTLEMENT_ACCOUNT: Final = SettlementAccount("Seva Mitra Uttar Pradesh", "sevamitra.up@sbi")
+
+
+class QuoteChanged(BusinessError):
+    """The item's price changed since select: error 40008 carrying the new quote (the draft is updated)."""
+
+    def __init__(self, quote: dict[str, Any]) -> None:
+        super().__init__(
+            CHANGE_IN_QUOTE.code,
+            "The price of this service changed since select; review the new quote and init/confirm again",
+            path="message.order.quote",
+        )
+        self.quote = quote
+
+
+class CatalogError(Exception):
+    """A staff change that cannot be made; `errors` name the fields, `status` the HTTP status."""
+
+    def __init__(self, status: int, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(error.en for error in errors))
+        self.status = status
+        self.errors = errors
+
+
+@dataclass(slots=True)
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+class CatalogService:
+    """Owns the snapshot and performs audited catalogue changes."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self.snapshot = CatalogSnapshot((), ())
+        self._watcher: asyncio.Task[None] | None = None
+        self._reload_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        await self.reload()
+        self._watcher = asyncio.create_task(self._watch(), name="catalog-watcher")
+
+    async def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
+
+    # --- snapshot -------------------------------------------------------------------------
+    async def _shared_version(self) -> int:
+        value = await self._services.redis.get(VERSION_KEY)
+        return int(value) if value else 0
+
+    async def reload(self) -> None:
+        """Rebuild the snapshot from the database (published items only)."""
+        async with self._reload_lock:
+            version = await self._shared_version()
+            async with self._services.db.connect() as conn:
+                repo = CatalogRepo(conn)
+                providers = await repo.providers()
+                items = await repo.items(published_only=True)
+            self.snapshot = CatalogSnapshot(providers, items, version=version)
+
+    async def _watch(self) -> None:
+        """Reload when another process changed the catalogue: pub/sub plus a slow poll."""
+        pubsub = self._services.redis.pubsub()
+        await pubsub.subscribe(CHANNEL)
+        try:
+            while True:
+                with contextlib.suppress(Exception):
+                    await pubsub.get_message(ignore_subscribe_messages=True, timeout=POLL_SECONDS)
+                try:
+                    if await self._shared_version() != self.snapshot.version:
+                        await self.reload()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("catalogue reload failed; retrying")
+                    await asyncio.sleep(POLL_SECONDS)
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+
+    async def changed(self) -> None:
+        """Tell every process (this one first) that the catalogue changed."""
+        redis = self._services.redis
+        version = await redis.incr(VERSION_KEY)
+        await redis.publish(CHANNEL, str(version))
+        await self.reload()
+
+    # --- ordering -------------------------------------------------------------------------
+    @staticmethod
+    async def orderable(conn: AsyncConnection, provider_id: str, item_id: str) -> tuple[Provider, ServiceItem]:
+        """The provider and the current published item, read from the database (not the snapshot)."""
+        repo = CatalogRepo(conn)
+        provider = await repo.provider(provider_id)
+        if provider is None:
+            raise BusinessError(
+                PROVIDER_NOT_FOUND.code,
+                f"Provider {provider_id} not found; search again for current providers",
+                path="message.order.provider.id",
+            )
+        item = await repo.item(item_id)
+        if item is None or not item.published or item.provider_id != provider.id:
+            raise BusinessError(
+                ITEM_NOT_FOUND.code,
+                f"Item {item_id} not found or no longer offered; search again for current items",
+                path="message.order.items[0].id",
+            )
+        return provider, item
+
+    async def agreed_draft(
+        self, conn: AsyncConnection, bap_id: str, transaction_id: str, order: OrderRequest
+    ) -> tuple[Provider, ServiceItem, Draft]:
+        """The select draft, checked against the request and the current catalogue.
+
+        A request for another item or slot, or a different price, is refused (31002); a catalogue
+        price change since select raises QuoteChanged with the new quote, which becomes the draft,
+        so the buyer app can accept it by sending init/confirm again.  A change that leaves the
+        quote as it was (a new description, say) only moves the draft to the new item version.
+        """
+        repo = CatalogRepo(conn)
+        draft = await repo.draft(bap_id, transaction_id)
+        if draft is None:
+            raise BusinessError(QUOTE_UNAVAILABLE.code, "No quote for this transaction; send select first")
+        if (order.provider_id, order.item_id) != (draft.provider_id, draft.item_id):
+            raise BusinessError(
+                ORDER_VALIDATION_FAILURE.code,
+                f"Item {order.item_id} is not the one quoted ({draft.item_id}); send select again to change it",
+                path="message.order.items[0].id",
+            )
+        if order.slot is not None and order.slot != (draft.slot_start, draft.slot_end):
+            raise BusinessError(
+                ORDER_VALIDATION_FAILURE.code,
+                "The time differs from the quoted one; send select again with the new time",
+                path="message.order.fulfillments[0].stops[0].time.range",
+            )
+        provider, item = await self.orderable(conn, order.provider_id, order.item_id)
+        if item.version != draft.item_version:
+            quote = quote_for(item).to_beckn()
+            price_changed = _amounts(quote) != _amounts(draft.quote)
+            draft = replace(draft, item_version=item.version, quote=quote)
+            await repo.save_draft(draft, self._services.clock())
+            if price_changed:
+                raise QuoteChanged(quote)
+        sent_total = ((order.quote or {}).get("price") or {}).get("value")
+        if sent_total is not None and not _same_amount(str(sent_total), draft.quote["price"]["value"]):
+            raise BusinessError(
+                ORDER_VALIDATION_FAILURE.code,
+                f"Quoted total is {draft.quote['price']['value']}, not {sent_total}; use the quote from on_init",
+                path="message.order.quote.price.value",
+            )
+        return provider, item, draft
+
+    # --- audited changes ------------------------------------------------------------------
+    async def save_provider(self, provider: Provider, *, actor: str) -> Provider:
+        """Create or replace a provider (version bumped on replace)."""
+        now = self._services.clock()
+        async with self._services.db.begin() as conn:
+            repo = CatalogRepo(conn)
+            before = await repo.provider(provider.id)
+            if before is None:
+                saved = provider
+                await repo.add_provider(saved, now)
+            else:
+                saved = replace(provider, version=before.version + 1)
+                await repo.replace_provider(before, saved, now)
+            await repo.audit(
+                entity="provider",
+                entity_id=saved.id,
+                action="create" if before is None else "update",
+                version=saved.version,
+                actor=actor,
+                at=now,
+                before=provider_to_json(before) if before else None,
+                after=provider_to_json(saved),
+            )
+        await self.changed()
+        return saved
+
+    async def save_item(self, item: ServiceItem, *, actor: str, action: str | None = None) -> ServiceItem:
+        """Create `item` or replace the stored one with it (version = stored + 1)."""
+        saved = await self._save_items([item], actor=actor, action=action)
+        await self.changed()
+        return saved[0]
+
+    async def set_published(self, item_id: str, published: bool, *, actor: str) -> ServiceItem:
+        async with self._services.db.connect() as conn:
+            current = await CatalogRepo(conn).item(item_id)
+        if current is None:
+            raise CatalogError(404, [_not_found(item_id)])
+        return await self.save_item(
+            replace(current, published=published), actor=actor, action="publish" if published else "unpublish"
+        )
+
+    async def import_items(self, items: Iterable[ServiceItem], *, actor: str) -> list[ServiceItem]:
+        """Save several items in one transaction (CSV import), audited as `import`."""
+        saved = await self._save_items(list(items), actor=actor, action="import")
+        if saved:
+            await self.changed()
+        return saved
+
+    async def _save_items(self, items: list[ServiceItem], *, actor: str, action: str | None) -> list[ServiceItem]:
+        now = self._services.clock()
+        saved: list[ServiceItem] = []
+        async with self._services.db.begin() as conn:
+            repo = CatalogRepo(conn)
+            for item in items:
+                if await repo.provider(item.provider_id) is None:
+                    raise CatalogError(422, [_unknown_provider(item.provider_id)])
+                before = await repo.item(item.id)
+                if before is None:
+                    after = replace(item, version=1)
+                    await repo.add_item(after, now)
+                else:
+                    after = replace(item, version=before.version + 1)
+                    await repo.replace_item(before, after, now)
+                await repo.audit(
+                    entity="item",
+                    entity_id=after.id,
+                    action=action or ("create" if before is None else "update"),
+                    version=after.version,
+                    actor=actor,
+                    at=now,
+                    before=item_to_json(before) if before else None,
+                    after=item_to_json(after),
+                )
+                saved.append(after)
+        return saved
+
+
+def _amounts(quote: dict[str, Any]) -> list[Decimal]:
+    """The total and every breakup amount of a Beckn quote (titles may change, amounts may not)."""
+    lines = [quote["price"], *(line["price"] for line in quote["breakup"])]
+    return [Decimal(str(price["value"])) for price in lines]
+
+
+def _same_amount(left: str, right: str) -> bool:
+    try:
+        return Decimal(left) == Decimal(right)
+    except InvalidOperation:
+        return False
+
+
+def _not_found(item_id: str) -> FieldError:
+    return FieldError(
+        "id",
+        f"No item {item_id}; check the id in the catalogue list.",
+        f"{item_id} नाम की कोई सेवा नहीं है; सूची में id जाँचें।",
+    )
+
+
+def _unknown_provider(provider_id: str) -> FieldError:
+    return FieldError(
+        "provider_id",
+        f"No provider {provider_id}; create the district provider first.",
+        f"{provider_id} नाम का कोई प्रदाता नहीं है; पहले ज़िला प्रदाता बनाएँ।",
+    )

@@ -1,0 +1,154 @@
+"""SQL access to complaints, their action trail, and ratings (same SQL on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.storage.complaint_tables import complaint_actions, complaints, rating_aggregates, ratings
+from fulfillment.complaints import ActionRecord, Kind, RespondentAction, Status
+from fulfillment.ratings import RatingAggregate
+
+
+class ComplaintsRepo:
+    """Complaints inside the caller's connection/transaction."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def get(self, complaint_id: str, *, for_update: bool = False) -> Mapping[str, Any] | None:
+        query = select(complaints).where(complaints.c.id == complaint_id)
+        if for_update and self.conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        return (await self.conn.execute(query)).mappings().first()
+
+    async def by_issue(self, bap_id: str, issue_id: str) -> Mapping[str, Any] | None:
+        query = select(complaints).where(complaints.c.bap_id == bap_id, complaints.c.issue_id == issue_id)
+        return (await self.conn.execute(query)).mappings().first()
+
+    async def insert(self, values: Mapping[str, Any]) -> None:
+        await self.conn.execute(complaints.insert().values(**values, version=1))
+
+    async def change(self, complaint: Mapping[str, Any], **values: Any) -> Mapping[str, Any]:
+        """Apply `values` under the optimistic lock; raises LookupError when someone changed it first."""
+        result = await self.conn.execute(
+            update(complaints)
+            .where(complaints.c.id == complaint["id"], complaints.c.version == complaint["version"])
+            .values(**values, version=complaint["version"] + 1)
+        )
+        if result.rowcount != 1:
+            raise LookupError(complaint["id"])
+        return {**complaint, **values, "version": complaint["version"] + 1}
+
+    async def add_action(
+        self, complaint_id: str, side: str, action: str, short_desc: str, actor: str, at: datetime
+    ) -> None:
+        await self.conn.execute(
+            complaint_actions.insert().values(
+                complaint_id=complaint_id, side=side, action=action, short_desc=short_desc, actor=actor, at=at
+            )
+        )
+
+    async def actions(self, complaint_id: str) -> list[Mapping[str, Any]]:
+        query = (
+            select(complaint_actions)
+            .where(complaint_actions.c.complaint_id == complaint_id)
+            .order_by(complaint_actions.c.id)
+        )
+        return list((await self.conn.execute(query)).mappings())
+
+    async def respondent_actions(self, complaint_id: str) -> list[ActionRecord]:
+        return [
+            ActionRecord(RespondentAction(row["action"]), row["short_desc"], row["at"])
+            for row in await self.actions(complaint_id)
+            if row["side"] == "respondent"
+        ]
+
+    async def listing(
+        self, *, city: str | None = None, status: str | None = None, limit: int = 200
+    ) -> Sequence[Mapping[str, Any]]:
+        query = select(complaints).order_by(complaints.c.created_at.desc()).limit(limit)
+        if city is not None:
+            query = query.where(complaints.c.city == city)
+        if status is not None:
+            query = query.where(complaints.c.status == status)
+        return (await self.conn.execute(query)).mappings().all()
+
+    async def upheld_overcharging(self, worker_id: str, excluding: str) -> int:
+        """How many other overcharging complaints against the worker were upheld."""
+        query = select(func.count()).select_from(complaints).where(
+            complaints.c.worker_id == worker_id,
+            complaints.c.kind == Kind.OVERCHARGING.value,
+            complaints.c.upheld.is_(True),
+            complaints.c.id != excluding,
+            complaints.c.status.in_([Status.RESOLVED.value, Status.CLOSED.value]),
+        )
+        return int((await self.conn.execute(query)).scalar_one())
+
+
+class RatingsRepo:
+    """Ratings and provider aggregates inside the caller's transaction."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(
+        self, order_id: str, subject: str, subject_id: str, category: str, value: int, bap_id: str, at: datetime
+    ) -> bool:
+        """Store one rating; False when this order already rated this subject (nothing changes)."""
+        existing = await self.conn.execute(
+            select(ratings.c.id).where(
+                ratings.c.order_id == order_id, ratings.c.subject == subject, ratings.c.subject_id == subject_id
+            )
+        )
+        if existing.first() is not None:
+            return False
+        await self.conn.execute(
+            ratings.insert().values(
+                order_id=order_id,
+                subject=subject,
+                subject_id=subject_id,
+                rating_category=category,
+                value=value,
+                bap_id=bap_id,
+                rated_at=at,
+            )
+        )
+        return True
+
+    async def aggregate(self, subject: str, subject_id: str) -> RatingAggregate:
+        query = select(rating_aggregates.c.count, rating_aggregates.c.total).where(
+            rating_aggregates.c.subject == subject, rating_aggregates.c.subject_id == subject_id
+        )
+        row = (await self.conn.execute(query)).first()
+        return RatingAggregate(row.count, row.total) if row else RatingAggregate()
+
+    async def add_to_aggregate(self, subject: str, subject_id: str, value: int, at: datetime) -> RatingAggregate:
+        """Count one more rating of the subject (a SQL increment, safe under concurrent ratings)."""
+        result = await self.conn.execute(
+            update(rating_aggregates)
+            .where(rating_aggregates.c.subject == subject, rating_aggregates.c.subject_id == subject_id)
+            .values(
+                count=rating_aggregates.c.count + 1, total=rating_aggregates.c.total + value, updated_at=at
+            )
+        )
+        if result.rowcount == 0:
+            await self.conn.execute(
+                rating_aggregates.insert().values(
+                    subject=subject, subject_id=subject_id, count=1, total=value, updated_at=at
+                )
+            )
+        return await self.aggregate(subject, subject_id)
+
+    async def recent(self, subject: str, subject_id: str, limit: int = 50) -> list[Mapping[str, Any]]:
+        query = (
+            select(ratings)
+            .where(ratings.c.subject == subject, ratings.c.subject_id == subject_id)
+            .order_by(ratings.c.rated_at.desc())
+            .limit(limit)
+        )
+        return list((await self.conn.execute(query)).mappings())

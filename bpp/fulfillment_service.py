@@ -1,0 +1,601 @@
+"""The fulfillment area at run time: coverage for search, durable matching, order progress by workers.
+
+Cross-area entry points (called inside the caller's transaction `conn`):
+`order_confirmed`, `order_cancelled`, `order_rescheduled`, `worker_rated`; and
+`coverage.categories_near(lat, lng, radius_km)` for search.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp import worker_repo
+from bpp.auth import hash_secret, verify_secret
+from bpp.matching import GeoIndex, Matcher, close_job, reopen_job, schedule_job
+from bpp.protocol import OrderAddress
+from bpp.storage.order_tables import order_events, orders
+from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
+from catalog.order_message import build_order
+from fulfillment.coverage import CoverageIndex
+from fulfillment.geo import format_gps
+from fulfillment.states import Event, FulfillmentState, InvalidTransition, transition, wire_fulfillment_code
+from fulfillment.workers import check_rating, is_matchable
+from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
+
+if TYPE_CHECKING:
+    from bpp.services import Services
+
+log = logging.getLogger(__name__)
+
+COVERAGE_VERSION_KEY = "sm:coverage:version"
+COVERAGE_POLL_SECONDS = 2.0
+MATCHING_POLL_SECONDS = 0.25
+MAX_OTP_ATTEMPTS = 5
+PROVIDER_CANCEL_REASON = "022"  # the seller-side code of the SRV on_cancel_merchant example
+CASH_PAYMENT_TYPES = ("ON-FULFILLMENT", "POST-FULFILLMENT")
+
+
+class JobRefused(Exception):
+    """A worker action that the job's state or rules do not allow; `code` for the API, en/hi text."""
+
+    def __init__(self, code: str, en: str, hi: str) -> None:
+        super().__init__(en)
+        self.code = code
+        self.en = en
+        self.hi = hi
+
+
+class FulfillmentService:
+    """Workers, coverage, matching and worker-driven order progress."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        settings = services.settings
+        self.geo = GeoIndex(services.redis)
+        self.matcher = Matcher(
+            services.db,
+            self.geo,
+            services.clock,
+            default_radius_km=settings.serviceability_radius_km,
+            offer_timeout_seconds=settings.offer_timeout_seconds,
+            no_worker=self._cancel_for_no_worker,
+            offer_made=self._announce_offer,
+        )
+        self.coverage = CoverageIndex()
+        self.offer_listeners: list[Callable[[str, str], None]] = []
+        self.otp_listeners: list[Callable[[str, str], None]] = []
+        self._coverage_version: bytes | None = None
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load coverage and radii, put online idle workers back in the geo sets, start the loops."""
+        await self.reload_coverage()
+        await self._load_radii()
+        await self._restore_geo_sets()
+        self._tasks = [
+            asyncio.create_task(self._matching_loop(), name="fulfillment-matching"),
+            asyncio.create_task(self._coverage_loop(), name="fulfillment-coverage"),
+        ]
+        if self._services.settings.demo:
+            from bpp.demo.simulated_workers import run_simulated_workers
+
+            self._tasks.append(asyncio.create_task(run_simulated_workers(self._services), name="demo-workers"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    # ---- coverage --------------------------------------------------------------------------
+    async def reload_coverage(self) -> None:
+        """Rebuild the in-memory coverage index from the database."""
+        self._coverage_version = await self._services.redis.get(COVERAGE_VERSION_KEY)
+        async with self._services.db.connect() as conn:
+            points = await worker_repo.listed_points(conn)
+        self.coverage = CoverageIndex(points)
+
+    async def workers_changed(self) -> None:
+        """Call after a commit that changed who is listed or where: every process reloads coverage."""
+        await self._services.redis.incr(COVERAGE_VERSION_KEY)
+        await self.reload_coverage()
+
+    async def _coverage_loop(self) -> None:
+        while True:
+            await asyncio.sleep(COVERAGE_POLL_SECONDS)
+            try:
+                if await self._services.redis.get(COVERAGE_VERSION_KEY) != self._coverage_version:
+                    await self.reload_coverage()
+            except Exception:
+                log.exception("coverage refresh failed; keeping the previous index")
+
+    # ---- matching --------------------------------------------------------------------------
+    async def order_confirmed(self, conn: AsyncConnection, order_id: str) -> None:
+        """Schedule matching for a confirmed order, durably, in the caller's transaction."""
+        await schedule_job(conn, order_id, self._services.clock())
+        self._wake.set()
+
+    async def run_matching_once(self) -> int:
+        """Advance every due matching job once (the loop does this; tests call it directly)."""
+        return await self.matcher.run_due()
+
+    async def set_radius(self, conn: AsyncConnection, category_id: str, radius_km: float) -> None:
+        """Set a category's own matching radius (staff)."""
+        await conn.execute(matching_radii.delete().where(matching_radii.c.category_id == category_id))
+        await conn.execute(matching_radii.insert().values(category_id=category_id, radius_km=radius_km))
+        self.matcher.radii[category_id] = radius_km
+
+    async def _load_radii(self) -> None:
+        async with self._services.db.connect() as conn:
+            rows = await conn.execute(select(matching_radii))
+            self.matcher.radii = {row.category_id: row.radius_km for row in rows}
+
+    async def _matching_loop(self) -> None:
+        while True:
+            try:
+                await self.matcher.run_due()
+            except Exception:
+                log.exception("matching round failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), MATCHING_POLL_SECONDS)
+            self._wake.clear()
+
+    async def _restore_geo_sets(self) -> None:
+        async with self._services.db.connect() as conn:
+            rows = (await conn.execute(select(workers).where(workers.c.online.is_(True)))).mappings().all()
+        for row in rows:
+            await self._sync_geo(row)
+
+    async def _sync_geo(self, worker: Mapping[str, Any]) -> None:
+        """Put the worker in the geo sets when she can take an order now, else take her out."""
+        free = is_matchable(worker["verification"], worker["standing"], worker["online"])
+        if free and worker["current_order_id"] is None and worker["last_lat"] is not None:
+            await self.geo.put(worker["id"], worker["skills"], worker["last_lat"], worker["last_lng"])
+        else:
+            await self.geo.remove(worker["id"], worker["skills"])
+
+    async def refresh_worker(self, worker_id: str) -> None:
+        """Bring Redis in line with the worker's row (after a commit)."""
+        async with self._services.db.connect() as conn:
+            worker = await worker_repo.get_worker(conn, worker_id)
+        if worker is not None:
+            await self._sync_geo(worker)
+            if worker["current_order_id"] is None:
+                await self._services.redis.delete(self.geo.claim_key(worker_id))
+
+    def _announce_offer(self, order_id: str, worker_id: str) -> None:
+        for listener in self.offer_listeners:
+            listener(order_id, worker_id)
+
+    async def _cancel_for_no_worker(self, conn: AsyncConnection, order_id: str, reason: str) -> None:
+        """Nobody can take the order: cancel it as the provider and tell the buyer app."""
+        now = self._services.clock()
+        cancellation = {
+            "who": "provider",
+            "reason_id": PROVIDER_CANCEL_REASON,
+            "note": reason,
+            "at": now.isoformat(),
+        }
+        order = await self._apply(
+            conn, order_id, Event.CANCELLED, "system", {"reason": reason}, cancellation=cancellation
+        )
+        await self._services.outbox.unsolicited(
+            conn, OrderAddress.from_order_row(order), "on_cancel", {"order": build_order(_wire(order))}
+        )
+
+    # ---- calls from other areas ------------------------------------------------------------
+    async def order_cancelled(self, conn: AsyncConnection, order_id: str) -> None:
+        """The order was cancelled elsewhere: withdraw offers, free the worker, clear her calendar."""
+        now = self._services.clock()
+        pending = await conn.execute(
+            select(offers.c.worker_id).where(offers.c.order_id == order_id, offers.c.outcome == "pending")
+        )
+        held = {row.worker_id for row in pending}
+        await conn.execute(
+            update(offers)
+            .where(offers.c.order_id == order_id, offers.c.outcome == "pending")
+            .values(outcome="withdrawn", decided_at=now)
+        )
+        order = (await conn.execute(select(orders.c.worker_id).where(orders.c.id == order_id))).first()
+        if order is not None and order.worker_id:
+            held.add(order.worker_id)
+        for worker_id in held:
+            await worker_repo.release(conn, worker_id, order_id, now)
+            await self.geo.drop_claim(worker_id, order_id)
+        await worker_repo.end_booking(conn, order_id)
+        await close_job(conn, order_id, "closed", now)
+        for worker_id in held:
+            await self._sync_geo_in(conn, worker_id)
+
+    async def order_rescheduled(self, conn: AsyncConnection, order_id: str) -> None:
+        """The slot moved: move the assigned worker's booking with it."""
+        order = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
+        if order is not None and order["worker_id"] and order["slot_start"] and order["slot_end"]:
+            await worker_repo.book(conn, order["worker_id"], order_id, order["slot_start"], order["slot_end"])
+
+    async def worker_rated(self, conn: AsyncConnection, worker_id: str, value: Decimal) -> None:
+        """Add a buyer's fulfillment rating (1-5) to the worker's aggregate."""
+        await worker_repo.add_rating(conn, worker_id, check_rating(value), self._services.clock())
+
+    # ---- the worker's own actions ----------------------------------------------------------
+    async def go_online(self, worker_id: str, lat: float, lng: float) -> None:
+        await self._set_presence(worker_id, online=True, lat=lat, lng=lng)
+
+    async def go_offline(self, worker_id: str) -> None:
+        await self._set_presence(worker_id, online=False)
+
+    async def report_location(self, worker_id: str, lat: float, lng: float) -> None:
+        await self._set_presence(worker_id, lat=lat, lng=lng)
+
+    async def _set_presence(
+        self,
+        worker_id: str,
+        *,
+        online: bool | None = None,
+        lat: float | None = None,
+        lng: float | None = None,
+    ) -> None:
+        now = self._services.clock()
+        values: dict[str, Any] = {"last_seen_at": now}
+        if online is not None:
+            values["online"] = online
+        if lat is not None and lng is not None:
+            values.update(last_lat=lat, last_lng=lng)
+        async with self._services.db.begin() as conn:
+            await worker_repo.update_worker(conn, worker_id, now, **values)
+        await self.refresh_worker(worker_id)
+        self._wake.set()
+
+    async def accept_offer(self, worker_id: str, offer_id: int) -> Mapping[str, Any]:
+        """Take the offered order: it becomes Accepted with her as the assigned worker."""
+        now = self._services.clock()
+        async with self._services.db.begin() as conn:
+            result = await conn.execute(
+                update(offers)
+                .where(
+                    offers.c.id == offer_id,
+                    offers.c.worker_id == worker_id,
+                    offers.c.outcome == "pending",
+                    offers.c.expires_at > now,
+                )
+                .values(outcome="accepted", decided_at=now)
+            )
+            if result.rowcount != 1:
+                raise JobRefused(
+                    "offer_gone",
+                    "This offer has expired or was withdrawn. Wait for the next one.",
+                    "यह प्रस्ताव समाप्त हो गया या वापस ले लिया गया। अगले प्रस्ताव की प्रतीक्षा करें।",
+                )
+            offer = (await conn.execute(select(offers).where(offers.c.id == offer_id))).mappings().one()
+            worker = await worker_repo.get_worker(conn, worker_id)
+            assert worker is not None
+            gps = format_gps(worker["last_lat"] or worker["home_lat"], worker["last_lng"] or worker["home_lng"])
+            order = await self._apply(
+                conn,
+                offer["order_id"],
+                Event.ASSIGNED,
+                f"worker:{worker_id}",
+                {"gps": gps},
+                worker_id=worker_id,
+                worker_assigned_gps=gps,
+            )
+            slot_start = order["slot_start"] or now
+            slot_end = order["slot_end"] or slot_start + timedelta(hours=1)
+            await worker_repo.book(conn, worker_id, order["id"], slot_start, slot_end)
+            await conn.execute(
+                update(matching_jobs)
+                .where(matching_jobs.c.order_id == order["id"])
+                .values(status="assigned", updated_at=now)
+            )
+            await self._push_status(conn, order)
+            return order
+
+    async def decline_offer(self, worker_id: str, offer_id: int) -> None:
+        """Say no: the order goes straight on to the next nearest worker."""
+        now = self._services.clock()
+        async with self._services.db.begin() as conn:
+            result = await conn.execute(
+                update(offers)
+                .where(offers.c.id == offer_id, offers.c.worker_id == worker_id, offers.c.outcome == "pending")
+                .values(outcome="declined", decided_at=now)
+            )
+            if result.rowcount != 1:
+                raise JobRefused("offer_gone", "This offer is no longer open.", "यह प्रस्ताव अब खुला नहीं है।")
+            order_id = (await conn.execute(select(offers.c.order_id).where(offers.c.id == offer_id))).scalar_one()
+            await worker_repo.release(conn, worker_id, order_id, now)
+            await reopen_job(conn, order_id, worker_id, now)
+        await self.geo.drop_claim(worker_id, order_id)
+        await self.refresh_worker(worker_id)
+        self._wake.set()
+
+    async def open_offers(self, worker_id: str) -> list[dict[str, Any]]:
+        """Her pending offers with what the job is, where and for how much."""
+        now = self._services.clock()
+        query = (
+            select(offers, orders.c.category_id, orders.c.end_location, orders.c.total, orders.c.slot_start)
+            .join(orders, orders.c.id == offers.c.order_id)
+            .where(offers.c.worker_id == worker_id, offers.c.outcome == "pending", offers.c.expires_at > now)
+        )
+        async with self._services.db.connect() as conn:
+            return [dict(row) for row in (await conn.execute(query)).mappings()]
+
+    async def mark_travelling(self, worker_id: str, order_id: str) -> Mapping[str, Any]:
+        return await self._worker_step(worker_id, order_id, Event.TRAVELLING)
+
+    async def mark_arrived(self, worker_id: str, order_id: str) -> Mapping[str, Any]:
+        """At the door: a fresh start OTP goes to the customer through the buyer app."""
+        return await self._worker_step(worker_id, order_id, Event.ARRIVED, issue_otp=True)
+
+    async def reissue_otp(self, worker_id: str, order_id: str) -> None:
+        """A new start OTP (the customer lost it or too many wrong tries); the old one stops working."""
+        async with self._services.db.begin() as conn:
+            order = await self._own_order(conn, worker_id, order_id)
+            if order["fulfillment_state"] != FulfillmentState.AT_LOCATION.value:
+                raise JobRefused(
+                    INVALID_ORDER_STATE.code,
+                    "A new OTP can be sent only after you mark yourself arrived.",
+                    "नया OTP केवल 'पहुँच गए' दर्ज करने के बाद भेजा जा सकता है।",
+                )
+            otp = await self._new_otp(conn, order_id)
+            await self._push_status(conn, await self._load(conn, order_id), otp=otp)
+        self._announce_otp(order_id, otp)
+
+    async def start_service(self, worker_id: str, order_id: str, otp: str) -> Mapping[str, Any]:
+        """Start with the customer's OTP; a wrong OTP is 90002 and counts toward the attempt limit."""
+        async with self._services.db.begin() as conn:
+            order = await self._own_order(conn, worker_id, order_id)
+            if order["fulfillment_state"] != FulfillmentState.AT_LOCATION.value or not order["otp_hash"]:
+                raise JobRefused(
+                    INVALID_ORDER_STATE.code,
+                    "Mark yourself arrived first; the customer then gets the OTP.",
+                    "पहले 'पहुँच गए' दर्ज करें; तब ग्राहक को OTP मिलेगा।",
+                )
+            attempts_left = MAX_OTP_ATTEMPTS - order["otp_attempts"]
+            if attempts_left > 0 and verify_secret(order["otp_hash"], otp.strip()):
+                started = await self._apply(
+                    conn, order_id, Event.STARTED, f"worker:{worker_id}", {}, otp_hash=None, otp_attempts=0
+                )
+                await self._push_status(conn, started)
+                return started
+            if attempts_left > 0:
+                await conn.execute(
+                    update(orders).where(orders.c.id == order_id).values(otp_attempts=orders.c.otp_attempts + 1)
+                )
+        raise JobRefused(
+            INVALID_OTP.code,
+            "Wrong OTP. Ask the customer to read it again"
+            + (f" ({attempts_left - 1} tries left)." if attempts_left > 1 else ", then request a new OTP."),
+            "गलत OTP। ग्राहक से फिर से पढ़ने को कहें"
+            + (f" ({attempts_left - 1} प्रयास बाकी)।" if attempts_left > 1 else ", फिर नया OTP मँगाएँ।"),
+        )
+
+    async def complete(self, worker_id: str, order_id: str, amount_collected: Decimal | None) -> Mapping[str, Any]:
+        """Finish the job; cash collected must equal the locked fee (more is overcharging)."""
+        async with self._services.db.begin() as conn:
+            order = await self._own_order(conn, worker_id, order_id)
+            values: dict[str, Any] = {}
+            fee = cash_due(order["payment"], order["total"])
+            if fee is not None:
+                _check_cash(amount_collected, fee)
+                values["payment"] = {**order["payment"], "status": "PAID"}
+            elif amount_collected is not None and amount_collected != 0:
+                raise JobRefused(
+                    "overcharge",
+                    "This order is already paid online. Do not take any money from the customer.",
+                    "इस ऑर्डर का भुगतान ऑनलाइन हो चुका है। ग्राहक से कोई पैसा न लें।",
+                )
+            now = self._services.clock()
+            done = await self._apply(
+                conn,
+                order_id,
+                Event.COMPLETED,
+                f"worker:{worker_id}",
+                {"amount_collected": str(amount_collected) if amount_collected is not None else None},
+                **values,
+            )
+            await self._services.ledger.order_completed(conn, order_id)
+            await worker_repo.release(conn, worker_id, order_id, now)
+            await worker_repo.end_booking(conn, order_id)
+            await self._push_status(conn, done, invoice_url=self.invoice_url(order_id))
+        await self.refresh_worker(worker_id)
+        self._wake.set()
+        return done
+
+    async def jobs_of(self, worker_id: str) -> list[dict[str, Any]]:
+        """Her own orders, newest first."""
+        query = (
+            select(
+                orders.c.id,
+                orders.c.status,
+                orders.c.fulfillment_state,
+                orders.c.category_id,
+                orders.c.total,
+                orders.c.slot_start,
+                orders.c.slot_end,
+                orders.c.end_location,
+                orders.c.customer,
+                orders.c.payment,
+                orders.c.updated_at,
+            )
+            .where(orders.c.worker_id == worker_id)
+            .order_by(orders.c.updated_at.desc())
+        )
+        async with self._services.db.connect() as conn:
+            return [dict(row) for row in (await conn.execute(query)).mappings()]
+
+    def invoice_url(self, order_id: str) -> str:
+        """Where the buyer app can fetch the order's invoice (served by the ledger area)."""
+        parts = urlsplit(self._services.settings.subscriber_url)
+        return f"{parts.scheme}://{parts.netloc}/invoices/{order_id}"
+
+    # ---- internals -------------------------------------------------------------------------
+    async def _worker_step(
+        self, worker_id: str, order_id: str, event: Event, *, issue_otp: bool = False
+    ) -> Mapping[str, Any]:
+        otp: str | None = None
+        async with self._services.db.begin() as conn:
+            await self._own_order(conn, worker_id, order_id)
+            order = await self._apply(conn, order_id, event, f"worker:{worker_id}", {})
+            if issue_otp:
+                otp = await self._new_otp(conn, order_id)
+                order = await self._load(conn, order_id)
+            await self._push_status(conn, order, otp=otp)
+        if otp is not None:
+            self._announce_otp(order_id, otp)
+        return order
+
+    async def _own_order(self, conn: AsyncConnection, worker_id: str, order_id: str) -> Mapping[str, Any]:
+        order = await self._load(conn, order_id)
+        if order is None or order["worker_id"] != worker_id:
+            raise JobRefused("not_your_job", "This job is not assigned to you.", "यह काम आपको नहीं सौंपा गया है।")
+        return order
+
+    async def _load(self, conn: AsyncConnection, order_id: str) -> Mapping[str, Any] | None:
+        query = select(orders).where(orders.c.id == order_id)
+        if self._services.db.is_postgres:
+            query = query.with_for_update()
+        return (await conn.execute(query)).mappings().first()
+
+    async def _apply(
+        self,
+        conn: AsyncConnection,
+        order_id: str,
+        event: Event,
+        actor: str,
+        detail: dict[str, Any],
+        **values: Any,
+    ) -> Mapping[str, Any]:
+        """Move the order by `event` (optimistic lock on `version`), log the event, return the new row."""
+        order = await self._load(conn, order_id)
+        if order is None:
+            raise JobRefused("not_found", "Order not found.", "ऑर्डर नहीं मिला।")
+        try:
+            status, state = transition(order["status"], order["fulfillment_state"], event)
+        except InvalidTransition as exc:
+            raise JobRefused(exc.code, exc.message, _hi_invalid_step(order["fulfillment_state"])) from None
+        now = self._services.clock()
+        result = await conn.execute(
+            update(orders)
+            .where(orders.c.id == order_id, orders.c.version == order["version"])
+            .values(
+                status=status.value,
+                fulfillment_state=state.value,
+                updated_at=now,
+                version=order["version"] + 1,
+                **values,
+            )
+        )
+        if result.rowcount != 1:
+            raise JobRefused(
+                INVALID_ORDER_STATE.code,
+                "The order changed meanwhile; reload it.",
+                "ऑर्डर बदल गया; फिर से खोलें।",
+            )
+        await conn.execute(
+            order_events.insert().values(order_id=order_id, at=now, kind=event.value, actor=actor, detail=detail)
+        )
+        fresh = await self._load(conn, order_id)
+        assert fresh is not None
+        return fresh
+
+    async def _new_otp(self, conn: AsyncConnection, order_id: str) -> str:
+        otp = f"{secrets.randbelow(10_000):04d}"
+        await conn.execute(
+            update(orders).where(orders.c.id == order_id).values(otp_hash=hash_secret(otp), otp_attempts=0)
+        )
+        return otp
+
+    def _announce_otp(self, order_id: str, otp: str) -> None:
+        for listener in self.otp_listeners:
+            listener(order_id, otp)
+
+    async def _push_status(
+        self,
+        conn: AsyncConnection,
+        order: Mapping[str, Any],
+        *,
+        otp: str | None = None,
+        invoice_url: str | None = None,
+    ) -> None:
+        """Queue the unsolicited on_status that reports the order as it now is."""
+        worker = await self._worker_stop(conn, order)
+        message = {"order": build_order(_wire(order), worker=worker, otp=otp, invoice_url=invoice_url)}
+        await self._services.outbox.unsolicited(conn, OrderAddress.from_order_row(order), "on_status", message)
+
+    async def _worker_stop(self, conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Name, phone and position of the assigned worker at assignment, for the start stop."""
+        if not order["worker_id"]:
+            return None
+        worker = await worker_repo.get_worker(conn, order["worker_id"])
+        assigned_at = (
+            await conn.execute(
+                select(order_events.c.at)
+                .where(order_events.c.order_id == order["id"], order_events.c.kind == Event.ASSIGNED.value)
+                .order_by(order_events.c.id.desc())
+                .limit(1)
+            )
+        ).scalar()
+        if worker is None:
+            return None
+        return {
+            "name": worker["name"],
+            "phone": worker["phone"],
+            "gps": order["worker_assigned_gps"],
+            "at": assigned_at,
+        }
+
+    async def _sync_geo_in(self, conn: AsyncConnection, worker_id: str) -> None:
+        worker = await worker_repo.get_worker(conn, worker_id)
+        if worker is not None:
+            await self._sync_geo({**worker, "current_order_id": None})
+
+
+def _wire(order: Mapping[str, Any]) -> dict[str, Any]:
+    """The order row with the fulfillment state as it is spelt on the wire."""
+    return {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
+
+
+def cash_due(payment: Mapping[str, Any], total: Decimal) -> Decimal | None:
+    """The fee the worker collects in cash at the door, or None when it is paid another way."""
+    unpaid_cash = str(payment.get("type", "")).upper() in CASH_PAYMENT_TYPES and payment.get("status") != "PAID"
+    return total if unpaid_cash else None
+
+
+def _check_cash(amount: Decimal | None, fee: Decimal) -> None:
+    if amount is None:
+        raise JobRefused(
+            "amount_required",
+            f"Enter the cash you collected: exactly ₹{fee}.",
+            f"लिया गया नकद दर्ज करें: ठीक ₹{fee}।",
+        )
+    if amount > fee:
+        raise JobRefused(
+            "overcharge",
+            f"₹{amount} is more than the fixed fee ₹{fee}. Overcharging is not allowed: return the extra.",
+            f"₹{amount} तय शुल्क ₹{fee} से अधिक है। अधिक वसूली मना है: अतिरिक्त राशि लौटाएँ।",
+        )
+    if amount < fee:
+        raise JobRefused(
+            "amount_mismatch",
+            f"The fixed fee is ₹{fee}; collect exactly that and enter it.",
+            f"तय शुल्क ₹{fee} है; ठीक इतनी राशि लें और दर्ज करें।",
+        )
+
+
+def _hi_invalid_step(state: str) -> str:
+    return f"ऑर्डर अभी '{wire_fulfillment_code(state)}' स्थिति में है; यह कदम अभी संभव नहीं है।"

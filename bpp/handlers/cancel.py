@@ -1,0 +1,113 @@
+"""cancel → on_cancel: a buyer cancellation under the order's cancellation terms.
+
+The fee comes from `fulfillment.cancellation`; the order, the worker's release and the fee's
+journal entry change in the same transaction as the on_cancel row. A refused cancellation changes
+nothing and answers with the ONDC code and the order as it stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.handlers.status import find_order, order_message
+from bpp.protocol import BusinessError, InboundRequest
+from bpp.storage.order_tables import order_events, orders
+from fulfillment.cancellation import (
+    CancellationCharge,
+    CancellationRefused,
+    buyer_cancellation,
+    cancellation_terms_from_wire,
+)
+from fulfillment.states import Event, InvalidTransition, transition
+from schemas.errors import ERROR_CODES, INVALID_ORDER_STATE
+
+if TYPE_CHECKING:
+    from bpp.services import Services
+
+
+async def handle(services: Services, request: InboundRequest) -> None:
+    message = request.model.message
+    now = services.clock()
+    async with services.db.begin() as conn:
+        order = await find_order(conn, request, message.order_id, for_update=True)
+        terms = cancellation_terms_from_wire((order.get("terms") or {}).get("cancellation_terms"))
+        try:
+            charge = buyer_cancellation(
+                order["fulfillment_state"],
+                message.cancellation_reason_id,
+                terms,
+                order["total"],
+                now=now,
+                slot_start=order["slot_start"],
+            )
+            status, state = transition(order["status"], order["fulfillment_state"], Event.CANCELLED)
+        except (CancellationRefused, InvalidTransition) as refused:
+            await _refuse(services, conn, request, order, refused.code, refused.message)
+            return
+        cancelled = await _cancel(conn, order, charge, request.bap_id, status.value, state.value, now)
+        await services.fulfillment.order_cancelled(conn, order["id"])
+        if charge.fee > 0:
+            await services.ledger.order_cancelled(conn, order["id"], charge.fee)
+        await services.outbox.reply(conn, request, message={"order": await order_message(conn, cancelled)})
+
+
+async def _cancel(
+    conn: AsyncConnection,
+    order: Mapping[str, Any],
+    charge: CancellationCharge,
+    actor: str,
+    status: str,
+    state: str,
+    now: datetime,
+) -> Mapping[str, Any]:
+    """Write the cancellation (optimistic lock on `version`) and its event; return the new row."""
+    record = {
+        "who": "buyer",
+        "reason_id": charge.reason.code,
+        "fee": str(charge.fee),
+        "state_when_cancelled": charge.fulfillment_state,
+        "at": now.isoformat(),
+    }
+    result = await conn.execute(
+        update(orders)
+        .where(orders.c.id == order["id"], orders.c.version == order["version"])
+        .values(
+            status=status,
+            fulfillment_state=state,
+            cancellation=record,
+            updated_at=now,
+            version=order["version"] + 1,
+        )
+    )
+    if result.rowcount != 1:
+        raise BusinessError(INVALID_ORDER_STATE.code, "the order changed while cancelling; send cancel again")
+    await conn.execute(
+        order_events.insert().values(
+            order_id=order["id"],
+            at=now,
+            kind=Event.CANCELLED.value,
+            actor=actor,
+            detail={"reason_id": charge.reason.code, "fee": str(charge.fee)},
+        )
+    )
+    changed = {"status": status, "fulfillment_state": state, "cancellation": record, "updated_at": now}
+    return {**order, **changed, "version": order["version"] + 1}
+
+
+async def _refuse(
+    services: Services,
+    conn: AsyncConnection,
+    request: InboundRequest,
+    order: Mapping[str, Any],
+    code: str,
+    text: str,
+) -> None:
+    """Answer on_cancel with the ONDC error and the unchanged order."""
+    error = {"type": ERROR_CODES[code].type, "code": code, "message": text}
+    await services.outbox.reply(conn, request, message={"order": await order_message(conn, order)}, error=error)
+

@@ -1,0 +1,102 @@
+"""init -> on_init: billing, the customer's place and contact, payment terms and cancellation terms.
+
+The quote is the select draft's (re-checked against the catalogue); what init agreed is kept in
+the draft for confirm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from bpp.catalog_repo import CatalogRepo
+from bpp.catalog_service import SETTLEMENT_ACCOUNT, QuoteChanged
+from bpp.protocol import BusinessError
+from catalog import ordering
+from catalog.payment_terms import init_payment
+from catalog.search_intent import FinderFee
+from schemas.errors import INVALID_REQUEST
+
+if TYPE_CHECKING:
+    from bpp.protocol import InboundRequest
+    from bpp.services import Services
+
+
+def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Billing, end-stop location and contact; raises BusinessError naming the first missing field."""
+    billing = dict(order.billing or {})
+    location = dict(order.end_stop.get("location") or {})
+    contact = dict(order.end_stop.get("contact") or {})
+    missing = [
+        (path, present)
+        for path, present in (
+            ("message.order.billing.name", billing.get("name")),
+            ("message.order.billing.phone", billing.get("phone")),
+            ("message.order.fulfillments[0].stops[0].location.gps", location.get("gps")),
+            ("message.order.fulfillments[0].stops[0].location.address", location.get("address")),
+            ("message.order.fulfillments[0].stops[0].contact.phone", contact.get("phone") or billing.get("phone")),
+        )
+        if not present
+    ]
+    if missing:
+        path = missing[0][0]
+        raise BusinessError(
+            INVALID_REQUEST.code, f"{path} is required; add it and send again", type="JSON-SCHEMA-ERROR", path=path
+        )
+    contact.setdefault("phone", billing["phone"])
+    return billing, location, contact
+
+
+def quote_changed_answer(error: QuoteChanged, provider_id: str) -> dict[str, Any]:
+    return {"order": {"provider": {"id": provider_id}, "quote": error.quote}}
+
+
+async def handle(services: Services, request: InboundRequest) -> None:
+    async with services.db.begin() as conn:
+        try:
+            order = ordering.read_order(request.message.get("order") or {})
+        except ordering.OrderRequestError as exc:
+            error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
+            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            return
+        try:
+            provider, item, draft = await services.catalog.agreed_draft(
+                conn, request.bap_id, request.transaction_id, order
+            )
+            billing, location, contact = required_customer_details(order)
+        except QuoteChanged as changed:
+            message = quote_changed_answer(changed, order.provider_id)
+            await services.outbox.reply(conn, request, message=message, error=changed.as_error())
+            return
+        except BusinessError as error:
+            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            return
+        terms = ordering.payment_terms(order.payment)
+        total = Decimal(draft.quote["price"]["value"])
+        payment = init_payment(terms, total, SETTLEMENT_ACCOUNT, FinderFee.from_json(draft.finder_fee))
+        assert draft.slot_start is not None and draft.slot_end is not None  # select stores only slotted drafts
+        stop = ordering.end_stop(
+            location, ordering.time_range(draft.slot_start, draft.slot_end, "confirmed"), contact=contact
+        )
+        person = _person(order.end_stop, billing)
+        if person:
+            stop["person"] = person
+        agreed = {"billing": billing, "end_stop": stop, "payment": payment}
+        await CatalogRepo(conn).save_draft(replace(draft, init=agreed), services.clock())
+        answer = {
+            "provider": {"id": provider.id, "locations": [{"id": provider.location_id}]},
+            "items": ordering.order_items(item, provider),
+            "billing": billing,
+            "fulfillments": [ordering.fulfillment(None, [stop])],
+            "quote": draft.quote,
+            "payments": [payment],
+            "cancellation_terms": ordering.cancellation_terms(item),
+        }
+        await services.outbox.reply(conn, request, message={"order": answer})
+
+
+def _person(stop: Mapping[str, Any], billing: Mapping[str, Any]) -> dict[str, str] | None:
+    name = (stop.get("person") or {}).get("name") or billing.get("name")
+    return {"name": str(name)} if name else None

@@ -1,0 +1,101 @@
+"""issue → on_issue (ONDC IGM 1.0.0): file the buyer's complaint and acknowledge it at once (PROCESSING).
+
+A repeat of a known issue id carries the complainant's next step: CLOSE closes the complaint,
+ESCALATE turns it into a grievance. Either way the answer is on_issue with every respondent action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from bpp.complaint_desk import ComplaintDesk
+from bpp.protocol import InboundRequest
+from bpp.storage.order_tables import orders
+from fulfillment.complaints import IGM_CATEGORIES, classify, on_issue_message
+from schemas.errors import INVALID_REQUEST, ORDER_NOT_FOUND, ErrorCode
+
+if TYPE_CHECKING:
+    from bpp.services import Services
+
+
+def igm_city(context: Mapping[str, Any]) -> str:
+    """The city of an IGM context: Beckn 1.0 `city`, or Beckn 1.1 `location.city.code`."""
+    return str(context.get("city") or ((context.get("location") or {}).get("city") or {}).get("code", ""))
+
+
+def complainant_step(issue: Mapping[str, Any]) -> str | None:
+    """The complainant's latest action (OPEN, ESCALATE, CLOSE), CLOSE also when the status says so."""
+    if issue.get("status") == "CLOSED":
+        return "CLOSE"
+    steps = ((issue.get("issue_actions") or {}).get("complainant_actions")) or []
+    return str(steps[-1].get("complainant_action")) if steps else None
+
+
+async def handle(services: Services, request: InboundRequest) -> None:
+    issue = request.message["issue"]
+    context = request.context
+    async with services.db.begin() as conn:
+        desk = ComplaintDesk(services, conn)
+        address = {
+            "domain": context["domain"],
+            "city": igm_city(context),
+            "bap_id": request.bap_id,
+            "bap_uri": request.bap_uri,
+            "transaction_id": request.transaction_id,
+        }
+        complaint = await desk.repo.by_issue(request.bap_id, str(issue["id"]))
+        if complaint is None:
+            category = str(issue.get("category", "")).upper()
+            if category not in IGM_CATEGORIES:
+                known = ", ".join(sorted(IGM_CATEGORIES))
+                await _refuse(desk, address, request, INVALID_REQUEST,
+                              f"category {category!r} is not an IGM category; use one of {known}")
+                return
+            order_id = str(issue["order_details"]["id"])
+            order = (await conn.execute(
+                select(orders).where(orders.c.id == order_id, orders.c.bap_id == request.bap_id)
+            )).mappings().first()
+            if order is None:
+                await _refuse(desk, address, request, ORDER_NOT_FOUND,
+                              f"order {order_id!r} not found for {request.bap_id}; check order_details.id")
+                return
+            complaint = await desk.file(
+                {
+                    **address,
+                    "city": order["city"],
+                    "issue_id": str(issue["id"]),
+                    "order_id": order_id,
+                    "worker_id": order["worker_id"],
+                    "igm_category": category,
+                    "igm_sub_category": issue.get("sub_category"),
+                    "kind": classify(category, issue.get("sub_category")).value,
+                    "issue_type": issue.get("issue_type") or "ISSUE",
+                    "complainant": issue.get("complainant_info") or {},
+                    "description": issue.get("description") or {},
+                    "filed_by": request.bap_id,
+                },
+                actor=request.bap_id,
+            )
+        else:
+            step = complainant_step(issue)
+            if step == "CLOSE" and complaint["status"] != "CLOSED":
+                complaint = await desk.close(complaint, "closed by the complainant", request.bap_id)
+            elif step == "ESCALATE" and complaint["issue_type"] != "GRIEVANCE":
+                await desk.repo.add_action(complaint["id"], "complainant", "ESCALATE", "escalated",
+                                           request.bap_id, services.clock())
+                complaint = await desk.repo.change(complaint, issue_type="GRIEVANCE", updated_at=services.clock())
+        actions = await desk.repo.respondent_actions(complaint["id"])
+        message = on_issue_message(complaint["issue_id"], complaint["created_at"], actions,
+                                   desk.respondent(complaint["domain"]))
+        await desk.enqueue(complaint, "on_issue", request.message_id, message)
+
+
+async def _refuse(
+    desk: ComplaintDesk, address: Mapping[str, Any], request: InboundRequest, code: ErrorCode, text: str
+) -> None:
+    """Answer on_issue with an error and nothing filed."""
+    error = {"type": code.type, "code": code.code, "message": text}
+    await desk.enqueue(address, "on_issue", request.message_id, None, error)

@@ -1,0 +1,225 @@
+"""A whole order as a buyer app plays it: search → select → init → confirm → progress → status."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, NoReturn
+
+from bpp.simulator.buyer import BuyerApp, Callback, SentRequest
+
+HAZRATGANJ = "26.8467,80.9462"
+
+
+class JourneyFailed(Exception):
+    """A step of the journey did not go as the protocol says."""
+
+
+@dataclass
+class Step:
+    """One printed row: what we sent or waited for, and what came back."""
+
+    name: str
+    ok: bool
+    detail: str
+    millis: float
+
+
+@dataclass
+class Journey:
+    """Drives one order through a BPP and records each step."""
+
+    buyer: BuyerApp
+    bpp_url: str  # e.g. http://127.0.0.1:8000/ondc
+    category: str = "SRV11-*"
+    end_gps: str = HAZRATGANJ
+    payment_type: str = "ON-FULFILLMENT"
+    callback_timeout: float = 15.0
+    completion_timeout: float = 120.0
+    report: Callable[[Step], None] = lambda step: None
+    steps: list[Step] = field(default_factory=list)
+    transaction_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    bpp_id: str | None = None
+    bpp_uri: str | None = None
+    domain: str = "ONDC:SRV11"
+
+    def _record(self, name: str, ok: bool, detail: str, started: float) -> None:
+        if not ok:
+            self._fail(name, detail, started)
+        step = Step(name, True, detail, (time.monotonic() - started) * 1000)
+        self.steps.append(step)
+        self.report(step)
+
+    def _fail(self, name: str, detail: str, started: float) -> NoReturn:
+        step = Step(name, False, detail, (time.monotonic() - started) * 1000)
+        self.steps.append(step)
+        self.report(step)
+        raise JourneyFailed(f"{name}: {detail}")
+
+    async def _send(self, action: str, message: dict[str, Any]) -> SentRequest:
+        started = time.monotonic()
+        body = {"context": self.buyer.context(action, self.transaction_id, self.bpp_id, self.bpp_uri, self.domain),
+                "message": message}
+        sent = await self.buyer.post(f"{self.bpp_url}/{action}", body)
+        self._record(f"{action} → ACK", sent.acked, f"HTTP {sent.status} {sent.answer}", started)
+        return sent
+
+    async def _reply(self, sent: SentRequest) -> Callback:
+        started = time.monotonic()
+        action = "on_" + sent.action
+        try:
+            callback = await self.buyer.wait_for(action, self.buyer.replies_to(sent), self.callback_timeout)
+        except TimeoutError:
+            self._fail(action, f"no callback within {self.callback_timeout:.0f} s", started)
+        self._check(callback, started)
+        return callback
+
+    def _check(self, callback: Callback, started: float) -> None:
+        problems = []
+        if not callback.signature_ok:
+            problems.append("signature does not verify")
+        if callback.schema_errors:
+            problems.append("schema: " + "; ".join(callback.schema_errors[:3]))
+        if callback.error:
+            problems.append(f"error {callback.error.get('code')}: {callback.error.get('message')}")
+        self._record(callback.action, not problems, "; ".join(problems) or _summary(callback), started)
+
+    async def search(self) -> Callback:
+        message = {"intent": {
+            "category": {"id": self.category},
+            "fulfillment": {"type": "Home-Service", "stops": [{"type": "end", "location": {"gps": self.end_gps}}]},
+            "payment": {"type": self.payment_type, "collected_by": "BPP" if self.payment_type == "ON-FULFILLMENT"
+                        else "BAP"},
+            "tags": [{"descriptor": {"code": "BAP_Terms"}, "list": [
+                {"descriptor": {"code": "finder_fee_type"}, "value": "percent"},
+                {"descriptor": {"code": "finder_fee_amount"}, "value": "3"}]}],
+        }}
+        sent = await self._send("search", message)
+        started = time.monotonic()
+        try:
+            on_search = await self.buyer.wait_for("on_search", self.buyer.replies_to(sent), self.callback_timeout)
+        except TimeoutError:
+            self._fail("on_search", f"no catalogue within {self.callback_timeout:.0f} s", started)
+        self._check(on_search, started)
+        self.bpp_id = on_search.context.get("bpp_id")
+        self.bpp_uri = on_search.context.get("bpp_uri")
+        self.domain = on_search.context.get("domain", self.domain)
+        return on_search
+
+    async def run(self) -> dict[str, Any]:
+        """Play the whole order; returns the last on_status order."""
+        on_search = await self.search()
+        provider, item = _first_offer(on_search)
+        slot_start = (datetime.now(UTC) + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+        time_range = {"start": _iso(slot_start), "end": _iso(slot_start + timedelta(hours=1))}
+        end_stop = {"type": "end", "location": {"gps": self.end_gps, "area_code": "226001"},
+                    "time": {"label": "selected", "range": time_range}}
+        order: dict[str, Any] = {
+            "provider": {"id": provider["id"]},
+            "items": [{"id": item["id"], "quantity": {"selected": {"count": 1}}}],
+            "fulfillments": [{"type": "Home-Service", "stops": [end_stop]}],
+            "payments": [{"type": self.payment_type}],
+        }
+        on_select = await self._reply(await self._send("select", {"order": order}))
+        fulfillment_id = _fulfillment_id(on_select)
+        customer_stop = {
+            "type": "end",
+            "location": {"gps": self.end_gps, "address": "12, Hazratganj, Lucknow", "city": {"name": "Lucknow"},
+                         "state": {"name": "Uttar Pradesh"}, "country": {"code": "IND"}, "area_code": "226001"},
+            "contact": {"phone": "9415000001", "email": "ram.prakash@example.in"},
+            "person": {"name": "Ram Prakash"},
+            "time": {"label": "selected", "range": time_range},
+        }
+        order["items"][0]["fulfillment_ids"] = [fulfillment_id]
+        order["fulfillments"] = [{"id": fulfillment_id, "type": "Home-Service", "stops": [customer_stop]}]
+        order["billing"] = {"name": "Ram Prakash", "address": "12, Hazratganj, Lucknow 226001",
+                            "city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"},
+                            "email": "ram.prakash@example.in", "phone": "9415000001"}
+        order["payments"] = [{"type": self.payment_type,
+                              "collected_by": "BPP" if self.payment_type == "ON-FULFILLMENT" else "BAP"}]
+        on_init = await self._reply(await self._send("init", {"order": order}))
+        confirmed = _confirm_order(on_init.message["order"], self.payment_type)
+        on_confirm = await self._reply(await self._send("confirm", {"order": confirmed}))
+        order_id = str(on_confirm.message["order"]["id"])
+        last = await self._follow()
+        status_reply = await self._reply(await self._send("status", {"order_id": order_id}))
+        return status_reply.message.get("order") or last
+
+    async def _follow(self) -> dict[str, Any]:
+        """Watch the unsolicited on_status callbacks until the order is Completed."""
+        started = time.monotonic()
+        seen: set[str] = set()
+        deadline = time.monotonic() + self.completion_timeout
+        while time.monotonic() < deadline:
+            for callback in self.buyer.callbacks:
+                state = _fulfillment_state(callback)
+                if (callback.action not in ("on_status", "on_cancel") or state in seen
+                        or callback.context.get("transaction_id") != self.transaction_id):
+                    continue
+                seen.add(state)
+                self._check(callback, started)
+                started = time.monotonic()
+                if state == "Cancelled":
+                    self._fail("order", f"the BPP cancelled the order: {callback.message.get('order', {}).get('cancellation')}",
+                               started)
+                if state == "Completed":
+                    return dict(callback.message["order"])
+            await asyncio.sleep(0.1)
+        self._fail("order completion", f"not Completed within {self.completion_timeout:.0f} s", started)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _first_offer(on_search: Callback) -> tuple[dict[str, Any], dict[str, Any]]:
+    providers = (on_search.message.get("catalog") or {}).get("providers") or []
+    for provider in providers:
+        for item in provider.get("items") or []:
+            return provider, item
+    raise JourneyFailed("on_search offered no item")
+
+
+def _fulfillment_id(on_select: Callback) -> str:
+    fulfillments = (on_select.message.get("order") or {}).get("fulfillments") or [{}]
+    return str(fulfillments[0].get("id") or "F1")
+
+
+def _fulfillment_state(callback: Callback) -> str:
+    fulfillments = (callback.message.get("order") or {}).get("fulfillments") or [{}]
+    state = fulfillments[0].get("state") or {}
+    return str((state.get("descriptor") or {}).get("code") or "")
+
+
+def _confirm_order(on_init_order: dict[str, Any], payment_type: str) -> dict[str, Any]:
+    """The confirm order: what on_init said, with our order status and, for prepaid, the payment proof."""
+    order = dict(on_init_order)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    order.update(status="Created", created_at=now, updated_at=now)
+    if payment_type == "PRE-FULFILLMENT":
+        amount = order["quote"]["price"]["value"]
+        order["payments"] = [
+            {**payment, "status": "PAID",
+             "params": {**(payment.get("params") or {}), "amount": amount, "currency": "INR",
+                        "transaction_id": str(uuid.uuid4())}}
+            for payment in order.get("payments") or []
+        ]
+    return order
+
+
+def _summary(callback: Callback) -> str:
+    message = callback.message
+    if callback.action == "on_search":
+        providers = (message.get("catalog") or {}).get("providers") or []
+        items = sum(len(p.get("items") or []) for p in providers)
+        return f"{len(providers)} provider(s), {items} item(s)"
+    order = message.get("order") or {}
+    quote = (order.get("quote") or {}).get("price") or {}
+    state = _fulfillment_state(callback)
+    parts = [f"order {order['id']}" if order.get("id") else "", f"status {order.get('status')}" if order.get(
+        "status") else "", f"fulfillment {state}" if state else "", f"₹{quote['value']}" if quote.get("value") else ""]
+    return ", ".join(p for p in parts if p) or "ok"

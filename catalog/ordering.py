@@ -1,0 +1,118 @@
+"""Reading a buyer app's select/init/confirm `order` and writing the parts of our answers (no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from catalog import fragments
+from catalog.formats import timestamp
+from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider, ServiceItem
+from catalog.search_intent import parse_slot
+
+DEFAULT_PAYMENT: Final = {"type": "ON-FULFILLMENT", "collected_by": "BPP"}
+
+
+class OrderRequestError(ValueError):
+    """The order in the request lacks something we need; `path` names it."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """The parts of an incoming select/init/confirm order the catalogue checks."""
+
+    provider_id: str
+    item_id: str
+    end_stop: Mapping[str, Any]
+    slot: tuple[datetime, datetime] | None
+    payment: Mapping[str, Any]
+    billing: Mapping[str, Any] | None
+    quote: Mapping[str, Any] | None
+
+
+def read_order(order: Mapping[str, Any]) -> OrderRequest:
+    """Read the order of select/init/confirm; raises OrderRequestError naming the missing field."""
+    provider_id = (order.get("provider") or {}).get("id")
+    if not provider_id:
+        raise OrderRequestError("message.order.provider.id", "provider id is missing")
+    items = order.get("items") or []
+    if not items or not items[0].get("id"):
+        raise OrderRequestError("message.order.items[0].id", "item id is missing")
+    fulfillments = order.get("fulfillments") or [{}]
+    stops = fulfillments[0].get("stops") or []
+    end_stop = next((stop for stop in stops if stop.get("type") == "end"), stops[0] if stops else {})
+    try:
+        slot = parse_slot(end_stop.get("time"))
+    except ValueError as exc:
+        raise OrderRequestError("message.order.fulfillments[0].stops[0].time.range", str(exc)) from None
+    payments = order.get("payments") or [{}]
+    return OrderRequest(
+        provider_id=str(provider_id),
+        item_id=str(items[0]["id"]),
+        end_stop=end_stop,
+        slot=slot,
+        payment=payments[0],
+        billing=order.get("billing"),
+        quote=order.get("quote"),
+    )
+
+
+def payment_terms(requested: Mapping[str, Any]) -> dict[str, str]:
+    """Who collects: PRE-FULFILLMENT is collected by the buyer app, otherwise by us on fulfillment."""
+    if requested.get("type") == "PRE-FULFILLMENT":
+        return {"type": "PRE-FULFILLMENT", "collected_by": "BAP"}
+    if requested.get("type") == "POST-FULFILLMENT":
+        return {"type": "POST-FULFILLMENT", "collected_by": "BPP"}
+    return dict(DEFAULT_PAYMENT)
+
+
+def order_items(item: ServiceItem, provider: Provider) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": item.id,
+            "fulfillment_ids": [FULFILLMENT_ID],
+            "location_ids": [provider.location_id],
+            "quantity": {"selected": {"count": 1}},
+        }
+    ]
+
+
+def time_range(start: datetime, end: datetime, label: str) -> dict[str, Any]:
+    return {"label": label, "range": {"start": timestamp(start), "end": timestamp(end)}}
+
+
+def end_stop(location: Mapping[str, Any], time: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
+    stop: dict[str, Any] = {"type": "end", "location": dict(location), **extra}
+    if time is not None:
+        stop["time"] = time
+    return stop
+
+
+def fulfillment(state: str | None, stops: list[dict[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {"id": FULFILLMENT_ID, "type": FULFILLMENT_TYPE, "tracking": False}
+    if state is not None:
+        result["state"] = {"descriptor": {"code": state}}
+    result["stops"] = stops
+    return result
+
+
+def item_slots(item: ServiceItem, slots: list[tuple[datetime, datetime]]) -> dict[str, Any]:
+    """The item's `time` listing the arrival windows it can still be booked for (on a slot error)."""
+    return {
+        "label": "validity",
+        "duration": f"PT{item.duration_minutes}M",
+        "schedule": {
+            "frequency": f"PT{item.availability.slot_minutes}M",
+            "times": [timestamp(start) for start, _ in slots],
+        },
+    }
+
+
+def cancellation_terms(item: ServiceItem) -> list[dict[str, Any]]:
+    return fragments.cancellation_terms(item.cancellation_terms)

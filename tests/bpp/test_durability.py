@@ -1,0 +1,83 @@
+"""Nothing accepted is lost: callbacks survive a restart, and ACKed messages are processed after a crash."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import orjson
+import pytest
+from harness import start_server
+from sqlalchemy import select
+
+from bpp.services import Services
+from bpp.simulator.buyer import BuyerApp
+from bpp.storage.gateway_tables import messages, outbox
+
+pytestmark = pytest.mark.asyncio
+
+
+def support_request(buyer: BuyerApp, bpp_id: str, bpp_uri: str) -> dict[str, Any]:
+    context = buyer.context("support", str(uuid.uuid4()), bpp_id, bpp_uri)
+    return {"context": context, "message": {"support": {"ref_id": str(uuid.uuid4())}}}
+
+
+async def test_callback_is_delivered_after_a_restart(server: Any, buyer: BuyerApp) -> None:
+    settings = server.services.settings
+    port = int(server.base_url.rsplit(":", 1)[1])
+    await buyer.stop()
+    body = support_request(buyer, settings.subscriber_id, server.ondc_url)
+    await buyer.start()
+    buyer.ack_callbacks = False  # the buyer app answers 503 until the BPP has restarted
+    sent = await buyer.post(f"{server.ondc_url}/support", body)
+    assert sent.acked
+    await buyer.wait_for("on_support", buyer.replies_to(sent))
+    await server.stop()
+
+    restarted = await start_server(settings, port)
+    try:
+        buyer.ack_callbacks = True
+        await buyer.subscribe()
+        async with restarted.services.db.connect() as conn:
+            row = (await conn.execute(select(outbox).where(outbox.c.message_id == sent.message_id))).one()
+        assert row.status == "pending" and row.attempts >= 1
+        delivered = [c for c in buyer.callbacks if buyer.replies_to(sent)(c)]
+        await buyer.wait_for("on_support", lambda c: buyer.replies_to(sent)(c) and c not in delivered, 15)
+        for _ in range(50):
+            async with restarted.services.db.connect() as conn:
+                status = (await conn.execute(select(outbox.c.status)
+                                             .where(outbox.c.message_id == sent.message_id))).scalar_one()
+            if status == "delivered":
+                break
+            await restarted.services.dispatcher.run_once()
+        assert status == "delivered"
+    finally:
+        await restarted.stop()
+
+
+async def test_acked_message_left_unprocessed_by_a_crash_is_processed_on_recovery(services: Services) -> None:
+    context = {
+        "domain": "ONDC:SRV11", "location": {"city": {"code": "std:0522"}, "country": {"code": "IND"}},
+        "action": "support", "version": "2.0.0", "bap_id": "buyer.example", "bap_uri": "https://buyer.example/ondc",
+        "bpp_id": services.settings.subscriber_id, "bpp_uri": services.settings.subscriber_url,
+        "transaction_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()),
+        "timestamp": "2026-01-01T00:00:00.000Z", "ttl": "PT30S",
+    }
+    body = orjson.dumps({"context": context, "message": {"support": {"ref_id": "ORDER-1"}}})
+    now = services.clock()
+    async with services.db.begin() as conn:
+        await conn.execute(messages.insert().values(
+            direction="in", action="support", bap_id="buyer.example", transaction_id=context["transaction_id"],
+            message_id=context["message_id"], received_at=now, headers={}, body=body, ack_status="ACK",
+            claimed_until=now - timedelta(seconds=1)))
+    assert await services.inbox.recover() == 1
+    await services.inbox.stop()
+    async with services.db.connect() as conn:
+        processed = (await conn.execute(select(messages.c.processed_at)
+                                        .where(messages.c.message_id == context["message_id"]))).scalar_one()
+        callback = (await conn.execute(select(outbox).where(outbox.c.message_id == context["message_id"]))).one()
+    assert processed is not None
+    assert callback.action == "on_support"
+    assert callback.target_url == "https://buyer.example/ondc/on_support"
+    assert await services.inbox.recover() == 0

@@ -1,0 +1,54 @@
+"""Reconciliation rules: settlement windows, per buyer-app totals, mismatches against the quote."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from fulfillment.reconciliation import EntryFigures, export_csv, settlement_window, summarize, window_length
+from fulfillment.settlement import PaymentMode
+
+
+def test_windows_follow_the_tag_and_default_to_the_ist_calendar_day() -> None:
+    at = datetime(2025, 3, 1, 20, 0, tzinfo=UTC)  # 01:30 IST on 2 March
+    start, end = settlement_window(at, None)
+    assert (start, end) == (datetime(2025, 3, 1, 18, 30, tzinfo=UTC), datetime(2025, 3, 2, 18, 30, tzinfo=UTC))
+    assert settlement_window(at, "P1D") == (start, end)
+    half = settlement_window(at, "PT12H")
+    assert half == (datetime(2025, 3, 1, 18, 30, tzinfo=UTC), datetime(2025, 3, 2, 6, 30, tzinfo=UTC))
+    assert window_length("P1W").days == 7
+    assert window_length("garbage").days == 1
+
+
+def figures(order_id: str, bap: str, mode: PaymentMode, **amounts: str) -> EntryFigures:
+    start, end = settlement_window(datetime(2025, 3, 1, 6, tzinfo=UTC), None)
+    values = {
+        "settled_total": "590.00",
+        "quoted_total": "590.00",
+        "finder_fee": "15.00",
+        "receivable": "0",
+        "finder_fee_payable": "0",
+        "refunds_payable": "0",
+    } | amounts
+    return EntryFigures(bap, start, end, order_id, "completion", mode, **{k: Decimal(v) for k, v in values.items()})
+
+
+def test_summary_nets_what_each_side_owes_and_flags_quote_mismatches() -> None:
+    summaries = summarize(
+        [
+            figures("O1", "bap-a", PaymentMode.BUYER_APP_COLLECTS, receivable="575.00"),
+            figures("O2", "bap-a", PaymentMode.CASH_WITH_WORKER, finder_fee_payable="15.00"),
+            figures(
+                "O3",
+                "bap-a",
+                PaymentMode.BUYER_APP_COLLECTS,
+                receivable="590.00",
+                refunds_payable="590.00",
+                finder_fee="0",
+            ),
+            figures("O4", "bap-b", PaymentMode.BUYER_APP_COLLECTS, receivable="560.00", quoted_total="600.00"),
+        ]
+    )
+    a, b = summaries
+    assert (a.bap_id, a.entries, a.net_due_from_buyer_app, a.mismatches) == ("bap-a", 3, Decimal("560.00"), [])
+    assert len(b.mismatches) == 2
+    assert "quote promised 600.00" in b.mismatches[0]
+    assert export_csv(summaries).splitlines()[1].startswith("bap-a,2025-02-28T18:30:00+00:00")

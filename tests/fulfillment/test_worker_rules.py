@@ -1,0 +1,111 @@
+"""Worker registration, verification lifecycle, standing, rating and calendar rules."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from fulfillment.workers import (
+    Registration,
+    WorkerRuleError,
+    check_rating,
+    check_registration,
+    is_listed,
+    is_matchable,
+    rating_average,
+    slot_is_free,
+    standing_change,
+    verification_step,
+)
+
+GOOD = Registration("Sunita", "9876543210", "1234", ("SRV11-1011",), 26.85, 80.95, "std:0522")
+
+
+def test_good_registration_passes() -> None:
+    check_registration(GOOD, {"SRV11-1011"})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"name": " "},
+        {"phone": "12345"},
+        {"phone": "5876543210"},
+        {"pin": "12"},
+        {"skills": ()},
+        {"skills": ("NOPE",)},
+        {"home_lat": 95.0},
+        {"district": "Lucknow"},
+    ],
+)
+def test_bad_registration_names_the_fix(change: dict[str, object]) -> None:
+    reg = Registration(**{field: change.get(field, getattr(GOOD, field)) for field in GOOD.__slots__})
+    with pytest.raises(WorkerRuleError) as raised:
+        check_registration(reg, {"SRV11-1011"})
+    assert raised.value.en and raised.value.hi
+
+
+def test_verification_goes_step_by_step() -> None:
+    status = "registered"
+    for step in ("check_documents", "request_police_verification", "police_cleared"):
+        status = verification_step(status, step)
+    assert status == "verified"
+
+
+def test_verification_cannot_skip_steps() -> None:
+    with pytest.raises(WorkerRuleError):
+        verification_step("registered", "police_cleared")
+
+
+def test_reject_only_before_verified() -> None:
+    assert verification_step("police_verification_pending", "reject") == "rejected"
+    with pytest.raises(WorkerRuleError):
+        verification_step("verified", "reject")
+
+
+def test_suspend_and_reinstate() -> None:
+    assert standing_change("active", "suspend", "overcharged") == "suspended"
+    assert standing_change("suspended", "reinstate", None) == "active"
+
+
+def test_suspend_needs_a_reason() -> None:
+    with pytest.raises(WorkerRuleError):
+        standing_change("active", "suspend", " ")
+
+
+@pytest.mark.parametrize("action", ["suspend", "reinstate", "ban"])
+def test_ban_is_permanent(action: str) -> None:
+    assert standing_change("suspended", "ban", "repeat overcharging") == "banned"
+    with pytest.raises(WorkerRuleError):
+        standing_change("banned", action, "try")
+
+
+@pytest.mark.parametrize(
+    ("verification", "standing", "online", "matchable"),
+    [
+        ("verified", "active", True, True),
+        ("verified", "active", False, False),
+        ("verified", "suspended", True, False),
+        ("verified", "banned", True, False),
+        ("police_verification_pending", "active", True, False),
+    ],
+)
+def test_only_verified_active_online_are_matchable(
+    verification: str, standing: str, online: bool, matchable: bool
+) -> None:
+    assert is_matchable(verification, standing, online) is matchable
+    assert is_listed(verification, standing) is (verification == "verified" and standing == "active")
+
+
+def test_rating_average() -> None:
+    assert rating_average(Decimal(0), 0) is None
+    assert rating_average(Decimal("9"), 2) == Decimal("4.5")
+    with pytest.raises(WorkerRuleError):
+        check_rating(Decimal(6))
+
+
+def test_calendar_overlap() -> None:
+    nine = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    booked = [(nine, nine + timedelta(hours=1))]
+    assert slot_is_free(booked, nine + timedelta(hours=1), nine + timedelta(hours=2))
+    assert not slot_is_free(booked, nine + timedelta(minutes=30), nine + timedelta(hours=2))

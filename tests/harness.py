@@ -1,0 +1,84 @@
+"""Test harness: backends, settings for a test BPP, and a BPP served on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from bpp.app import create_app
+from bpp.services import Services
+from bpp.settings import Settings
+from signing import generate_encryption_keypair, generate_signing_keypair
+
+
+@dataclass(frozen=True)
+class Backend:
+    """Where one test's data lives."""
+
+    name: str
+    database_url: str
+    redis_url: str
+
+
+def make_settings(backend: Backend, port: int = 8000, **overrides: Any) -> Settings:
+    """Settings for a test BPP: fresh keys, http callbacks allowed, the backend's storage."""
+    signing_private, _ = generate_signing_keypair()
+    encryption_private, _ = generate_encryption_keypair()
+    values: dict[str, Any] = {
+        "subscriber_id": "bpp.sevamitra.test",
+        "subscriber_url": f"http://127.0.0.1:{port}/ondc",
+        "unique_key_id": "test-key-1",
+        "signing_private_key": signing_private,
+        "encryption_private_key": encryption_private,
+        "database_url": backend.database_url,
+        "redis_url": backend.redis_url,
+        "allow_http_callbacks": True,
+        "callback_max_backoff_seconds": 1.0,
+        "dispatcher_poll_seconds": 0.05,
+        "offer_timeout_seconds": 2.0,
+        "demo_step_seconds": 0.05,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class RunningServer:
+    """A BPP under uvicorn on loopback."""
+
+    app: FastAPI
+    base_url: str
+    uvicorn_server: uvicorn.Server
+    task: asyncio.Task[None]
+
+    @property
+    def services(self) -> Services:
+        return self.app.state.services
+
+    @property
+    def ondc_url(self) -> str:
+        return self.base_url + "/ondc"
+
+    async def stop(self) -> None:
+        self.uvicorn_server.should_exit = True
+        await self.task
+
+
+async def start_server(settings: Settings, port: int) -> RunningServer:
+    """Serve `settings` on `port`; the app is its own demo registry."""
+    base_url = f"http://127.0.0.1:{port}"
+    app = create_app(settings, registry_url=base_url, migrate=False)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False, lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    for _ in range(500):
+        if server.started:
+            break
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    return RunningServer(app, base_url, server, task)
