@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from bpp import onboarding
+from bpp import invoices, onboarding
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
 from bpp.gateway.endpoint import beckn_routes
@@ -60,7 +61,10 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.state.settings = settings
     app.state.demo_registry = DemoRegistry()
     app.router.routes.extend(beckn_routes(settings.subscriber_path))
-    app.include_router(onboarding.router)
+    app.include_router(invoices.router)
+    app.include_router(onboarding.router)  # site verification lives at the site root
+    if settings.subscriber_path:
+        app.include_router(onboarding.router, prefix=settings.subscriber_path)  # {subscriber_url}/on_subscribe
     for router in STAFF_AND_WORKER_ROUTERS:
         app.include_router(router)
     if settings.demo or registry_url is not None:
@@ -68,9 +72,25 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(RequestValidationError, _validation_error)
 
     @app.get("/health", tags=["ops"])
-    async def health() -> dict[str, Any]:
+    async def health() -> JSONResponse:
+        """Liveness plus a round trip to the database and Redis; 503 when either is unreachable."""
         services: Services = app.state.services
-        return {"status": "ok", "subscriber_id": settings.subscriber_id, "demo": settings.demo}
+        checks: dict[str, str] = {}
+        try:
+            async with services.db.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            await services.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unreachable: {type(exc).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "subscriber_id": settings.subscriber_id,
+                                "demo": settings.demo, **checks}
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app
 

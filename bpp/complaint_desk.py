@@ -174,7 +174,7 @@ class ComplaintDesk:
         if error is not None:
             payload["error"] = dict(error)
         deadline = now + timedelta(seconds=settings.unsolicited_callback_deadline_seconds)
-        await self.services.outbox._insert(self.conn, payload, address["bap_uri"], deadline)
+        await self.services.outbox.enqueue(self.conn, payload, address["bap_uri"], deadline)
 
 
 def resolution_to_json(resolution: Resolution) -> dict[str, Any]:

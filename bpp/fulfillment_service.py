@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
 from bpp.auth import hash_secret, verify_secret
+from bpp.invoices import invoice_url
 from bpp.matching import GeoIndex, Matcher, close_job, reopen_job, schedule_job
 from bpp.protocol import OrderAddress
 from bpp.storage.order_tables import order_events, orders
@@ -194,6 +194,7 @@ class FulfillmentService:
         order = await self._apply(
             conn, order_id, Event.CANCELLED, "system", {"reason": reason}, cancellation=cancellation
         )
+        await self._services.ledger.order_cancelled(conn, order_id, Decimal("0"))  # a prepaid order is refunded
         await self._services.outbox.unsolicited(
             conn, OrderAddress.from_order_row(order), "on_cancel", {"order": build_order(_wire(order))}
         )
@@ -439,9 +440,8 @@ class FulfillmentService:
             return [dict(row) for row in (await conn.execute(query)).mappings()]
 
     def invoice_url(self, order_id: str) -> str:
-        """Where the buyer app can fetch the order's invoice (served by the ledger area)."""
-        parts = urlsplit(self._services.settings.subscriber_url)
-        return f"{parts.scheme}://{parts.netloc}/invoices/{order_id}"
+        """Where the buyer app can fetch the order's invoice (bpp/invoices.py)."""
+        return invoice_url(self._services.settings, self._services.keys, order_id)
 
     # ---- internals -------------------------------------------------------------------------
     async def _worker_step(

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, and_, cast, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -34,6 +34,20 @@ from fulfillment.reconciliation import EntryFigures
 from fulfillment.settlement import PaymentMode
 
 PAYOUT_KIND_PREFIX = "payout_"
+
+
+def paise_sum(amount: Any) -> ColumnElement[int]:
+    """SUM in whole paise: exact on PostgreSQL and on SQLite (which sums NUMERIC as floating point)."""
+    return func.coalesce(func.sum(cast(func.round(amount * 100), BigInteger)), 0)
+
+
+def _money(value: Any) -> Decimal:
+    """A NUMERIC read through a bare subquery (no Money type attached) as exact rupees."""
+    return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def rupees(paise: int) -> Decimal:
+    return (Decimal(int(paise)) / 100).quantize(Decimal("0.01"))
 
 
 @dataclass(slots=True)
@@ -136,31 +150,28 @@ class LedgerRepo:
             )
 
     async def _last_balances(self, accounts: Sequence[Account]) -> dict[Account, Decimal]:
-        balances: dict[Account, Decimal] = {}
-        for account in accounts:
-            last = await self.conn.execute(
-                select(ledger_postings.c.balance_after)
-                .where(ledger_postings.c.account_code == account.code)
-                .order_by(ledger_postings.c.id.desc())
-                .limit(1)
-            )
-            balances[account] = last.scalar_one_or_none() or ZERO
-        return balances
-
-    async def entry_exists(self, event_key: str) -> bool:
-        found = await self.conn.execute(select(journal_entries.c.id).where(journal_entries.c.event_key == event_key))
-        return found.first() is not None
+        """Each account's newest running total, all in one round trip."""
+        if not accounts:
+            return {}
+        newest = [
+            select(ledger_postings.c.balance_after)
+            .where(ledger_postings.c.account_code == account.code)
+            .order_by(ledger_postings.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+            for account in accounts
+        ]
+        row = (await self.conn.execute(select(*newest))).one()
+        return {account: _money(value) for account, value in zip(accounts, row, strict=True)}
 
     # --- balances ---------------------------------------------------------------------------------
 
     async def balance(self, account: Account) -> Decimal:
         """The account's balance as people read it (sum of its postings)."""
         total = await self.conn.execute(
-            select(func.coalesce(func.sum(ledger_postings.c.amount), 0)).where(
-                ledger_postings.c.account_code == account.code
-            )
+            select(paise_sum(ledger_postings.c.amount)).where(ledger_postings.c.account_code == account.code)
         )
-        return account.natural_balance(Decimal(str(total.scalar_one())).quantize(Decimal("0.01")))
+        return account.natural_balance(rupees(total.scalar_one()))
 
     async def worker_positions(
         self,
@@ -185,7 +196,7 @@ class LedgerRepo:
                 ),
             )
         query = (
-            select(account.c.code, func.coalesce(func.sum(ledger_postings.c.amount), 0))
+            select(account.c.code, paise_sum(ledger_postings.c.amount))
             .select_from(
                 account.outerjoin(
                     ledger_postings.join(journal_entries, journal_entries.c.id == ledger_postings.c.entry_id),
@@ -199,7 +210,7 @@ class LedgerRepo:
         cash: dict[str, Decimal] = {}
         for code, total in (await self.conn.execute(query)).all():
             acc = Account.from_code(code)
-            natural = acc.natural_balance(Decimal(str(total)).quantize(Decimal("0.01")))
+            natural = acc.natural_balance(rupees(total))
             (wallets if acc.kind is AccountKind.WORKER_WALLET else cash)[acc.owner] = natural
         owners = sorted(set(wallets) | set(cash))
         return [WorkerPosition(w, wallets.get(w, ZERO), cash.get(w, ZERO)) for w in owners]
@@ -252,13 +263,14 @@ class LedgerRepo:
         report = CheckReport()
         report.entries = (await self.conn.execute(select(func.count()).select_from(journal_entries))).scalar_one()
         report.postings = (await self.conn.execute(select(func.count()).select_from(ledger_postings))).scalar_one()
+        entry_sum = paise_sum(ledger_postings.c.amount)
         sums = await self.conn.execute(
-            select(ledger_postings.c.entry_id, func.sum(ledger_postings.c.amount), func.count())
+            select(ledger_postings.c.entry_id, entry_sum, func.count())
             .group_by(ledger_postings.c.entry_id)
-            .having(or_(func.sum(ledger_postings.c.amount) != 0, func.count() < 2))
+            .having(or_(entry_sum != 0, func.count() < 2))
         )
         report.unbalanced_entries = [
-            {"entry_id": str(entry_id), "sum": str(total), "postings": str(count)}
+            {"entry_id": str(entry_id), "sum": str(rupees(total)), "postings": str(count)}
             for entry_id, total, count in sums.all()
         ]
         empty = await self.conn.execute(

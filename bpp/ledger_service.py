@@ -16,9 +16,7 @@ from bpp.storage.order_tables import orders
 from fulfillment.ledger import (
     JournalEntry,
     LedgerError,
-    cancellation_key,
     cash_held,
-    completion_key,
     wallet,
 )
 from fulfillment.payouts import (
@@ -75,15 +73,11 @@ class LedgerService:
 
     async def order_completed(self, conn: AsyncConnection, order_id: str) -> None:
         """Post the completion entry of `order_id`; a repeat posts nothing."""
-        if await self._ledger(conn).entry_exists(completion_key(order_id)):
-            return
         terms = terms_from_order(await _order_row(conn, order_id))
         await self._post_order_entry(conn, completion_entry(terms, self.policy), terms)
 
     async def order_cancelled(self, conn: AsyncConnection, order_id: str, fee: Decimal) -> None:
         """Post the cancellation entry (fee split, prepaid refund) of `order_id`; a repeat posts nothing."""
-        if await self._ledger(conn).entry_exists(cancellation_key(order_id)):
-            return
         terms = terms_from_order(await _order_row(conn, order_id))
         entry = cancellation_entry(terms, self.policy, fee)
         if entry is not None:

@@ -29,6 +29,8 @@ from fulfillment.workers import slot_is_free
 NoWorker = Callable[[AsyncConnection, str, str], Awaitable[None]]
 OfferMade = Callable[[str, str], None]
 
+RING_FRACTIONS = (1 / 6, 1 / 3, 2 / 3, 1.0)
+CANDIDATES_PER_ROUND = 10  # plus the workers a job already excluded
 MATCHABLE_STATUSES = (OrderStatus.CREATED.value, OrderStatus.ACCEPTED.value)
 
 
@@ -58,24 +60,34 @@ class GeoIndex:
                 pipe.zrem(self.geo_key(skill), worker_id)
             await pipe.execute()
 
-    async def nearest(self, category_id: str, lat: float, lng: float, radius_km: float) -> list[Candidate]:
-        """Idle workers of the category within the radius, nearest first."""
-        found = await self._redis.geosearch(
-            self.geo_key(category_id),
-            longitude=lng,
-            latitude=lat,
-            radius=radius_km,
-            unit="km",
-            sort="ASC",
-            withdist=True,
-        )
+    async def nearest(
+        self, category_id: str, lat: float, lng: float, radius_km: float, count: int = CANDIDATES_PER_ROUND
+    ) -> list[Candidate]:
+        """Up to `count` idle workers of the category within the radius, nearest first.
+
+        Searches growing circles (1/6, 1/3, 2/3, all of the radius) and stops at the first with `count`
+        workers: Redis sorts every member inside the circle, so a small circle is much cheaper in a
+        dense city, and the nearest `count` of an inner circle are the nearest of the whole one.
+        """
+        found: list[Any] = []
+        for fraction in RING_FRACTIONS:
+            found = await self._redis.geosearch(
+                self.geo_key(category_id),
+                longitude=lng,
+                latitude=lat,
+                radius=radius_km * fraction,
+                unit="km",
+                sort="ASC",
+                count=count,
+                withdist=True,
+            )
+            if len(found) >= count:
+                break
         return [Candidate(member.decode(), float(distance)) for member, distance in found]
 
     async def try_claim(self, worker_id: str, order_id: str, ttl_seconds: float) -> bool:
         """First of concurrent matchers to claim the worker wins; the key expires by itself."""
-        return bool(
-            await self._redis.set(self.claim_key(worker_id), order_id, nx=True, px=int(ttl_seconds * 1000))
-        )
+        return bool(await self._redis.set(self.claim_key(worker_id), order_id, nx=True, px=int(ttl_seconds * 1000)))
 
     async def drop_claim(self, worker_id: str, order_id: str) -> None:
         """Remove the claim key if it is still ours (no other order can hold it while ours exists)."""
@@ -94,9 +106,7 @@ class OfferSent:
 
 async def schedule_job(conn: AsyncConnection, order_id: str, now: datetime) -> None:
     """Record that `order_id` needs a worker, in the caller's transaction (idempotent)."""
-    existing = await conn.execute(
-        select(matching_jobs.c.order_id).where(matching_jobs.c.order_id == order_id)
-    )
+    existing = await conn.execute(select(matching_jobs.c.order_id).where(matching_jobs.c.order_id == order_id))
     if existing.first() is not None:
         return
     await conn.execute(
@@ -108,9 +118,7 @@ async def schedule_job(conn: AsyncConnection, order_id: str, now: datetime) -> N
 
 async def reopen_job(conn: AsyncConnection, order_id: str, exclude: str | None, now: datetime) -> None:
     """Send the job back to matching now, skipping `exclude` (who declined or dropped out)."""
-    row = (
-        await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order_id))
-    ).first()
+    row = (await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order_id))).first()
     if row is None:
         await schedule_job(conn, order_id, now)
         return
@@ -222,25 +230,21 @@ class Matcher:
         await reopen_job(conn, offer["order_id"], offer["worker_id"], now)
         return str(offer["worker_id"])
 
-    async def _offer_next(
-        self, conn: AsyncConnection, order: Mapping[str, Any], now: datetime
-    ) -> OfferSent | None:
+    async def _offer_next(self, conn: AsyncConnection, order: Mapping[str, Any], now: datetime) -> OfferSent | None:
         job = (
-            await conn.execute(
-                select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order["id"])
-            )
+            await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order["id"]))
         ).first()
         excluded = job.excluded if job is not None else []
         lat, lng = parse_gps(order["end_location"]["gps"])
         radius = self.radius_for(order["category_id"])
-        candidates = await self._geo.nearest(order["category_id"], lat, lng, radius)
+        candidates = await self._geo.nearest(
+            order["category_id"], lat, lng, radius, CANDIDATES_PER_ROUND + len(excluded)
+        )
         slot = _slot_of(order, now)
         for candidate in offer_order(candidates, excluded, radius):
             if not slot_is_free(await worker_repo.booked_slots(conn, candidate.worker_id), *slot):
                 continue
-            if not await self._geo.try_claim(
-                candidate.worker_id, order["id"], self._offer_timeout.total_seconds() + 5
-            ):
+            if not await self._geo.try_claim(candidate.worker_id, order["id"], self._offer_timeout.total_seconds() + 5):
                 continue
             if not await worker_repo.claim(conn, candidate.worker_id, order["id"], now):
                 await self._geo.drop_claim(candidate.worker_id, order["id"])

@@ -17,6 +17,8 @@ from bpp.storage.gateway_tables import messages, outbox
 from schemas.fields import parse_iso_duration
 
 MIN_REPLY_WINDOW = timedelta(seconds=30)
+# An error reply carries no `message`, except where the SRV bundle requires one (on_rating).
+MESSAGE_ALWAYS = frozenset({"rating"})
 
 
 def rfc3339(moment: datetime) -> str:
@@ -60,7 +62,8 @@ class Outbox:
         payload: dict[str, Any] = {
             "context": self.callback_context(ctx, "on_" + request.action, request.message_id, ctx.get("ttl", "PT30S"))
         }
-        payload["message"] = dict(message) if message is not None else {}
+        if message is not None or request.action in MESSAGE_ALWAYS:
+            payload["message"] = dict(message or {})
         if error is not None:
             payload["error"] = dict(error)
         return payload
@@ -84,7 +87,7 @@ class Outbox:
     ) -> None:
         """Store the on_<action> answer to `request`, in the caller's transaction."""
         payload = self.reply_payload(request, message, error)
-        await self._insert(conn, payload, request.bap_uri, self.reply_deadline(request))
+        await self.enqueue(conn, payload, request.bap_uri, self.reply_deadline(request))
         if request.message_row_id is not None:
             await conn.execute(
                 update(messages)
@@ -106,10 +109,11 @@ class Outbox:
         message_id = str(uuid.uuid4())
         payload = {"context": self.callback_context(base, action, message_id), "message": dict(message)}
         deadline = self._clock() + timedelta(seconds=self._settings.unsolicited_callback_deadline_seconds)
-        await self._insert(conn, payload, address.bap_uri, deadline)
+        await self.enqueue(conn, payload, address.bap_uri, deadline)
         return message_id
 
-    async def _insert(self, conn: AsyncConnection, payload: dict[str, Any], bap_uri: str, deadline: datetime) -> None:
+    async def enqueue(self, conn: AsyncConnection, payload: dict[str, Any], bap_uri: str, deadline: datetime) -> None:
+        """Store a callback whose context the caller built itself (IGM speaks its own context shape)."""
         ctx = payload["context"]
         now = self._clock()
         await conn.execute(

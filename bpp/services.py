@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -111,7 +112,7 @@ class Services:
     catalog: CatalogService = field(init=False)
     fulfillment: FulfillmentService = field(init=False)
     ledger: LedgerService = field(init=False)
-    demo_workers: Any = None  # the simulated workers of `serve --demo`
+    background: list[asyncio.Task[None]] = field(default_factory=list)  # e.g. the demo's simulated workers
 
     def __post_init__(self) -> None:
         from bpp.catalog_service import CatalogService
@@ -142,6 +143,9 @@ class Services:
             self.dispatcher.start()
 
     async def stop(self) -> None:
+        for task in self.background:
+            task.cancel()
+        await asyncio.gather(*self.background, return_exceptions=True)
         await self.dispatcher.stop()
         await self.search_path.stop()
         await self.inbox.stop()

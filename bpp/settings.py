@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     registry_timeout_seconds: float = Field(2.0, gt=0)
     site_verification_request_id: str | None = None
 
+    # the legal entity, as the /subscribe payload declares it
+    legal_entity_name: str | None = None
+    business_address: str | None = None
+    gst_no: str | None = None
+    pan_no: str | None = None
+    date_of_incorporation: str | None = None  # DD/MM/YYYY
+    authorised_signatory_name: str | None = None
+    authorised_signatory_address: str | None = None
+    contact_mobile: str | None = None
+
     # what we serve
     domains: list[str] = ["ONDC:SRV10", "ONDC:SRV11", "ONDC:SRV12"]
     cities: list[str] = ["std:0522"]

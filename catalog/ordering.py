@@ -116,3 +116,17 @@ def item_slots(item: ServiceItem, slots: list[tuple[datetime, datetime]]) -> dic
 
 def cancellation_terms(item: ServiceItem) -> list[dict[str, Any]]:
     return fragments.cancellation_terms(item.cancellation_terms)
+
+
+def echo_order(raw_order: Mapping[str, Any]) -> dict[str, Any]:
+    """The `message` of an error callback: the request's provider and item ids, echoed."""
+    echoed: dict[str, Any] = {}
+    provider_id = (raw_order.get("provider") or {}).get("id")
+    if provider_id:
+        echoed["provider"] = {"id": str(provider_id)}
+    item_ids = [
+        str(item["id"]) for item in raw_order.get("items") or () if isinstance(item, Mapping) and item.get("id")
+    ]
+    if item_ids:
+        echoed["items"] = [{"id": item_id} for item_id in item_ids]
+    return {"order": echoed}

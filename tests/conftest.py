@@ -9,7 +9,8 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -27,10 +28,16 @@ REDIS_TEST_URL = os.environ.get("SEVAMITRA_TEST_REDIS_URL", "redis://127.0.0.1:6
 BACKENDS = ("embedded", "postgres")
 
 
+def _in_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """Run blocking set-up (which starts its own event loop) outside the test's running loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def _migrate_sync(url: str) -> None:
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    _in_thread(command.upgrade, alembic_config(url), "head")
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +52,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_template() -> Iterator[str]:
     """A migrated PostgreSQL database used as the TEMPLATE of each test's database."""
     name = f"sm_template_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    _in_thread(asyncio.run, _pg_admin(f'CREATE DATABASE "{name}"'))
     _migrate_sync(f"postgresql+asyncpg://{PG_HOST}/{name}")
     yield name
-    asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _in_thread(asyncio.run, _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _pg_admin(sql: str) -> None:

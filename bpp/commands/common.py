@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from bpp.settings import Settings, load_settings
 
@@ -14,3 +15,9 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 
 def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
     return load_settings(getattr(args, "config", None), **overrides)
+
+
+def configure_logging() -> None:
+    """INFO for our own modules; the HTTP client's per-request lines only at WARNING."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)

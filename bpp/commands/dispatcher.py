@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 
-from bpp.commands.common import add_config_option, settings_from
+from bpp.commands.common import add_config_option, configure_logging, settings_from
 from bpp.services import build_services
 
 
@@ -22,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     settings = settings_from(args)
     asyncio.run(_dispatch(settings))
     return 0

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 
-import uvicorn
-
-from bpp.app import create_app
-from bpp.commands.common import add_config_option, settings_from
+from bpp.commands.common import add_config_option, configure_logging, settings_from
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import uvicorn
+
+    from bpp.app import create_app
+
+    configure_logging()
     overrides: dict[str, object] = {}
     if args.demo:
         overrides.update(demo=True, allow_http_callbacks=True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 
 from bpp.demo.catalog_seed import seed_demo_catalog
-from bpp.demo.simulated_workers import start_simulated_workers
+from bpp.demo.simulated_workers import run_simulated_workers
 from bpp.demo.workers_seed import seed_demo_workers
 from bpp.services import Services
 from bpp.staff.users import create_staff_user
@@ -23,14 +24,14 @@ DEMO_STAFF = (
 async def start_demo(services: Services) -> None:
     """Seed the demo data (idempotent) and start the simulated workers."""
     await seed_demo_catalog(services)
+    await services.catalog.reload()  # the worker seed reads the categories from the snapshot
     await seed_demo_workers(services)
     password = secrets.token_urlsafe(9)
     async with services.db.begin() as conn:
         for username, role, district, name in DEMO_STAFF:
             await create_staff_user(conn, username, password, role, name, district)
-    await services.catalog.changed()
     await services.fulfillment.workers_changed()
-    services.demo_workers = await start_simulated_workers(services)
+    services.background.append(asyncio.create_task(run_simulated_workers(services), name="demo-workers"))
     # printed, not logged: the one place a person needs it, and it changes at every start
     print(f"demo staff logins (admin, lucknow.officer, helpline) share the password: {password}", flush=True)
     print(f"buyer apps post to {services.settings.subscriber_url}/search …; try `sevamitra-bpp simulate --bpp "

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from bpp.services import Services
 
 SEARCH = "search"
+IGM_ACTIONS = frozenset({"issue", "issue_status"})
+IGM_VERSION = "1.0.0"  # ONDC IGM (complaints) speaks its own version; see docs/complaints.md
 
 
 class Nack(Exception):
@@ -132,19 +134,21 @@ async def check_context(services: Services, exchange: Exchange) -> None:
     if action != exchange.action:
         raise Nack(400, errors.INVALID_REQUEST, f"context.action is {action!r} but was posted to /{exchange.action}",
                    "context.action")
-    if exchange.action not in ("issue", "issue_status"):
-        domain = _context_field(context, "domain")
-        if domain not in settings.domains:
-            raise Nack(400, errors.DOMAIN_NOT_SERVED, f"domain {domain!r} is not served here; we serve "
-                       f"{', '.join(settings.domains)}", "context.domain")
-        version = _context_field(context, "version")
-        if version != settings.core_version:
-            raise Nack(400, errors.VERSION_NOT_SUPPORTED, f"version {version!r} not supported; use "
-                       f"{settings.core_version}", "context.version")
-    city = ((context.get("location") or {}).get("city") or {}).get("code")
+    domain = _context_field(context, "domain")
+    if domain not in settings.domains:
+        raise Nack(400, errors.DOMAIN_NOT_SERVED, f"domain {domain!r} is not served here; we serve "
+                   f"{', '.join(settings.domains)}", "context.domain")
+    is_igm = exchange.action in IGM_ACTIONS
+    expected_version = IGM_VERSION if is_igm else settings.core_version
+    version_field = "core_version" if is_igm and "core_version" in context else "version"
+    version = _context_field(context, version_field)
+    if version != expected_version:
+        raise Nack(400, errors.VERSION_NOT_SUPPORTED, f"{version_field} {version!r} not supported for "
+                   f"{exchange.action}; use {expected_version}", f"context.{version_field}")
+    city, city_path = _city(context)
     if city not in settings.cities and city != "*":
         raise Nack(400, errors.CITY_NOT_SERVED, f"city {city!r} is not served here; we serve "
-                   f"{', '.join(settings.cities)}", "context.location.city.code")
+                   f"{', '.join(settings.cities)}", city_path)
     if exchange.action != SEARCH and _context_field(context, "bpp_id") != settings.subscriber_id:
         raise Nack(400, errors.WRONG_BPP, f"context.bpp_id must be {settings.subscriber_id!r}; this message is "
                    "for another seller app", "context.bpp_id")
@@ -155,6 +159,13 @@ async def check_context(services: Services, exchange: Exchange) -> None:
     if not (bap_uri.startswith("https://") or (settings.allow_http_callbacks and bap_uri.startswith("http://"))):
         raise Nack(400, errors.INVALID_REQUEST, "context.bap_uri must be an https URL", "context.bap_uri")
     _check_fresh(exchange, context)
+
+
+def _city(context: Mapping[str, Any]) -> tuple[object, str]:
+    """The city code and where it sits: `location.city.code` (Beckn 1.1) or a flat `city` (IGM 1.0)."""
+    if "location" not in context and "city" in context:
+        return context["city"], "context.city"
+    return ((context.get("location") or {}).get("city") or {}).get("code"), "context.location.city.code"
 
 
 def _check_fresh(exchange: Exchange, context: Mapping[str, Any]) -> None:

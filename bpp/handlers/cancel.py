@@ -51,8 +51,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
             return
         cancelled = await _cancel(conn, order, charge, request.bap_id, status.value, state.value, now)
         await services.fulfillment.order_cancelled(conn, order["id"])
-        if charge.fee > 0:
-            await services.ledger.order_cancelled(conn, order["id"], charge.fee)
+        await services.ledger.order_cancelled(conn, order["id"], charge.fee)  # also records refunds owed
         await services.outbox.reply(conn, request, message={"order": await order_message(conn, cancelled)})
 
 
@@ -110,4 +109,3 @@ async def _refuse(
     """Answer on_cancel with the ONDC error and the unchanged order."""
     error = {"type": ERROR_CODES[code].type, "code": code, "message": text}
     await services.outbox.reply(conn, request, message={"order": await order_message(conn, order)}, error=error)
-

@@ -149,7 +149,9 @@ async def handle(services: Services, request: InboundRequest) -> None:
             order = ordering.read_order(request.message.get("order") or {})
         except ordering.OrderRequestError as exc:
             error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            await services.outbox.reply(
+                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
+            )
             return
         try:
             found = await services.catalog.agreed_draft(conn, request.bap_id, request.transaction_id, order)
@@ -159,6 +161,8 @@ async def handle(services: Services, request: InboundRequest) -> None:
             await services.outbox.reply(conn, request, message=message, error=changed.as_error())
             return
         except BusinessError as error:
-            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            await services.outbox.reply(
+                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
+            )
             return
         await services.outbox.reply(conn, request, message={"order": build_order(row)})

@@ -59,7 +59,9 @@ async def handle(services: Services, request: InboundRequest) -> None:
             order = ordering.read_order(request.message.get("order") or {})
         except ordering.OrderRequestError as exc:
             error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            await services.outbox.reply(
+                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
+            )
             return
         try:
             provider, item, draft = await services.catalog.agreed_draft(
@@ -71,7 +73,9 @@ async def handle(services: Services, request: InboundRequest) -> None:
             await services.outbox.reply(conn, request, message=message, error=changed.as_error())
             return
         except BusinessError as error:
-            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            await services.outbox.reply(
+                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
+            )
             return
         terms = ordering.payment_terms(order.payment)
         total = Decimal(draft.quote["price"]["value"])

@@ -51,16 +51,28 @@ async def handle(services: Services, request: InboundRequest) -> None:
             category = str(issue.get("category", "")).upper()
             if category not in IGM_CATEGORIES:
                 known = ", ".join(sorted(IGM_CATEGORIES))
-                await _refuse(desk, address, request, INVALID_REQUEST,
-                              f"category {category!r} is not an IGM category; use one of {known}")
+                await _refuse(
+                    desk,
+                    address,
+                    request,
+                    INVALID_REQUEST,
+                    f"category {category!r} is not an IGM category; use one of {known}",
+                )
                 return
             order_id = str(issue["order_details"]["id"])
-            order = (await conn.execute(
-                select(orders).where(orders.c.id == order_id, orders.c.bap_id == request.bap_id)
-            )).mappings().first()
+            order = (
+                (await conn.execute(select(orders).where(orders.c.id == order_id, orders.c.bap_id == request.bap_id)))
+                .mappings()
+                .first()
+            )
             if order is None:
-                await _refuse(desk, address, request, ORDER_NOT_FOUND,
-                              f"order {order_id!r} not found for {request.bap_id}; check order_details.id")
+                await _refuse(
+                    desk,
+                    address,
+                    request,
+                    ORDER_NOT_FOUND,
+                    f"order {order_id!r} not found for {request.bap_id}; check order_details.id",
+                )
                 return
             complaint = await desk.file(
                 {
@@ -84,12 +96,14 @@ async def handle(services: Services, request: InboundRequest) -> None:
             if step == "CLOSE" and complaint["status"] != "CLOSED":
                 complaint = await desk.close(complaint, "closed by the complainant", request.bap_id)
             elif step == "ESCALATE" and complaint["issue_type"] != "GRIEVANCE":
-                await desk.repo.add_action(complaint["id"], "complainant", "ESCALATE", "escalated",
-                                           request.bap_id, services.clock())
+                await desk.repo.add_action(
+                    complaint["id"], "complainant", "ESCALATE", "escalated", request.bap_id, services.clock()
+                )
                 complaint = await desk.repo.change(complaint, issue_type="GRIEVANCE", updated_at=services.clock())
         actions = await desk.repo.respondent_actions(complaint["id"])
-        message = on_issue_message(complaint["issue_id"], complaint["created_at"], actions,
-                                   desk.respondent(complaint["domain"]))
+        message = on_issue_message(
+            complaint["issue_id"], complaint["created_at"], actions, desk.respondent(complaint["domain"])
+        )
         await desk.enqueue(complaint, "on_issue", request.message_id, message)
 
 

@@ -26,8 +26,11 @@ async def handle(services: Services, request: InboundRequest) -> None:
                 "bap_uri": request.bap_uri,
                 "transaction_id": request.transaction_id,
             }
-            error = {"type": BUSINESS_ERROR.type, "code": BUSINESS_ERROR.code,
-                     "message": f"issue {issue_id!r} not found for {request.bap_id}; raise it with /issue first"}
+            error = {
+                "type": BUSINESS_ERROR.type,
+                "code": BUSINESS_ERROR.code,
+                "message": f"issue {issue_id!r} not found for {request.bap_id}; raise it with /issue first",
+            }
             await desk.enqueue(address, "on_issue_status", request.message_id, None, error)
             return
         await desk.enqueue(complaint, "on_issue_status", request.message_id, await desk.status_message(complaint))

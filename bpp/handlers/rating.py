@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 
 
 async def _transaction_order(conn: AsyncConnection, request: InboundRequest) -> Mapping[str, Any]:
-    query = select(orders).where(
-        orders.c.bap_id == request.bap_id, orders.c.transaction_id == request.transaction_id
-    )
+    query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.transaction_id == request.transaction_id)
     order = (await conn.execute(query)).mappings().first()
     if order is None:
         raise BusinessError(

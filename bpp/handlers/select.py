@@ -29,9 +29,7 @@ if TYPE_CHECKING:
     from bpp.services import Services
 
 
-def _check_coverage(
-    services: Services, provider: Provider, item: ServiceItem, location: dict[str, Any]
-) -> None:
+def _check_coverage(services: Services, provider: Provider, item: ServiceItem, location: dict[str, Any]) -> None:
     try:
         lat, lng = parse_gps(str(location.get("gps", "")))
     except ValueError:
@@ -57,13 +55,17 @@ async def handle(services: Services, request: InboundRequest) -> None:
             order = ordering.read_order(request.message.get("order") or {})
         except ordering.OrderRequestError as exc:
             error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            await services.outbox.reply(
+                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
+            )
             return
         try:
             provider, item = await services.catalog.orderable(conn, order.provider_id, order.item_id)
             _check_coverage(services, provider, item, dict(order.end_stop.get("location") or {}))
         except BusinessError as error:
-            await services.outbox.reply(conn, request, message={}, error=error.as_error())
+            await services.outbox.reply(
+                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
+            )
             return
         quote = quote_for(item)
         location = dict(order.end_stop.get("location") or {})
@@ -74,9 +76,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
             "payments": [ordering.payment_terms(order.payment)],
         }
         slot = order.slot
-        available = slot and first_start_within(
-            item.availability, item.duration_minutes, slot[0], slot[1], now=now
-        )
+        available = slot and first_start_within(item.availability, item.duration_minutes, slot[0], slot[1], now=now)
         if slot is None or not available:
             alternatives = open_slots(item.availability, item.duration_minutes, now=now)
             answer["items"][0]["time"] = ordering.item_slots(item, alternatives)

@@ -75,9 +75,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
             transition(order["status"], order["fulfillment_state"], Event.RESCHEDULED)  # guard: keeps both
         except (RescheduleRefused, InvalidTransition) as refused:
             error = {"type": ERROR_CODES[refused.code].type, "code": refused.code, "message": refused.message}
-            await services.outbox.reply(
-                conn, request, message={"order": await order_message(conn, order)}, error=error
-            )
+            await services.outbox.reply(conn, request, message={"order": await order_message(conn, order)}, error=error)
             return
         moved = await _move(conn, order, wanted, fee, request.bap_id, now)
         await services.fulfillment.order_rescheduled(conn, order["id"])
@@ -101,7 +99,8 @@ async def _check(conn: AsyncConnection, order: Mapping[str, Any], wanted: Slot, 
     )
     if order["worker_id"]:
         booked = [
-            slot for slot in await worker_repo.booked_slots(conn, order["worker_id"])
+            slot
+            for slot in await worker_repo.booked_slots(conn, order["worker_id"])
             if slot != (order["slot_start"], order["slot_end"])
         ]
         if not slot_is_free(booked, wanted.start, wanted.end):

@@ -95,7 +95,7 @@ class BuyerApp:
     """Our own keys, a callback server on loopback, and a registry that knows both us and the BPP."""
 
     registry_url: str
-    subscriber_id: str = "sim-buyer.sevamitra.local"
+    subscriber_id: str = field(default_factory=lambda: f"sim-buyer-{uuid.uuid4().hex[:8]}.sevamitra.local")
     unique_key_id: str = "sim-key-1"
     domain: str = "ONDC:SRV11"
     city: str = "std:0522"

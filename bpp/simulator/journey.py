@@ -199,7 +199,7 @@ def _confirm_order(on_init_order: dict[str, Any], payment_type: str) -> dict[str
     """The confirm order: what on_init said, with our order status and, for prepaid, the payment proof."""
     order = dict(on_init_order)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    order.update(status="Created", created_at=now, updated_at=now)
+    order.update(id=f"BAP-{uuid.uuid4().hex[:12]}", status="Created", created_at=now, updated_at=now)
     if payment_type == "PRE-FULFILLMENT":
         amount = order["quote"]["price"]["value"]
         order["payments"] = [

@@ -35,6 +35,7 @@ orders = Table(
     Column("otp_hash", String(256)),
     Column("otp_attempts", Integer, nullable=False, default=0),
     Column("cancellation", JSON),  # who, reason_id, fee, at
+    Column("terms", JSON),  # cancellation_terms and reschedule_terms exactly as confirmed
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("version", Integer, nullable=False, default=1),  # optimistic lock: bump on every change

@@ -13,8 +13,15 @@ from catalog.quote import breakup_sum, quote_for
 
 def _item(fee: str, tax: str = "18") -> ServiceItem:
     return ServiceItem(
-        id="I1", provider_id="P", category_id="SRV11-1047", name_en="Tap repair", name_hi="नल मरम्मत",
-        fee=Decimal(fee), duration_minutes=45, tax_percent=Decimal(tax), version=3,
+        id="I1",
+        provider_id="P",
+        category_id="SRV11-1047",
+        name_en="Tap repair",
+        name_hi="नल मरम्मत",
+        fee=Decimal(fee),
+        duration_minutes=45,
+        tax_percent=Decimal(tax),
+        version=3,
     )
 
 

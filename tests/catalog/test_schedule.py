@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, time
 from catalog.model import Availability
 from catalog.schedule import IST, first_start_within, open_slots
 
-WEEKDAYS = Availability(days=frozenset(range(1, 6)), opens=time(9), closes=time(18), holidays=frozenset({date(2025, 1, 7)}))
+WEEKDAYS = Availability(
+    days=frozenset(range(1, 6)), opens=time(9), closes=time(18), holidays=frozenset({date(2025, 1, 7)})
+)
 NOW = datetime(2025, 1, 5, 12, 0, tzinfo=UTC)  # a Sunday
 
 

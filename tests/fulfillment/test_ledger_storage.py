@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from bpp.commands.ledger import run_check
-from bpp.ledger_repo import LedgerRepo
+from bpp.ledger_repo import LedgerRepo, paise_sum, rupees
 from bpp.ledger_service import LedgerService
 from bpp.settings import Settings
 from bpp.storage.db import Database
@@ -268,7 +268,7 @@ async def test_random_concurrent_histories_keep_the_ledger_whole(
         paid_out = dict(
             (
                 await conn.execute(
-                    select(payout_lines.c.worker_id, func.sum(payout_lines.c.amount))
+                    select(payout_lines.c.worker_id, paise_sum(payout_lines.c.amount))
                     .where(payout_lines.c.status != LineStatus.FAILED.value)
                     .group_by(payout_lines.c.worker_id)
                 )
@@ -276,7 +276,7 @@ async def test_random_concurrent_histories_keep_the_ledger_whole(
         )
         positions = await LedgerRepo(conn, ledger.services.db.is_postgres).worker_positions(worker_ids=workers)
     for position in positions:
-        assert position.payable + paid_out.get(position.worker_id, 0) == expected.get(position.worker_id, 0)
+        assert position.payable + rupees(paid_out.get(position.worker_id, 0)) == expected.get(position.worker_id, 0)
 
 
 async def expected_worker_money(conn: Any, ledger: LedgerService, keys: set[str]) -> dict[str, Decimal]:

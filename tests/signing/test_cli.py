@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import stat
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -270,3 +271,19 @@ def test_subscribe_send_posts_to_the_registry(
     assert code == 0
     assert received[0]["message"]["entity"]["subscriber_id"] == "sevamitra.example.org"
     assert out.rstrip().endswith('registry answered HTTP 200: {"message":{"ack":{"status":"ACK"}},"error":null}')
+
+
+def test_python_m_bpp_signs_the_stdin_bytes(vectors: dict[str, Any]) -> None:
+    vector = _bap(vectors)
+    command = [
+        sys.executable, "-m", "bpp", "sign",
+        "--private-key", vector["signing_private_key_b64"],
+        "--subscriber-id", "example-bap.com",
+        "--unique-key-id", "bap1234",
+        "--created", str(vector["created"]),
+        "--expires", str(vector["expires"]),
+    ]  # fmt: skip
+    root = Path(__file__).resolve().parents[2]
+    signed = subprocess.run(command, input=vector["body_utf8"].encode(), capture_output=True, cwd=root, timeout=60)
+    assert signed.returncode == 0, signed.stderr
+    assert signed.stdout == vector["expected_authorization_header"].encode() + b"\n"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 00:36:37.905051
+Create Date: 2026-11-22 00:43:56.637715
 """
 
 from collections.abc import Sequence
@@ -292,6 +292,7 @@ def upgrade() -> None:
         sa.Column("otp_hash", sa.String(length=256), nullable=True),
         sa.Column("otp_attempts", sa.Integer(), nullable=False),
         sa.Column("cancellation", sa.JSON(), nullable=True),
+        sa.Column("terms", sa.JSON(), nullable=True),
         sa.Column("created_at", bpp.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", bpp.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),

@@ -1,0 +1,172 @@
+"""Settlements per second on PostgreSQL, against plain single-row inserts measured in the same run.
+
+Creates a scratch database on the server, fills it with confirmed orders, then runs, with the same
+concurrency and one transaction each: (1) the baseline, one plain INSERT per transaction; (2) the
+settlement of each order's completion through `LedgerService.order_completed` (order read, entry
+claim, account lock, postings). Prints both rates and their ratio, then drops the database.
+
+    python bench/settlement_throughput.py [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+                                          [--orders 4000] [--workers 200] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+from sqlalchemy import Column, Integer, MetaData, String, Table, update
+
+from bpp.ledger_repo import LedgerRepo
+from bpp.ledger_service import LedgerService
+from bpp.settings import Settings
+from bpp.storage.db import Database
+from bpp.storage.order_tables import orders
+from bpp.storage.tables import metadata
+from bpp.storage.types import Money
+
+baseline_metadata = MetaData()
+baseline_rows = Table(
+    "bench_baseline_rows",
+    baseline_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_key", String(255), nullable=False),
+    Column("amount", Money, nullable=False),
+)
+
+
+@dataclass
+class LedgerStack:
+    """The parts of `Services` the ledger service reads."""
+
+    settings: Settings
+    db: Database
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def order_row(index: int, workers: int, now: datetime) -> dict[str, Any]:
+    cash = index % 2 == 0
+    tag = {
+        "descriptor": {"code": "Buyer_Finder_Fee"},
+        "list": [
+            {"descriptor": {"code": "Buyer_Finder_Fee_Type"}, "value": "percent"},
+            {"descriptor": {"code": "Buyer_Finder_Fee_Amount"}, "value": "3"},
+        ],
+    }
+    tax_line = {
+        "title": "tax",
+        "price": {"currency": "INR", "value": "90.00"},
+        "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "tax"}]}],
+    }
+    return {
+        "id": f"bench-{index}",
+        "bap_id": f"bap-{index % 3}.example",
+        "bap_uri": "https://bap.example/ondc",
+        "transaction_id": uuid.uuid4().hex,
+        "domain": "ONDC:SRV11",
+        "city": "std:0522",
+        "provider_id": "P1",
+        "item_id": "I1",
+        "item_version": 1,
+        "category_id": "SRV11-1016",
+        "quote": {"price": {"currency": "INR", "value": "590.00"}, "breakup": [tax_line]},
+        "total": Decimal("590.00"),
+        "customer": {},
+        "end_location": {},
+        "billing": {},
+        "payment": {
+            "collected_by": "BPP" if cash else "BAP",
+            "type": "ON-FULFILLMENT" if cash else "PRE-FULFILLMENT",
+            "tags": [tag],
+        },
+        "status": "In-progress",
+        "fulfillment_state": "At-Location",
+        "worker_id": f"W{index % workers}",
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+
+
+async def run_concurrently(jobs: Sequence[Callable[[], Awaitable[None]]], concurrency: int) -> float:
+    """Seconds to run every job with `concurrency` at a time."""
+    queue = list(reversed(jobs))
+
+    async def drain() -> None:
+        while queue:
+            await queue.pop()()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(drain() for _ in range(concurrency)))
+    return time.perf_counter() - started
+
+
+async def bench(admin_dsn: str, order_count: int, workers: int, concurrency: int) -> None:
+    name = f"sm_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    host = admin_dsn.split("://", 1)[1].rsplit("/", 1)[0]
+    db = Database(f"postgresql+asyncpg://{host}/{name}")
+    try:
+        async with db.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+            await conn.run_sync(baseline_metadata.create_all)
+            now = datetime.now(UTC)
+            await conn.execute(orders.insert(), [order_row(i, workers, now) for i in range(order_count)])
+        service = LedgerService(LedgerStack(Settings(database_url=db.url), db))  # type: ignore[arg-type]
+
+        def baseline_job(index: int) -> Callable[[], Awaitable[None]]:
+            async def job() -> None:
+                async with db.begin() as conn:
+                    await conn.execute(baseline_rows.insert().values(event_key=f"b:{index}", amount=Decimal("1")))
+
+            return job
+
+        def settlement_job(index: int) -> Callable[[], Awaitable[None]]:
+            async def job() -> None:
+                async with db.begin() as conn:
+                    order_id = f"bench-{index}"
+                    await conn.execute(update(orders).where(orders.c.id == order_id).values(status="Completed"))
+                    await service.order_completed(conn, order_id)
+
+            return job
+
+        await run_concurrently([baseline_job(-i) for i in range(1, 201)], concurrency)  # warm the pool
+        baseline_seconds = await run_concurrently([baseline_job(i) for i in range(order_count)], concurrency)
+        settle_seconds = await run_concurrently([settlement_job(i) for i in range(order_count)], concurrency)
+        async with db.connect() as conn:
+            report = await LedgerRepo(conn, True).check()
+        baseline_rate = order_count / baseline_seconds
+        settle_rate = order_count / settle_seconds
+        print(f"orders {order_count}, workers {workers}, concurrency {concurrency}, PostgreSQL {name}")
+        print(f"baseline: {baseline_rate:8.0f} single-row insert transactions/s")
+        print(
+            f"settle:   {settle_rate:8.0f} settlements/s ({report.entries} entries, {report.postings} postings,"
+            f" balanced={report.balanced})"
+        )
+        print(f"ratio settlements/baseline: {settle_rate / baseline_rate:.2f}")
+    finally:
+        await db.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="admin DSN")
+    parser.add_argument("--orders", type=int, default=4000)
+    parser.add_argument("--workers", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    asyncio.run(bench(args.pg, args.orders, args.workers, args.concurrency))
+
+
+if __name__ == "__main__":
+    main()

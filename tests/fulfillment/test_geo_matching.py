@@ -1,0 +1,74 @@
+"""Coverage index and nearest-candidate choice against brute force over random positions."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from fakeredis import FakeServer
+from fakeredis.aioredis import FakeRedis
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bpp.matching import GeoIndex
+from fulfillment.coverage import CoverageIndex, WorkerPoint
+from fulfillment.geo import haversine_km
+from fulfillment.matching import offer_order
+
+LAT, LNG = 26.8467, 80.9462
+offsets = st.tuples(st.floats(-0.06, 0.06), st.floats(-0.06, 0.06))
+skills = st.sampled_from(["SRV11-1011", "SRV12-1000", "SM-1001"])
+workers = st.lists(st.tuples(offsets, skills), max_size=40)
+
+
+@given(workers=workers, query=offsets, radius=st.floats(0.5, 6.0))
+def test_categories_near_equals_brute_force(
+    workers: list[tuple[tuple[float, float], str]], query: tuple[float, float], radius: float
+) -> None:
+    points = [WorkerPoint(LAT + dlat, LNG + dlng, frozenset({skill})) for (dlat, dlng), skill in workers]
+    lat, lng = LAT + query[0], LNG + query[1]
+    expected = {
+        skill for point in points for skill in point.skills if haversine_km(lat, lng, point.lat, point.lng) <= radius
+    }
+    assert CoverageIndex(points).categories_near(lat, lng, radius) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(workers=workers, query=offsets, excluded=st.sets(st.integers(0, 39), max_size=5))
+def test_first_offer_goes_to_the_nearest_eligible_worker(
+    workers: list[tuple[tuple[float, float], str]], query: tuple[float, float], excluded: set[int]
+) -> None:
+    lat, lng = LAT + query[0], LNG + query[1]
+    skip = {f"w{i}" for i in excluded}
+
+    async def first_choice() -> str | None:
+        geo = GeoIndex(FakeRedis(server=FakeServer()))
+        for index, ((dlat, dlng), skill) in enumerate(workers):
+            await geo.put(f"w{index}", [skill], LAT + dlat, LNG + dlng)
+        order = offer_order(await geo.nearest("SRV11-1011", lat, lng, 3.0), skip, 3.0)
+        return order[0].worker_id if order else None
+
+    chosen = asyncio.run(first_choice())
+    distances = {
+        f"w{index}": haversine_km(lat, lng, LAT + dlat, LNG + dlng)
+        for index, ((dlat, dlng), skill) in enumerate(workers)
+        if skill == "SRV11-1011" and f"w{index}" not in skip
+    }
+    within = {wid: d for wid, d in distances.items() if d <= 3.0}
+    if chosen is None:
+        assert all(d > 2.995 for d in distances.values())
+    else:
+        assert distances[chosen] <= min(within.values(), default=distances[chosen]) + 0.002
+
+
+def test_coverage_lookup_takes_microseconds() -> None:
+    points = [
+        WorkerPoint(LAT + (i % 100 - 50) * 0.002, LNG + (i // 100 - 50) * 0.002, frozenset({f"C{i % 40}"}))
+        for i in range(10_000)
+    ]
+    index = CoverageIndex(points)
+    started = time.perf_counter()
+    for _ in range(1_000):
+        index.categories_near(LAT, LNG, 3.0)
+    per_call = (time.perf_counter() - started) / 1_000
+    assert per_call < 0.001, f"{per_call * 1e6:.0f} µs per lookup"
