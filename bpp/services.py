@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from bpp.auth import TokenSigner
 from bpp.delivery import CallbackSender
 from bpp.dispatcher import Dispatcher
+from bpp.gateway.admission import Admitter, LocalAdmitter, RedisAdmitter
 from bpp.gateway.search_path import SearchPath
 from bpp.gateway.txlog import TransactionLog
 from bpp.inbox import Inbox
@@ -104,6 +105,7 @@ class Services:
     outbox: Outbox
     txlog: TransactionLog
     tokens: TokenSigner
+    admitter: Admitter
     clock: Callable[[], datetime] = utc_now
     sender: CallbackSender = field(init=False)
     dispatcher: Dispatcher = field(init=False)
@@ -121,7 +123,7 @@ class Services:
 
         settings = self.settings
         self.sender = CallbackSender(
-            self.http, self.txlog, settings.subscriber_id, settings.unique_key_id, self.keys.signing_private_key,
+            self.txlog, settings.subscriber_id, settings.unique_key_id, self.keys.signing_private_key,
             settings.callback_timeout_seconds,
         )
         self.dispatcher = Dispatcher(self, self.sender)
@@ -153,6 +155,7 @@ class Services:
         await self.fulfillment.stop()
         await self.catalog.stop()
         await self.txlog.stop()
+        await self.sender.close()
         await self.http.aclose()
         await self.redis.aclose()
         await self.db.dispose()
@@ -183,4 +186,5 @@ def build_services(settings: Settings, *, registry_url: str | None = None, redis
         settings=settings, keys=keys, db=db, redis=redis, http=http, registry=registry,
         outbox=Outbox(settings, utc_now), txlog=TransactionLog(db),
         tokens=TokenSigner(secret, settings.session_ttl_seconds),
+        admitter=LocalAdmitter() if settings.redis_url.startswith("memory://") else RedisAdmitter(redis),
     )

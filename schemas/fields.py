@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Final
@@ -36,6 +37,7 @@ _GPS: Final = re.compile(r"\s*([+-]?\d{1,2}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\
 _DECIMAL: Final = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
 
 
+@lru_cache(maxsize=256)
 def parse_iso_duration(value: str) -> timedelta:
     """Parse an ISO 8601 duration (`PT30S`, `P1D`, `PT1H30M`, `P1W`) into a timedelta.
 

@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cryptography.exceptions import InvalidSignature
+from nacl.exceptions import BadSignatureError
 
-from signing.keys import KeyFormatError, load_signing_private_key, load_signing_public_key
+from signing.keys import KeyFormatError, fast_signer, fast_verifier
 
 __all__ = [
     "SignatureError",
@@ -104,7 +104,7 @@ def build_authorization_header(
     if expires is None:
         expires = created + ttl_seconds
     message = signing_string(created, expires, blake2b_512_digest_b64(body)).encode()
-    signature = base64.b64encode(load_signing_private_key(private_key_b64).sign(message)).decode()
+    signature = base64.b64encode(fast_signer(private_key_b64).sign(message).signature).decode()
     return (
         f'Signature keyId="{subscriber_id}|{unique_key_id}|{ALGORITHM}",algorithm="{ALGORITHM}",'
         f'created="{created}",expires="{expires}",headers="{SIGNED_HEADERS}",signature="{signature}"'
@@ -178,13 +178,13 @@ def verify_authorization_header(
     if len(signature) != 64:
         raise SignatureError(SignatureFailure.SIGNATURE, f"an ed25519 signature is 64 bytes, got {len(signature)}")
     try:
-        public_key = load_signing_public_key(public_key_b64)
+        public_key = fast_verifier(public_key_b64)
     except KeyFormatError as exc:
         raise SignatureError(SignatureFailure.UNKNOWN_KEY, f"key of {params.key_id} is unusable: {exc}") from None
     message = signing_string(params.created, params.expires, blake2b_512_digest_b64(body)).encode()
     try:
-        public_key.verify(signature, message)
-    except InvalidSignature:
+        public_key.verify(message, signature)
+    except BadSignatureError:
         raise SignatureError(SignatureFailure.SIGNATURE, _BODY_MISMATCH) from None
     return params
 

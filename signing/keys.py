@@ -6,6 +6,8 @@ import base64
 import binascii
 from functools import lru_cache
 
+import nacl.signing
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -67,3 +69,15 @@ def generate_signing_keypair() -> tuple[str, str]:
     key = Ed25519PrivateKey.generate()
     public = _raw_public(key.public_key())
     return base64.b64encode(key.private_bytes_raw() + public).decode(), base64.b64encode(public).decode()
+
+
+@lru_cache(maxsize=64)
+def fast_signer(private_key_b64: str) -> nacl.signing.SigningKey:
+    """libsodium's signer for a key `load_signing_private_key` accepts (about twice OpenSSL's speed here)."""
+    return nacl.signing.SigningKey(load_signing_private_key(private_key_b64).private_bytes_raw())
+
+
+@lru_cache(maxsize=4096)
+def fast_verifier(public_key_b64: str) -> nacl.signing.VerifyKey:
+    """libsodium's verifier for a key `load_signing_public_key` accepts; verification is the hot path."""
+    return nacl.signing.VerifyKey(_raw_public(load_signing_public_key(public_key_b64)))

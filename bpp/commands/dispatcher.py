@@ -40,5 +40,6 @@ async def _dispatch(settings: object) -> None:
     finally:
         await services.dispatcher.stop()
         await services.txlog.stop()
+        await services.sender.close()
         await services.http.aclose()
         await services.db.dispose()

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from schemas import errors
+from schemas.beckn import SchemaError, parse_request
 from schemas.errors import ErrorCode
 from schemas.fields import parse_iso_duration
-from schemas.beckn import SchemaError, parse_request
 from signing import (
     RegistryUnavailable,
     SignatureError,
@@ -183,21 +183,16 @@ def _check_fresh(exchange: Exchange, context: Mapping[str, Any]) -> None:
 
 
 async def limit_and_deduplicate(services: Services, exchange: Exchange) -> None:
-    """One Redis round trip: the per-subscriber rate window and the (bap_id, action, message_id) mark."""
+    """The per-subscriber rate window and the (bap_id, action, message_id) mark, in one step."""
     assert exchange.data is not None and exchange.signer is not None
     context = exchange.data["context"]
-    window = int(time.time() // 60)
-    rate_key = f"sm:rate:{exchange.signer.subscriber_id}:{window}"
-    seen_key = f"sm:seen:{context['bap_id']}|{exchange.action}|{context['message_id']}"
-    pipe = services.redis.pipeline(transaction=False)
-    pipe.incr(rate_key)
-    pipe.expire(rate_key, 120)
-    pipe.set(seen_key, b"1", nx=True, ex=86_400)
-    count, _, first_time = await pipe.execute()
-    if count > services.settings.rate_limit_per_minute:
+    admission = await services.admitter.admit(
+        exchange.signer.subscriber_id, f"{context['bap_id']}|{exchange.action}|{context['message_id']}"
+    )
+    if admission.requests_this_window > services.settings.rate_limit_per_minute:
         raise Nack(429, errors.RATE_LIMITED, f"rate limit of {services.settings.rate_limit_per_minute} requests a "
                    "minute exceeded; retry in the next minute")
-    exchange.duplicate = not first_time
+    exchange.duplicate = not admission.first_time
 
 
 async def record_and_hand_off(services: Services, exchange: Exchange) -> None:

@@ -164,8 +164,8 @@ class Journey:
                 self._check(callback, started)
                 started = time.monotonic()
                 if state == "Cancelled":
-                    self._fail("order", f"the BPP cancelled the order: {callback.message.get('order', {}).get('cancellation')}",
-                               started)
+                    cancellation = (callback.message.get("order") or {}).get("cancellation")
+                    self._fail("order", f"the BPP cancelled the order: {cancellation}", started)
                 if state == "Completed":
                     return dict(callback.message["order"])
             await asyncio.sleep(0.1)

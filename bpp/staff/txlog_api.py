@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from bpp.auth import Principal, require_staff
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
 
 router = APIRouter(prefix="/staff/api/transactions", tags=["staff"])
+LogReader = Annotated[Principal, Depends(require_staff("admin", "district_officer"))]
 
 
 def _text(raw: bytes | None) -> str | None:
@@ -24,9 +25,7 @@ def _text(raw: bytes | None) -> str | None:
 
 
 @router.get("/{transaction_id}")
-async def transaction_log(
-    transaction_id: str, request: Request, _: Principal = Depends(require_staff("admin", "district_officer"))
-) -> dict[str, Any]:
+async def transaction_log(transaction_id: str, request: Request, _: LogReader) -> dict[str, Any]:
     """Every inbound message, outbound callback and delivery attempt of one transaction, oldest first."""
     services = request.app.state.services
     await services.txlog.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 
 from bpp.storage.metadata import metadata
-from bpp.storage.types import ID, UTCDateTime
+from bpp.storage.types import UTCDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -1,0 +1,240 @@
+"""Whole orders over real loopback HTTP: a buyer app, the BPP, and workers (simulated or through the worker app)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from harness import RunningServer
+
+from bpp.demo.catalog_seed import seed_demo_catalog
+from bpp.simulator.buyer import BuyerApp, Callback
+from bpp.simulator.journey import Journey
+from bpp.staff.users import create_staff_user
+from schemas.errors import INVALID_OTP
+
+T = TypeVar("T")
+PLUMBER = "SRV11-1047"
+ELECTRICIAN = "SRV11-1025"
+NEAR_HAZRATGANJ = {"lat": 26.8500, "lng": 80.9480}  # about 400 m from the customer
+ADMIN_PASSWORD = "e2e-admin-password"
+
+
+def callbacks_of(buyer: BuyerApp, transaction_id: str) -> list[Callback]:
+    return [c for c in buyer.callbacks if c.context.get("transaction_id") == transaction_id]
+
+
+def one_of(callbacks: list[Callback], action: str) -> Callback:
+    found = [c for c in callbacks if c.action == action]
+    assert len(found) == 1, f"expected one {action}, got {len(found)}"
+    return found[0]
+
+
+def unique_order_states(callbacks: list[Callback]) -> list[tuple[str, str]]:
+    """(order status, fulfillment state) of each distinct on_status message, in arrival order."""
+    statuses = {c.context["message_id"]: c.message["order"] for c in callbacks if c.action == "on_status"}
+    return [(order["status"], order["fulfillments"][0]["state"]["descriptor"]["code"]) for order in statuses.values()]
+
+
+def completion_of(callbacks: list[Callback]) -> dict[str, Any]:
+    done = [c.message["order"] for c in callbacks
+            if c.action == "on_status" and c.message.get("order", {}).get("status") == "Completed"]
+    assert done, "no on_status reported the order Completed"
+    return done[0]
+
+
+def charged(order: dict[str, Any]) -> Decimal:
+    return Decimal(order["quote"]["price"]["value"])
+
+
+def assert_all_verified(callbacks: list[Callback]) -> None:
+    for callback in callbacks:
+        assert callback.signature_ok, f"{callback.action}: signature does not verify"
+        assert not callback.schema_errors, f"{callback.action}: {callback.schema_errors[:3]}"
+
+
+def assert_fee_locked(callbacks: list[Callback]) -> Decimal:
+    """The fee quoted in on_select is what on_init, on_confirm and the completion on_status charge."""
+    fee = charged(one_of(callbacks, "on_select").message["order"])
+    assert fee > 0
+    assert charged(one_of(callbacks, "on_init").message["order"]) == fee
+    assert charged(one_of(callbacks, "on_confirm").message["order"]) == fee
+    assert charged(completion_of(callbacks)) == fee
+    return fee
+
+
+async def assert_invoice_served(completed: dict[str, Any]) -> None:
+    invoices = [doc for doc in completed.get("documents") or [] if doc.get("label") == "Invoice"]
+    assert len(invoices) == 1, completed.get("documents")
+    async with httpx.AsyncClient(timeout=10) as http:
+        answer = await http.get(invoices[0]["url"])
+    assert answer.status_code == 200, answer.text
+    assert completed["id"] in answer.text
+
+
+async def assert_ledger_balanced(server: RunningServer) -> None:
+    report = await server.services.ledger.check()
+    assert report.entries >= 1
+    assert report.balanced, report.as_dict()
+
+
+@pytest.mark.settings(demo=True, demo_step_seconds=0.05)
+async def test_whole_order_with_simulated_workers(server: RunningServer, buyer: BuyerApp) -> None:
+    journey = Journey(buyer, server.ondc_url, callback_timeout=10, completion_timeout=20)
+
+    final = await journey.run()
+
+    assert final["status"] == "Completed"
+    callbacks = callbacks_of(buyer, journey.transaction_id)
+    assert_all_verified(callbacks)
+    assert_fee_locked(callbacks)
+    completed = completion_of(callbacks)
+    assert completed["id"] == final["id"]
+    await assert_invoice_served(completed)
+    await assert_ledger_balanced(server)
+
+
+@asynccontextmanager
+async def signed_in(base_url: str, login_path: str, credentials: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client carrying the bearer token that `login_path` gives for `credentials`."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+        answer = await http.post(login_path, json=credentials)
+        assert answer.status_code == 200, answer.text
+        http.headers["Authorization"] = f"Bearer {answer.json()['token']}"
+        yield http
+
+
+async def register_verified_worker(staff: httpx.AsyncClient, name: str, phone: str, skill: str) -> str:
+    """Register a worker through the staff API and take her through every verification step."""
+    answer = await staff.post("/staff/api/workers", json={
+        "name": name, "phone": phone, "pin": "4321", "skills": [skill], "home_lat": 26.8520, "home_lng": 80.9500,
+        "district": "std:0522", "languages": ["hi", "en"],
+        "documents": [{"kind": "police_certificate", "number": f"PV-{phone}"}],
+    })
+    assert answer.status_code == 201, answer.text
+    worker_id = str(answer.json()["id"])
+    for step in ("check_documents", "request_police_verification", "police_cleared"):
+        answer = await staff.post(f"/staff/api/workers/{worker_id}/verification/{step}", json={})
+        assert answer.status_code == 200, answer.text
+    assert answer.json()["verification"] == "verified"
+    return worker_id
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], buying: asyncio.Task[Any], what: str,
+                     timeout: float = 10.0) -> T:
+    """Poll `probe` until it returns something; fail early when the buyer's journey has already ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if buying.done():
+            buying.result()
+            raise AssertionError(f"the buyer's journey ended before {what}")
+        found = await probe()
+        if found:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no {what} within {timeout:.0f} s")
+
+
+def start_otp(callbacks: list[Callback]) -> str | None:
+    """The start OTP a buyer app shows its customer: the end stop's authorization in an on_status."""
+    for callback in callbacks:
+        if callback.action != "on_status":
+            continue
+        for stop in callback.message.get("order", {}).get("fulfillments", [{}])[0].get("stops") or []:
+            if stop.get("type") == "end" and stop.get("authorization"):
+                assert stop["authorization"]["type"] == "OTP"
+                return str(stop["authorization"]["token"])
+    return None
+
+
+def refusal_code(answer: httpx.Response) -> str:
+    return str(answer.json()["detail"]["code"])
+
+
+async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer: BuyerApp) -> None:
+    services = server.services
+    await seed_demo_catalog(services)
+    await services.catalog.reload()
+    async with services.db.begin() as conn:
+        await create_staff_user(conn, "e2e.admin", ADMIN_PASSWORD, "admin", "E2E administrator")
+    async with signed_in(server.base_url, "/staff/api/login",
+                         {"username": "e2e.admin", "password": ADMIN_PASSWORD}) as staff:
+        plumber_id = await register_verified_worker(staff, "Ramesh Kumar", "9876500001", PLUMBER)
+        await register_verified_worker(staff, "Salma Bano", "9876500002", ELECTRICIAN)
+
+    async with (signed_in(server.base_url, "/worker/api/login", {"phone": "9876500001", "pin": "4321"}) as plumber,
+                signed_in(server.base_url, "/worker/api/login", {"phone": "9876500002", "pin": "4321"}) as other):
+        for worker in (plumber, other):
+            answer = await worker.post("/worker/api/online", json=NEAR_HAZRATGANJ)
+            assert answer.status_code == 200, answer.text
+
+        journey = Journey(buyer, server.ondc_url, category=PLUMBER, callback_timeout=10, completion_timeout=25)
+        buying = asyncio.create_task(journey.run())
+        try:
+            async def open_offer() -> dict[str, Any] | None:
+                offers = (await plumber.get("/worker/api/offers")).json()
+                return offers[0] if offers else None
+
+            offer = await eventually(open_offer, buying, "offer to the plumber")
+            order_id = offer["order_id"]
+            assert (await other.get("/worker/api/offers")).json() == []
+            answer = await other.post(f"/worker/api/offers/{offer['id']}/accept")
+            assert answer.status_code == 409, answer.text
+
+            answer = await plumber.post(f"/worker/api/offers/{offer['id']}/accept")
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["status"] == "Accepted"
+            for step in ("travelling", "arrived"):
+                answer = await plumber.post(f"/worker/api/jobs/{order_id}/{step}")
+                assert answer.status_code == 200, answer.text
+
+            async def otp_for_customer() -> str | None:
+                return start_otp(callbacks_of(buyer, journey.transaction_id))
+
+            otp = await eventually(otp_for_customer, buying, "on_status with the start OTP")
+            wrong = f"{(int(otp) + 1) % 10_000:04d}"
+            answer = await plumber.post(f"/worker/api/jobs/{order_id}/start", json={"otp": wrong})
+            assert answer.status_code == 422, answer.text
+            assert refusal_code(answer) == INVALID_OTP.code == "90002"
+            answer = await plumber.post(f"/worker/api/jobs/{order_id}/start", json={"otp": otp})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["status"] == "In-progress"
+
+            fee = Decimal(str(offer["total"]))
+            answer = await plumber.post(f"/worker/api/jobs/{order_id}/complete",
+                                        json={"amount_collected": str(fee + 50)})
+            assert answer.status_code == 409, answer.text
+            assert refusal_code(answer) == "overcharge"
+            answer = await other.post(f"/worker/api/jobs/{order_id}/complete", json={"amount_collected": str(fee)})
+            assert answer.status_code == 409, answer.text
+            answer = await plumber.post(f"/worker/api/jobs/{order_id}/complete", json={"amount_collected": str(fee)})
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["status"] == "Completed"
+
+            final = await asyncio.wait_for(buying, 30)
+        finally:
+            buying.cancel()
+
+        assert final["id"] == order_id and final["status"] == "Completed"
+        callbacks = callbacks_of(buyer, journey.transaction_id)
+        assert_all_verified(callbacks)
+        assert assert_fee_locked(callbacks) == fee
+        assert unique_order_states(callbacks) == [
+            ("Accepted", "Pending"), ("In-progress", "In-Transit"), ("In-progress", "At-Location"),
+            ("In-progress", "At-Location"), ("Completed", "Completed"), ("Completed", "Completed"),
+        ]  # assigned, travelling, arrived, started, completed, then the answer to the buyer's /status
+        await assert_invoice_served(completion_of(callbacks))
+
+        wallet = (await plumber.get("/worker/api/wallet")).json()
+        assert wallet["worker_id"] == plumber_id
+        assert Decimal(wallet["wallet"]) > 0
+        assert Decimal(wallet["cash_held"]) == fee
+        assert (await other.get("/worker/api/jobs")).json() == []
+        assert [job["id"] for job in (await plumber.get("/worker/api/jobs")).json()] == [order_id]
+    await assert_ledger_balanced(server)
