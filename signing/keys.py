@@ -7,7 +7,6 @@ import binascii
 from functools import lru_cache
 
 import nacl.signing
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 

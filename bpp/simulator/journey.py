@@ -42,6 +42,7 @@ class Journey:
     completion_timeout: float = 120.0
     report: Callable[[Step], None] = lambda step: None
     steps: list[Step] = field(default_factory=list)
+    sent: list[SentRequest] = field(default_factory=list)
     transaction_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     bpp_id: str | None = None
     bpp_uri: str | None = None
@@ -65,6 +66,7 @@ class Journey:
         body = {"context": self.buyer.context(action, self.transaction_id, self.bpp_id, self.bpp_uri, self.domain),
                 "message": message}
         sent = await self.buyer.post(f"{self.bpp_url}/{action}", body)
+        self.sent.append(sent)
         self._record(f"{action} → ACK", sent.acked, f"HTTP {sent.status} {sent.answer}", started)
         return sent
 
