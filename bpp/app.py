@@ -9,13 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from bpp import invoices, onboarding
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
+from bpp.fulfillment_service import JobRefused
 from bpp.gateway.endpoint import beckn_routes
+from bpp.http_errors import FieldErrors, field_errors_handler, validation_error_handler
 from bpp.services import Services, build_services
 from bpp.settings import Settings
 from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
@@ -69,7 +70,9 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         app.include_router(router)
     if settings.demo or registry_url is not None:
         app.include_router(demo_registry_router)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(FieldErrors, field_errors_handler)
+    app.add_exception_handler(JobRefused, worker_api.job_refused_handler)
 
     @app.get("/health", tags=["ops"])
     async def health() -> JSONResponse:
@@ -93,17 +96,3 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app
-
-
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    """422 answers that name the wrong field, in English and Hindi."""
-    assert isinstance(exc, RequestValidationError)
-    problems = [
-        {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "error": err["msg"]}
-        for err in exc.errors()
-    ]
-    return JSONResponse(status_code=422, content={
-        "detail": {"en": "Some fields are wrong; correct them and send again.",
-                   "hi": "कुछ फ़ील्ड गलत हैं; उन्हें ठीक करके फिर भेजें।"},
-        "errors": problems,
-    })

@@ -29,7 +29,7 @@ from fulfillment.complaints import (
     sanction_for,
     timeline,
 )
-from fulfillment.workers import standing_change
+from fulfillment.workers import already_sanctioned, standing_change
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -133,6 +133,10 @@ class ComplaintDesk:
         if worker is None:
             return
         reason = f"upheld overcharging complaint {complaint['id']} (order {complaint['order_id']})"
+        if already_sanctioned(worker["standing"], sanction.value):
+            await worker_repo.audit(self.conn, worker["id"], now, actor, sanction.value, worker["standing"],
+                                    worker["standing"], reason + "; standing already at least this severe")
+            return
         after = standing_change(worker["standing"], sanction.value, reason)
         await worker_repo.update_worker(self.conn, worker["id"], now, standing=after, standing_reason=reason)
         await worker_repo.audit(self.conn, worker["id"], now, actor, sanction.value, worker["standing"], after,

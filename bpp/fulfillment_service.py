@@ -30,7 +30,7 @@ from catalog.order_message import build_order
 from fulfillment.coverage import CoverageIndex
 from fulfillment.geo import format_gps
 from fulfillment.states import Event, FulfillmentState, InvalidTransition, transition, wire_fulfillment_code
-from fulfillment.workers import check_rating, is_matchable
+from fulfillment.workers import check_rating, is_listed, is_matchable
 from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
 
 if TYPE_CHECKING:
@@ -266,6 +266,13 @@ class FulfillmentService:
         """Take the offered order: it becomes Accepted with her as the assigned worker."""
         now = self._services.clock()
         async with self._services.db.begin() as conn:
+            standing = await worker_repo.get_worker(conn, worker_id, for_update=True)
+            if standing is None or not is_listed(standing["verification"], standing["standing"]):
+                raise JobRefused(
+                    "not_allowed",
+                    "You cannot take jobs now: your account is suspended or not verified. Call 155330.",
+                    "आप अभी काम नहीं ले सकतीं: आपका खाता निलंबित है या सत्यापित नहीं है। 155330 पर कॉल करें।",
+                )
             result = await conn.execute(
                 update(offers)
                 .where(

@@ -13,10 +13,11 @@ from typing import Final
 class WorkerRuleError(Exception):
     """A worker rule refused the change; `en` and `hi` tell the person what to do next."""
 
-    def __init__(self, en: str, hi: str) -> None:
+    def __init__(self, en: str, hi: str, field: str | None = None) -> None:
         super().__init__(en)
         self.en = en
         self.hi = hi
+        self.field = field  # the registration field at fault, when there is one
 
 
 # verification lifecycle: each staff step moves one place along; rejection ends it.
@@ -59,33 +60,37 @@ class Registration:
     documents: tuple[dict[str, str], ...] = ()
 
 
-def check_registration(reg: Registration, known_categories: Iterable[str] | None = None) -> None:
-    """Raise WorkerRuleError for the first wrong field of a registration."""
+def registration_problems(reg: Registration, known_categories: Iterable[str] | None = None) -> list[WorkerRuleError]:
+    """Every wrong field of a registration, each with its field name (empty when it is fine)."""
+    problems: list[WorkerRuleError] = []
     if not reg.name.strip():
-        raise WorkerRuleError("Enter the worker's name.", "कर्मी का नाम दर्ज करें।")
+        problems.append(WorkerRuleError("Enter the worker's name.", "कर्मी का नाम दर्ज करें।", "name"))
     if not _PHONE.match(reg.phone):
-        raise WorkerRuleError(
+        problems.append(WorkerRuleError(
             "Enter a 10-digit mobile number starting with 6-9.",
             "6-9 से शुरू होने वाला 10 अंकों का मोबाइल नंबर दर्ज करें।",
-        )
+            "phone",
+        ))
     if not _PIN.match(reg.pin):
-        raise WorkerRuleError("The PIN must be 4 to 6 digits.", "पिन 4 से 6 अंकों का होना चाहिए।")
+        problems.append(WorkerRuleError("The PIN must be 4 to 6 digits.", "पिन 4 से 6 अंकों का होना चाहिए।", "pin"))
+    unknown = sorted(set(reg.skills) - set(known_categories)) if known_categories is not None else []
     if not reg.skills:
-        raise WorkerRuleError("Choose at least one skill.", "कम से कम एक कौशल चुनें।")
-    if known_categories is not None:
-        unknown = sorted(set(reg.skills) - set(known_categories))
-        if unknown:
-            raise WorkerRuleError(
-                f"Unknown skills {unknown}; choose catalogue categories.",
-                f"अज्ञात कौशल {unknown}; सूची की श्रेणियाँ चुनें।",
-            )
+        problems.append(WorkerRuleError("Choose at least one skill.", "कम से कम एक कौशल चुनें।", "skills"))
+    elif unknown:
+        problems.append(WorkerRuleError(
+            f"Unknown skills {unknown}; choose catalogue categories.",
+            f"अज्ञात कौशल {unknown}; सूची की श्रेणियाँ चुनें।",
+            "skills",
+        ))
     if not (-90 <= reg.home_lat <= 90 and -180 <= reg.home_lng <= 180):
-        raise WorkerRuleError("The home location is not a valid GPS point.", "घर का स्थान सही GPS नहीं है।")
+        problems.append(WorkerRuleError(
+            "The home location is not a valid GPS point.", "घर का स्थान सही GPS नहीं है।", "home_gps"
+        ))
     if not _CITY.match(reg.district):
-        raise WorkerRuleError(
-            "The district must be a city code such as std:0522.",
-            "ज़िला std:0522 जैसे शहर कोड में दें।",
-        )
+        problems.append(WorkerRuleError(
+            "The district must be a city code such as std:0522.", "ज़िला std:0522 जैसे शहर कोड में दें।", "district"
+        ))
+    return problems
 
 
 def verification_step(current: str, action: str) -> str:
@@ -127,6 +132,11 @@ def standing_change(current: str, action: str, reason: str | None) -> str:
         f"Cannot {action} a worker who is {current}.",
         f"{current} स्थिति वाले कर्मी पर '{action}' नहीं किया जा सकता।",
     )
+
+
+def already_sanctioned(current: str, action: str) -> bool:
+    """True when a `suspend` or `ban` would change nothing more: she is banned, or suspended and this suspends."""
+    return current == BANNED or (action == "suspend" and current == SUSPENDED)
 
 
 def is_matchable(verification: str, standing: str, online: bool) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.catalog_repo import Draft
 from bpp.catalog_service import SETTLEMENT_ACCOUNT, QuoteChanged
 from bpp.handlers.init import quote_changed_answer, required_customer_details
+from bpp.handlers.order_input import read_order_or_refuse
 from bpp.protocol import BusinessError
 from bpp.storage.order_tables import order_events, orders
 from catalog import fragments, ordering
@@ -24,7 +25,6 @@ from catalog.model import Provider, ServiceItem
 from catalog.order_message import build_order
 from catalog.payment_terms import confirm_payment
 from catalog.search_intent import FinderFee
-from schemas.errors import INVALID_REQUEST
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest
@@ -145,13 +145,8 @@ async def handle(services: Services, request: InboundRequest) -> None:
         if existing is not None:
             await services.outbox.reply(conn, request, message={"order": build_order(existing)})
             return
-        try:
-            order = ordering.read_order(request.message.get("order") or {})
-        except ordering.OrderRequestError as exc:
-            error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-            await services.outbox.reply(
-                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
-            )
+        order = await read_order_or_refuse(services, conn, request)
+        if order is None:
             return
         try:
             found = await services.catalog.agreed_draft(conn, request.bap_id, request.transaction_id, order)

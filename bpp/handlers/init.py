@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo
 from bpp.catalog_service import SETTLEMENT_ACCOUNT, QuoteChanged
+from bpp.handlers.order_input import read_order_or_refuse
 from bpp.protocol import BusinessError
 from catalog import ordering
 from catalog.payment_terms import init_payment
@@ -55,13 +56,8 @@ def quote_changed_answer(error: QuoteChanged, provider_id: str) -> dict[str, Any
 
 async def handle(services: Services, request: InboundRequest) -> None:
     async with services.db.begin() as conn:
-        try:
-            order = ordering.read_order(request.message.get("order") or {})
-        except ordering.OrderRequestError as exc:
-            error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-            await services.outbox.reply(
-                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
-            )
+        order = await read_order_or_refuse(services, conn, request)
+        if order is None:
             return
         try:
             provider, item, draft = await services.catalog.agreed_draft(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo, Draft
+from bpp.handlers.order_input import read_order_or_refuse
 from bpp.handlers.search import remembered_finder_fee
 from bpp.protocol import BusinessError
 from catalog import ordering
@@ -51,13 +52,8 @@ def _check_coverage(services: Services, provider: Provider, item: ServiceItem, l
 async def handle(services: Services, request: InboundRequest) -> None:
     now = services.clock()
     async with services.db.begin() as conn:
-        try:
-            order = ordering.read_order(request.message.get("order") or {})
-        except ordering.OrderRequestError as exc:
-            error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-            await services.outbox.reply(
-                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
-            )
+        order = await read_order_or_refuse(services, conn, request)
+        if order is None:
             return
         try:
             provider, item = await services.catalog.orderable(conn, order.provider_id, order.item_id)

@@ -125,7 +125,7 @@ async def get_complaint(complaint_id: str, request: Request, principal: AnyStaff
             raise _not_found()
         _check_district(principal, complaint["city"])
         actions = await repo.actions(complaint_id)
-    return {**_view(complaint, services.clock()), "actions": actions}
+    return {**_view(complaint, services.clock()), "actions": [dict(action) for action in actions]}
 
 
 @router.post("/complaints", status_code=status.HTTP_201_CREATED)

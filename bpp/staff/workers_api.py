@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
 from bpp.auth import Principal, hash_secret, require_staff
+from bpp.http_errors import FieldErrors, FieldProblem
 from bpp.services import Services
 from fulfillment.workers import (
     VERIFICATION_STEPS,
     Registration,
     WorkerRuleError,
-    check_registration,
+    registration_problems,
     standing_change,
     verification_step,
 )
@@ -106,10 +107,9 @@ async def register(body: NewWorker, staff: Manager, request: Request) -> dict[st
         documents=tuple(doc.model_dump() for doc in body.documents),
     )
     known = {item.category_id for item in services.catalog.snapshot.items.values()}
-    try:
-        check_registration(reg, known or None)
-    except WorkerRuleError as exc:
-        raise _rule_error(exc) from None
+    problems = registration_problems(reg, known or None)
+    if problems:
+        raise FieldErrors([FieldProblem(p.field or "", p.en, p.hi) for p in problems])
     async with services.db.begin() as conn:
         if await worker_repo.get_by_phone(conn, body.phone) is not None:
             raise HTTPException(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bpp import worker_repo
@@ -51,9 +52,14 @@ def _fulfillment(request: Request) -> FulfillmentService:
     return _services(request).fulfillment
 
 
-def _refused(exc: JobRefused) -> HTTPException:
-    status = 422 if exc.code == INVALID_OTP.code else 409
-    return HTTPException(status, detail={"code": exc.code, "en": exc.en, "hi": exc.hi})
+NOT_YOURS = {"not_your_job": 404, "not_found": 404, "not_allowed": 403}
+
+
+async def job_refused_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A worker step the rules refuse: 422 for a wrong OTP, 409 otherwise, in Hindi and English."""
+    assert isinstance(exc, JobRefused)
+    status = 422 if exc.code == INVALID_OTP.code else NOT_YOURS.get(exc.code, 409)
+    return JSONResponse({"detail": {"code": exc.code, "en": exc.en, "hi": exc.hi}}, status_code=status)
 
 
 @router.post("/login")
@@ -141,19 +147,13 @@ async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
 
 @router.post("/offers/{offer_id}/accept")
 async def accept(offer_id: int, worker: Worker, request: Request) -> dict[str, Any]:
-    try:
-        order = await _fulfillment(request).accept_offer(worker.id, offer_id)
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    order = await _fulfillment(request).accept_offer(worker.id, offer_id)
     return _job(order)
 
 
 @router.post("/offers/{offer_id}/decline")
 async def decline(offer_id: int, worker: Worker, request: Request) -> dict[str, Any]:
-    try:
-        await _fulfillment(request).decline_offer(worker.id, offer_id)
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    await _fulfillment(request).decline_offer(worker.id, offer_id)
     return {"declined": True}
 
 
@@ -165,45 +165,30 @@ async def my_jobs(worker: Worker, request: Request) -> list[dict[str, Any]]:
 
 @router.post("/jobs/{order_id}/travelling")
 async def travelling(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
-    try:
-        return _job(await _fulfillment(request).mark_travelling(worker.id, order_id))
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    return _job(await _fulfillment(request).mark_travelling(worker.id, order_id))
 
 
 @router.post("/jobs/{order_id}/arrived")
 async def arrived(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
     """At the door: the customer receives a start OTP in her buyer app."""
-    try:
-        return _job(await _fulfillment(request).mark_arrived(worker.id, order_id))
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    return _job(await _fulfillment(request).mark_arrived(worker.id, order_id))
 
 
 @router.post("/jobs/{order_id}/otp")
 async def new_otp(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
     """Send the customer a new start OTP."""
-    try:
-        await _fulfillment(request).reissue_otp(worker.id, order_id)
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    await _fulfillment(request).reissue_otp(worker.id, order_id)
     return {"otp_sent": True}
 
 
 @router.post("/jobs/{order_id}/start")
 async def start(order_id: str, body: StartWithOtp, worker: Worker, request: Request) -> dict[str, Any]:
-    try:
-        return _job(await _fulfillment(request).start_service(worker.id, order_id, body.otp))
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    return _job(await _fulfillment(request).start_service(worker.id, order_id, body.otp))
 
 
 @router.post("/jobs/{order_id}/complete")
 async def complete(order_id: str, body: Completion, worker: Worker, request: Request) -> dict[str, Any]:
-    try:
-        return _job(await _fulfillment(request).complete(worker.id, order_id, body.amount_collected))
-    except JobRefused as exc:
-        raise _refused(exc) from None
+    return _job(await _fulfillment(request).complete(worker.id, order_id, body.amount_collected))
 
 
 @router.get("/earnings")

@@ -17,12 +17,11 @@ from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.simulator.buyer import BuyerApp, Callback
 from bpp.simulator.journey import Journey
 from bpp.staff.users import create_staff_user
-from schemas.errors import INVALID_OTP
 
 T = TypeVar("T")
 PLUMBER = "SRV11-1047"
-ELECTRICIAN = "SRV11-1025"
 NEAR_HAZRATGANJ = {"lat": 26.8500, "lng": 80.9480}  # about 400 m from the customer
+TWO_KM_NORTH = {"lat": 26.8647, "lng": 80.9462}  # in range too, but farther: offers go to the nearest first
 ADMIN_PASSWORD = "e2e-admin-password"
 
 
@@ -37,8 +36,9 @@ def one_of(callbacks: list[Callback], action: str) -> Callback:
 
 
 def unique_order_states(callbacks: list[Callback]) -> list[tuple[str, str]]:
-    """(order status, fulfillment state) of each distinct on_status message, in arrival order."""
-    statuses = {c.context["message_id"]: c.message["order"] for c in callbacks if c.action == "on_status"}
+    """(order status, fulfillment state) of each distinct on_status without error, in arrival order."""
+    statuses = {c.context["message_id"]: c.message["order"] for c in callbacks
+                if c.action == "on_status" and not c.error}
     return [(order["status"], order["fulfillments"][0]["state"]["descriptor"]["code"]) for order in statuses.values()]
 
 
@@ -153,8 +153,12 @@ def start_otp(callbacks: list[Callback]) -> str | None:
     return None
 
 
-def refusal_code(answer: httpx.Response) -> str:
-    return str(answer.json()["detail"]["code"])
+def assert_refused(answer: httpx.Response, status: int, code: str) -> None:
+    """The worker API said no, with its code and a reason in English and Hindi."""
+    assert answer.status_code == status, answer.text
+    detail = answer.json()["detail"]
+    assert detail["code"] == code, detail
+    assert detail["en"] and detail["hi"]
 
 
 async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer: BuyerApp) -> None:
@@ -166,12 +170,12 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
     async with signed_in(server.base_url, "/staff/api/login",
                          {"username": "e2e.admin", "password": ADMIN_PASSWORD}) as staff:
         plumber_id = await register_verified_worker(staff, "Ramesh Kumar", "9876500001", PLUMBER)
-        await register_verified_worker(staff, "Salma Bano", "9876500002", ELECTRICIAN)
+        await register_verified_worker(staff, "Salma Bano", "9876500002", PLUMBER)
 
     async with (signed_in(server.base_url, "/worker/api/login", {"phone": "9876500001", "pin": "4321"}) as plumber,
                 signed_in(server.base_url, "/worker/api/login", {"phone": "9876500002", "pin": "4321"}) as other):
-        for worker in (plumber, other):
-            answer = await worker.post("/worker/api/online", json=NEAR_HAZRATGANJ)
+        for worker, position in ((plumber, NEAR_HAZRATGANJ), (other, TWO_KM_NORTH)):
+            answer = await worker.post("/worker/api/online", json=position)
             assert answer.status_code == 200, answer.text
 
         journey = Journey(buyer, server.ondc_url, category=PLUMBER, callback_timeout=10, completion_timeout=25)
@@ -184,8 +188,7 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
             offer = await eventually(open_offer, buying, "offer to the plumber")
             order_id = offer["order_id"]
             assert (await other.get("/worker/api/offers")).json() == []
-            answer = await other.post(f"/worker/api/offers/{offer['id']}/accept")
-            assert answer.status_code == 409, answer.text
+            assert_refused(await other.post(f"/worker/api/offers/{offer['id']}/accept"), 409, "offer_gone")
 
             answer = await plumber.post(f"/worker/api/offers/{offer['id']}/accept")
             assert answer.status_code == 200, answer.text
@@ -199,20 +202,18 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
 
             otp = await eventually(otp_for_customer, buying, "on_status with the start OTP")
             wrong = f"{(int(otp) + 1) % 10_000:04d}"
-            answer = await plumber.post(f"/worker/api/jobs/{order_id}/start", json={"otp": wrong})
-            assert answer.status_code == 422, answer.text
-            assert refusal_code(answer) == INVALID_OTP.code == "90002"
+            assert_refused(await plumber.post(f"/worker/api/jobs/{order_id}/start", json={"otp": wrong}),
+                           422, "90002")  # ONDC: invalid OTP
             answer = await plumber.post(f"/worker/api/jobs/{order_id}/start", json={"otp": otp})
             assert answer.status_code == 200, answer.text
             assert answer.json()["status"] == "In-progress"
 
-            fee = Decimal(str(offer["total"]))
-            answer = await plumber.post(f"/worker/api/jobs/{order_id}/complete",
-                                        json={"amount_collected": str(fee + 50)})
-            assert answer.status_code == 409, answer.text
-            assert refusal_code(answer) == "overcharge"
-            answer = await other.post(f"/worker/api/jobs/{order_id}/complete", json={"amount_collected": str(fee)})
-            assert answer.status_code == 409, answer.text
+            fee = Decimal(offer["total"])
+            overcharged = {"amount_collected": str(fee + 50)}
+            assert_refused(await plumber.post(f"/worker/api/jobs/{order_id}/complete", json=overcharged),
+                           409, "overcharge")
+            assert_refused(await other.post(f"/worker/api/jobs/{order_id}/complete",
+                                            json={"amount_collected": str(fee)}), 404, "not_your_job")
             answer = await plumber.post(f"/worker/api/jobs/{order_id}/complete", json={"amount_collected": str(fee)})
             assert answer.status_code == 200, answer.text
             assert answer.json()["status"] == "Completed"
@@ -224,6 +225,7 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
         assert final["id"] == order_id and final["status"] == "Completed"
         callbacks = callbacks_of(buyer, journey.transaction_id)
         assert_all_verified(callbacks)
+        assert {(c.error or {}).get("code") for c in callbacks} <= {None, "90002"}  # the wrong OTP, if reported
         assert assert_fee_locked(callbacks) == fee
         assert unique_order_states(callbacks) == [
             ("Accepted", "Pending"), ("In-progress", "In-Transit"), ("In-progress", "At-Location"),
@@ -235,6 +237,8 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
         assert wallet["worker_id"] == plumber_id
         assert Decimal(wallet["wallet"]) > 0
         assert Decimal(wallet["cash_held"]) == fee
+        statement = (await plumber.get("/worker/api/wallet/statement")).json()
+        assert {(line["event"], line["order_id"]) for line in statement["lines"]} == {("completion", order_id)}
         assert (await other.get("/worker/api/jobs")).json() == []
         assert [job["id"] for job in (await plumber.get("/worker/api/jobs")).json()] == [order_id]
     await assert_ledger_balanced(server)

@@ -160,6 +160,7 @@ async def test_an_upheld_overcharging_issue_suspends_and_a_second_bans(
     passed_over = await fx.add_order(services, *fx.HAZRATGANJ)
     await fx.settle(services, [passed_over])
     assert await fx.pending_offer(services, passed_over) is None
+    assert (await fx.order_row(services, passed_over))["status"] == "Cancelled"
 
     second_order, second_txn = await served_order(server, buyer, worker_id)
     second, _ = await raised(server, buyer, second_order, second_txn)
@@ -253,8 +254,6 @@ async def test_deciding_is_for_officers_of_the_district(server: RunningServer, b
         assert (await outsider.get("/staff/api/complaints")).json() == []
 
 
-@pytest.mark.xfail(strict=True, reason="bpp/staff/complaints_api.py:127 returns SQLAlchemy RowMappings as `actions`; "
-                                        "the response cannot be serialised (HTTP 500)")
 async def test_the_detail_shows_the_action_trail(server: RunningServer, buyer: BuyerApp, staff: StaffClient) -> None:
     order_id, txn = await served_order(server, buyer, None)
     complaint_id, _ = await raised(server, buyer, order_id, txn)
@@ -265,3 +264,16 @@ async def test_the_detail_shows_the_action_trail(server: RunningServer, buyer: B
     assert detail.status_code == 200
     assert [(a["side"], a["action"]) for a in detail.json()["actions"]] == [
         ("complainant", "OPEN"), ("respondent", "PROCESSING"), ("respondent", "PROCESSING")]
+
+
+@pytest.mark.parametrize("already", ["suspended", "banned"])
+async def test_an_upheld_complaint_against_a_sanctioned_worker_is_still_resolved(
+    server: RunningServer, buyer: BuyerApp, staff: StaffClient, fx: ModuleType, already: str
+) -> None:
+    worker_id = await fx.add_worker(server.services, "W-gone", *fx.HAZRATGANJ, standing=already)
+    order_id, txn = await served_order(server, buyer, worker_id)
+    complaint_id, _ = await raised(server, buyer, order_id, txn)
+    async with staff() as admin:
+        resolved = await admin.post(f"/staff/api/complaints/{complaint_id}/resolve", json=UPHELD)
+    assert resolved.status_code == 200 and resolved.json()["status"] == "RESOLVED"
+    assert await standing(server, worker_id) in (already, "banned")

@@ -6,6 +6,7 @@ import asyncio
 import random
 from decimal import Decimal
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -175,7 +176,7 @@ async def test_whole_job_with_otp_and_cash(services: Services, fx: ModuleType) -
     assert start_stop["location"]["gps"] and start_stop["time"]["timestamp"]
     end_stop = statuses[2]["message"]["order"]["fulfillments"][0]["stops"][-1]
     assert end_stop["authorization"]["token"] == otps[order_id]
-    assert statuses[-1]["message"]["order"]["documents"][0]["url"].endswith(order_id)
+    assert urlsplit(statuses[-1]["message"]["order"]["documents"][0]["url"]).path.endswith(order_id)
     async with services.db.connect() as conn:
         free = (await conn.execute(select(workers.c.current_order_id).where(workers.c.id == "sunita"))).scalar()
     assert free is None

@@ -199,7 +199,6 @@ async def test_a_worker_cannot_see_or_move_another_workers_job(server: RunningSe
     assert await fx.pending_offer(server.services, order_id) is None
 
 
-@pytest.mark.xfail(strict=True, reason="bpp/worker_app/api.py _refused answers 409 for not_your_job (want 403/404)")
 @pytest.mark.settings(offer_timeout_seconds=30)
 async def test_another_workers_job_answers_403_or_404(accepted_job: Job) -> None:
     order_id, _, other_app = accepted_job

@@ -1,0 +1,27 @@
+"""Reading the order a buyer app sends in select, init and confirm."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.protocol import BusinessError, InboundRequest
+from catalog import ordering
+from schemas.errors import INVALID_REQUEST
+
+if TYPE_CHECKING:
+    from bpp.services import Services
+
+
+async def read_order_or_refuse(
+    services: Services, conn: AsyncConnection, request: InboundRequest
+) -> ordering.OrderRequest | None:
+    """The buyer app's order; or None after answering with the error and the order echoed back."""
+    raw = request.message.get("order") or {}
+    try:
+        return ordering.read_order(raw)
+    except ordering.OrderRequestError as exc:
+        error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
+        await services.outbox.reply(conn, request, message=ordering.echo_order(raw), error=error.as_error())
+        return None

@@ -1,0 +1,45 @@
+"""One shape for "these fields are wrong" answers of the staff and worker APIs, in English and Hindi."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+SUMMARY = {"en": "Some fields are wrong; correct them and send again.",
+           "hi": "कुछ फ़ील्ड गलत हैं; उन्हें ठीक करके फिर भेजें।"}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    field: str
+    en: str
+    hi: str | None = None
+
+
+class FieldErrors(Exception):
+    """Raised by a route whose input breaks a rule; answered 422 with every wrong field."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("; ".join(f"{p.field}: {p.en}" for p in problems))
+        self.problems = problems
+
+
+def _answer(problems: list[FieldProblem]) -> JSONResponse:
+    errors = [{"field": p.field, "error": p.en, "en": p.en, **({"hi": p.hi} if p.hi else {})} for p in problems]
+    return JSONResponse(status_code=422, content={"detail": SUMMARY, "errors": errors})
+
+
+async def field_errors_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, FieldErrors)
+    return _answer(exc.problems)
+
+
+async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's own input validation, in the same shape."""
+    assert isinstance(exc, RequestValidationError)
+    return _answer([
+        FieldProblem(".".join(str(p) for p in err["loc"] if p != "body"), err["msg"]) for err in exc.errors()
+    ])
