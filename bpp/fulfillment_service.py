@@ -89,10 +89,6 @@ class FulfillmentService:
             asyncio.create_task(self._matching_loop(), name="fulfillment-matching"),
             asyncio.create_task(self._coverage_loop(), name="fulfillment-coverage"),
         ]
-        if self._services.settings.demo:
-            from bpp.demo.simulated_workers import run_simulated_workers
-
-            self._tasks.append(asyncio.create_task(run_simulated_workers(self._services), name="demo-workers"))
 
     async def stop(self) -> None:
         for task in self._tasks:
