@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_repo import CatalogRepo, Draft
 from bpp.protocol import BusinessError
+from bpp.settings import Settings
 from catalog.codec import item_to_json, provider_to_json
 from catalog.model import Provider, ServiceItem
 from catalog.ordering import OrderRequest
@@ -42,8 +43,11 @@ log = logging.getLogger(__name__)
 VERSION_KEY: Final = "sm:catalog:version"
 CHANNEL: Final = "sm:catalog:changed"
 POLL_SECONDS: Final = 2.0
-# Where buyer apps that collect the money (PRE-FULFILLMENT) settle it.
-SETTLEMENT_ACCOUNT: Final = SettlementAccount("Seva Mitra Uttar Pradesh", "sevamitra.up@sbi")
+
+
+def settlement_account(settings: Settings) -> SettlementAccount:
+    """Where buyer apps that collect the money (PRE-FULFILLMENT) settle it."""
+    return SettlementAccount(settings.settlement_beneficiary_name, settings.settlement_upi_address)
 
 
 class QuoteChanged(BusinessError):

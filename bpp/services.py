@@ -161,13 +161,19 @@ class Services:
         await self.db.dispose()
 
 
-def build_services(settings: Settings, *, registry_url: str | None = None, redis: Redis | None = None) -> Services:
-    """Wire the parts; nothing runs until `start()`."""
+def check_configuration(settings: Settings, registry_url: str | None = None) -> tuple[KeyMaterial, str]:
+    """Our keys and the registry to use; a ConfigError naming the setting when either is missing."""
     keys = load_key_material(settings)
     registry_base = registry_url or settings.registry_url
     if not registry_base:
         raise ConfigError("setting registry_url (SEVAMITRA_REGISTRY_URL): not set; give the ONDC registry URL, "
                           "or start with --demo to use the built-in demo registry")
+    return keys, registry_base
+
+
+def build_services(settings: Settings, *, registry_url: str | None = None, redis: Redis | None = None) -> Services:
+    """Wire the parts; nothing runs until `start()`."""
+    keys, registry_base = check_configuration(settings, registry_url)
     db = Database(settings.database_url)
     redis = redis or create_redis(settings.redis_url)
     http = httpx.AsyncClient(

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     # fulfillment and money
     offer_timeout_seconds: float = Field(60.0, gt=0)
     platform_commission_percent: Decimal = Field(Decimal("10"), ge=0, le=100)
+    settlement_beneficiary_name: str = "Seva Mitra Uttar Pradesh"  # where prepaying buyer apps settle
+    settlement_upi_address: str = "sevamitra.up@upi"  # placeholder: set the programme's real UPI address
     helpline_phone: str = "155330"
     support_email: str = "sevamitra-support@up.gov.in"
 

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from bpp.app import create_app
+    from bpp.services import check_configuration
 
     configure_logging()
     overrides: dict[str, object] = {}
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     registry_url = None
     if settings.demo and not settings.registry_url:
         registry_url = f"http://{_loopback(args.host)}:{args.port}"
+    check_configuration(settings, registry_url)  # a missing key or registry stops here, in one line
     app = create_app(settings, registry_url=registry_url)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                 loop="uvloop", http="httptools")

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_repo import Draft
-from bpp.catalog_service import SETTLEMENT_ACCOUNT, QuoteChanged
+from bpp.catalog_service import QuoteChanged, settlement_account
 from bpp.handlers.init import quote_changed_answer, required_customer_details
 from bpp.handlers.order_input import read_order_or_refuse
 from bpp.protocol import BusinessError
@@ -81,7 +81,7 @@ async def _create_order(
     payment = confirm_payment(
         ordering.payment_terms(requested),
         total,
-        SETTLEMENT_ACCOUNT,
+        settlement_account(services.settings),
         _finder_fee(requested, draft),
         status=str(requested.get("status") or "NOT-PAID"),
         params={k: v for k, v in (requested.get("params") or {}).items() if k not in ("amount", "currency")},

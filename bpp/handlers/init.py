@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo
-from bpp.catalog_service import SETTLEMENT_ACCOUNT, QuoteChanged
+from bpp.catalog_service import QuoteChanged, settlement_account
 from bpp.handlers.order_input import read_order_or_refuse
 from bpp.protocol import BusinessError
 from catalog import ordering
@@ -75,7 +75,8 @@ async def handle(services: Services, request: InboundRequest) -> None:
             return
         terms = ordering.payment_terms(order.payment)
         total = Decimal(draft.quote["price"]["value"])
-        payment = init_payment(terms, total, SETTLEMENT_ACCOUNT, FinderFee.from_json(draft.finder_fee))
+        account = settlement_account(services.settings)
+        payment = init_payment(terms, total, account, FinderFee.from_json(draft.finder_fee))
         assert draft.slot_start is not None and draft.slot_end is not None  # select stores only slotted drafts
         stop = ordering.end_stop(
             location, ordering.time_range(draft.slot_start, draft.slot_end, "confirmed"), contact=contact
