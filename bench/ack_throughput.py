@@ -47,22 +47,28 @@ async def search(request: Request) -> Response:
 '''
 
 RECEIVER_APP = '''
+import json
 import time
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 ACK = b'{"message":{"ack":{"status":"ACK"}}}'
 state = {"count": 0, "first": None, "last": None}
+arrivals = {}
 async def on_search(request):
-    await request.body()
-    now = time.monotonic()
+    body = json.loads(await request.body())
+    now = time.time()
     state["count"] += 1
     state["first"] = state["first"] or now
     state["last"] = now
+    arrivals.setdefault(body["context"]["transaction_id"], now)
     return Response(ACK, media_type="application/json")
 async def count(request):
     return JSONResponse(state)
-app = Starlette(routes=[Route("/ondc/on_search", on_search, methods=["POST"]), Route("/count", count)])
+async def arrived(request):
+    return JSONResponse(arrivals)
+app = Starlette(routes=[Route("/ondc/on_search", on_search, methods=["POST"]), Route("/count", count),
+                       Route("/arrivals", arrived)])
 '''
 
 LUA = '''
@@ -81,6 +87,9 @@ request = function()
   return requests[index]
 end
 '''
+
+
+TTL_SECONDS = 30
 
 
 def free_port() -> int:
@@ -122,23 +131,28 @@ def subscribe(registry: str, subscriber_id: str, public_key: str, encryption_pub
     httpx.post(f"{registry}/subscribe", json=payload, timeout=5).raise_for_status()
 
 
-def write_requests(path: Path, count: int, bap_key: str, gateway_key: str, bap_uri: str) -> None:
+def write_requests(path: Path, count: int, bap_key: str, gateway_key: str, bap_uri: str) -> dict[str, float]:
+    """Pre-sign `count` unique searches; returns each transaction's deadline (timestamp + ttl) in epoch seconds."""
     created = int(time.time())
     expires = created + 1800
+    deadlines: dict[str, float] = {}
     with path.open("w") as out:
         for _ in range(count):
+            transaction_id = str(uuid.uuid4())
+            deadlines[transaction_id] = time.time() + TTL_SECONDS
             body = json.dumps({
                 "context": {"domain": "ONDC:SRV11", "location": {"city": {"code": "std:0522"},
                                                                  "country": {"code": "IND"}},
                             "action": "search", "version": "2.0.0", "bap_id": "bench-bap.local", "bap_uri": bap_uri,
-                            "transaction_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()),
-                            "timestamp": timestamp(), "ttl": "PT30S"},
+                            "transaction_id": transaction_id, "message_id": str(uuid.uuid4()),
+                            "timestamp": timestamp(), "ttl": f"PT{TTL_SECONDS}S"},
                 "message": {"intent": {"category": {"id": "SRV11-*"}, "fulfillment": {
                     "type": "Home-Service", "stops": [{"type": "end", "location": {"gps": "26.8467,80.9462"}}]}}},
             }, separators=(",", ":")).encode()
             auth = build_authorization_header(body, bap_key, "bench-bap.local", "k1", created, expires)
             gateway = build_authorization_header(body, gateway_key, "bench-gateway.local", "k1", created, expires)
             out.write(f"{body.decode()}\t{auth}\t{gateway}\n")
+    return deadlines
 
 
 def run_wrk(url: str, requests_file: Path, lua: Path, connections: int, seconds: int) -> dict[str, float]:
@@ -192,12 +206,12 @@ def main() -> None:
         subscribe(bpp, "bench-gateway.local", gateway_public, encryption_public, bap_uri)
         print(f"signing {args.requests} unique searches …", flush=True)
         requests_file = work / "requests.tsv"
-        write_requests(requests_file, args.requests, bap_key, gateway_key, bap_uri)
+        write_requests(requests_file, 4000, bap_key, gateway_key, bap_uri)
         warm = run_wrk(bpp, requests_file, work / "requests.lua", args.connections, 2)
         print(f"warm-up: {warm['rps']:.0f} req/s", flush=True)
-        write_requests(requests_file, args.requests, bap_key, gateway_key, bap_uri)
         bare = run_wrk(f"http://127.0.0.1:{bare_port}", requests_file, work / "requests.lua", args.connections,
                        args.seconds)
+        deadlines = write_requests(requests_file, args.requests, bap_key, gateway_key, bap_uri)
         before = httpx.get(f"http://127.0.0.1:{receiver_port}/count").json()["count"]
         ours = run_wrk(bpp, requests_file, work / "requests.lua", args.connections, args.seconds)
         peak_rss = rss_mb(processes[0].pid)
@@ -210,14 +224,17 @@ def main() -> None:
             time.sleep(0.5)
         delivered = state["count"] - before
         spread = max(1e-9, (state["last"] or 0) - (state["first"] or 0))
+        arrivals = httpx.get(f"http://127.0.0.1:{receiver_port}/arrivals").json()
+        ours_arrived = [txn for txn in arrivals if txn in deadlines]
+        late = sum(1 for txn in ours_arrived if arrivals[txn] > deadlines[txn])
         print()
         print(f"bare FastAPI ACK endpoint : {bare['rps']:9.0f} req/s  p50 {bare['p50_ms']:.2f} ms  "
               f"p99 {bare['p99_ms']:.2f} ms")
         print(f"BPP signed searches       : {ours['rps']:9.0f} req/s  p50 {ours['p50_ms']:.2f} ms  "
               f"p99 {ours['p99_ms']:.2f} ms  (non-2xx: {ours['non_2xx']:.0f})")
         print(f"ratio BPP / bare          : {ours['rps'] / bare['rps']:.2f}  (target ≥ 0.5)")
-        print(f"on_search delivered       : {delivered} of {unique:.0f} unique ACKed searches "
-              f"({delivered / spread:.0f}/s during delivery)")
+        print(f"on_search delivered       : {len(ours_arrived)} of {unique:.0f} unique ACKed searches, "
+              f"{late} after their ttl; {delivered} POSTs in all ({delivered / spread:.0f}/s)")
         print(f"BPP resident memory       : {peak_rss:.0f} MB after the run (target < 300 MB)")
     finally:
         for process in processes:

@@ -137,6 +137,7 @@ class Services:
     async def start(self, *, run_dispatcher: bool = True) -> None:
         """Start background work: the log writer, the area services, the inbox sweeper, the dispatcher."""
         self.txlog.start()
+        self.search_path.start()
         await self.catalog.start()
         await self.fulfillment.start()
         await self.ledger.start()

@@ -1,10 +1,16 @@
-"""The search fast path: answer from memory and deliver on_search with in-memory retries inside its ttl."""
+"""The search fast path: answer from memory and deliver on_search with in-memory retries inside its ttl.
+
+Searches wait in a queue served by a fixed number of senders, so a burst neither grows a task per search nor
+lets callbacks time out while queueing for a connection (which would deliver some twice).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import orjson
@@ -17,6 +23,18 @@ if TYPE_CHECKING:
     from bpp.services import Services
 
 log = logging.getLogger(__name__)
+SENDERS = 48
+
+
+@dataclass(slots=True)
+class PendingAnswer:
+    """An on_search built and signed once, retried until `deadline`."""
+
+    request: InboundRequest
+    payload: bytes
+    target: str
+    deadline: datetime
+    attempt: int = 0
 
 
 class SearchPath:
@@ -24,54 +42,65 @@ class SearchPath:
 
     def __init__(self, services: Services) -> None:
         self._services = services
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._queue: asyncio.Queue[InboundRequest | PendingAnswer] = asyncio.Queue()
+        self._senders: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._senders = [asyncio.create_task(self._serve(), name=f"search-sender-{n}") for n in range(SENDERS)]
 
     def submit(self, exchange: Exchange) -> None:
         assert exchange.data is not None
-        request = InboundRequest(
+        self._queue.put_nowait(InboundRequest(
             action="search",
             context=exchange.data["context"],
             message=exchange.data.get("message") or {},
             raw=exchange.raw,
             received_at=exchange.received_at,
             model=exchange.model,
-        )
-        task = asyncio.create_task(self._answer(request))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        ))
 
-    async def _answer(self, request: InboundRequest) -> None:
+    async def _serve(self) -> None:
+        while True:
+            work = await self._queue.get()
+            try:
+                pending = await self._answer(work) if isinstance(work, InboundRequest) else work
+                if pending is not None:
+                    await self._deliver(pending)
+            except Exception:
+                log.exception("search answer failed")
+
+    async def _answer(self, request: InboundRequest) -> PendingAnswer | None:
         from bpp.handlers import handler_for
 
         services = self._services
-        try:
-            message = await handler_for("search")(services, request)
-        except Exception:
-            log.exception("search %s failed", request.message_id)
-            return
+        message = await handler_for("search")(services, request)
         if message is None:
+            return None
+        return PendingAnswer(
+            request=request,
+            payload=orjson.dumps(services.outbox.reply_payload(request, message)),
+            target=request.bap_uri.rstrip("/") + "/on_search",
+            deadline=services.outbox.reply_deadline(request),
+        )
+
+    async def _deliver(self, pending: PendingAnswer) -> None:
+        services = self._services
+        pending.attempt += 1
+        result = await services.sender.send(
+            pending.target, pending.payload, action="on_search", transaction_id=pending.request.transaction_id,
+            message_id=pending.request.message_id, attempt=pending.attempt,
+        )
+        if result.delivered:
             return
-        payload = orjson.dumps(services.outbox.reply_payload(request, message))
-        deadline = services.outbox.reply_deadline(request)
-        target = request.bap_uri.rstrip("/") + "/on_search"
-        attempt = 0
-        while True:
-            attempt += 1
-            result = await services.sender.send(
-                target, payload, action="on_search", transaction_id=request.transaction_id,
-                message_id=request.message_id, attempt=attempt,
-            )
-            if result.delivered:
-                return
-            delay = backoff_seconds(attempt, services.settings.callback_max_backoff_seconds)
-            if services.clock().timestamp() + delay > deadline.timestamp():
-                log.warning("on_search %s not delivered within ttl: %s", request.message_id, result.error)
-                return
-            await asyncio.sleep(delay)
+        delay = backoff_seconds(pending.attempt, services.settings.callback_max_backoff_seconds)
+        if services.clock().timestamp() + delay > pending.deadline.timestamp():
+            log.warning("on_search %s not delivered within ttl: %s", pending.request.message_id, result.error)
+            return
+        asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, pending)
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
+        for task in self._senders:
             task.cancel()
-        for task in list(self._tasks):
+        for task in self._senders:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
