@@ -21,15 +21,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
+from schemas.enums import OrderStatus
 from schemas.errors import CANCELLATION_NOT_POSSIBLE, FULFILLMENT_TERMINAL, INVALID_ORDER_STATE
-
-
-class OrderStatus(StrEnum):
-    CREATED = "Created"
-    ACCEPTED = "Accepted"
-    IN_PROGRESS = "In-progress"
-    COMPLETED = "Completed"
-    CANCELLED = "Cancelled"
 
 
 class FulfillmentState(StrEnum):

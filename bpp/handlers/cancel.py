@@ -11,12 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.handlers.status import find_order, order_message
-from bpp.protocol import BusinessError, InboundRequest
-from bpp.storage.order_tables import order_events, orders
+from bpp.order_changes import save_order_change
+from bpp.protocol import InboundRequest
 from fulfillment.cancellation import (
     CancellationCharge,
     CancellationRefused,
@@ -24,7 +23,7 @@ from fulfillment.cancellation import (
     cancellation_terms_from_wire,
 )
 from fulfillment.states import Event, InvalidTransition, transition
-from schemas.errors import ERROR_CODES, INVALID_ORDER_STATE
+from schemas.errors import ERROR_CODES
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -72,30 +71,11 @@ async def _cancel(
         "state_when_cancelled": charge.fulfillment_state,
         "at": now.isoformat(),
     }
-    result = await conn.execute(
-        update(orders)
-        .where(orders.c.id == order["id"], orders.c.version == order["version"])
-        .values(
-            status=status,
-            fulfillment_state=state,
-            cancellation=record,
-            updated_at=now,
-            version=order["version"] + 1,
-        )
+    return await save_order_change(
+        conn, order, {"status": status, "fulfillment_state": state, "cancellation": record},
+        kind=Event.CANCELLED.value, actor=actor, detail={"reason_id": charge.reason.code, "fee": str(charge.fee)},
+        now=now, retry_hint="send cancel again",
     )
-    if result.rowcount != 1:
-        raise BusinessError(INVALID_ORDER_STATE.code, "the order changed while cancelling; send cancel again")
-    await conn.execute(
-        order_events.insert().values(
-            order_id=order["id"],
-            at=now,
-            kind=Event.CANCELLED.value,
-            actor=actor,
-            detail={"reason_id": charge.reason.code, "fee": str(charge.fee)},
-        )
-    )
-    changed = {"status": status, "fulfillment_state": state, "cancellation": record, "updated_at": now}
-    return {**order, **changed, "version": order["version"] + 1}
 
 
 async def _refuse(

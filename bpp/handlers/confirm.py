@@ -15,9 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_repo import Draft
-from bpp.catalog_service import QuoteChanged, settlement_account
-from bpp.handlers.init import quote_changed_answer, required_customer_details
-from bpp.handlers.order_input import read_order_or_refuse
+from bpp.catalog_service import settlement_account
+from bpp.handlers.init import required_customer_details
+from bpp.handlers.order_input import read_order_or_refuse, reply_refusal
 from bpp.protocol import BusinessError
 from bpp.storage.order_tables import order_events, orders
 from catalog import fragments, ordering
@@ -151,13 +151,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
         try:
             found = await services.catalog.agreed_draft(conn, request.bap_id, request.transaction_id, order)
             row = await _create_order(services, conn, request, order, found)
-        except QuoteChanged as changed:
-            message = quote_changed_answer(changed, order.provider_id)
-            await services.outbox.reply(conn, request, message=message, error=changed.as_error())
-            return
-        except BusinessError as error:
-            await services.outbox.reply(
-                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
-            )
+        except BusinessError as refusal:
+            await reply_refusal(services, conn, request, order.provider_id, refusal)
             return
         await services.outbox.reply(conn, request, message={"order": build_order(row)})

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo
-from bpp.catalog_service import QuoteChanged, settlement_account
-from bpp.handlers.order_input import read_order_or_refuse
+from bpp.catalog_service import settlement_account
+from bpp.handlers.order_input import read_order_or_refuse, reply_refusal
 from bpp.protocol import BusinessError
 from catalog import ordering
 from catalog.payment_terms import init_payment
@@ -50,10 +50,6 @@ def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, A
     return billing, location, contact
 
 
-def quote_changed_answer(error: QuoteChanged, provider_id: str) -> dict[str, Any]:
-    return {"order": {"provider": {"id": provider_id}, "quote": error.quote}}
-
-
 async def handle(services: Services, request: InboundRequest) -> None:
     async with services.db.begin() as conn:
         order = await read_order_or_refuse(services, conn, request)
@@ -64,14 +60,8 @@ async def handle(services: Services, request: InboundRequest) -> None:
                 conn, request.bap_id, request.transaction_id, order
             )
             billing, location, contact = required_customer_details(order)
-        except QuoteChanged as changed:
-            message = quote_changed_answer(changed, order.provider_id)
-            await services.outbox.reply(conn, request, message=message, error=changed.as_error())
-            return
-        except BusinessError as error:
-            await services.outbox.reply(
-                conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
-            )
+        except BusinessError as refusal:
+            await reply_refusal(services, conn, request, order.provider_id, refusal)
             return
         terms = ordering.payment_terms(order.payment)
         total = Decimal(draft.quote["price"]["value"])

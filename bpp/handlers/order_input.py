@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.catalog_service import QuoteChanged
 from bpp.protocol import BusinessError, InboundRequest
 from catalog import ordering
 from schemas.errors import INVALID_REQUEST
@@ -25,3 +26,14 @@ async def read_order_or_refuse(
         error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
         await services.outbox.reply(conn, request, message=ordering.echo_order(raw), error=error.as_error())
         return None
+
+
+async def reply_refusal(
+    services: Services, conn: AsyncConnection, request: InboundRequest, provider_id: str, refusal: BusinessError
+) -> None:
+    """Answer a refused init or confirm: a changed price carries the new quote, anything else echoes the order."""
+    if isinstance(refusal, QuoteChanged):
+        message: dict[str, Any] = {"order": {"provider": {"id": provider_id}, "quote": refusal.quote}}
+    else:
+        message = ordering.echo_order(request.message.get("order") or {})
+    await services.outbox.reply(conn, request, message=message, error=refusal.as_error())

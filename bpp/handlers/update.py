@@ -12,14 +12,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
 from bpp.catalog_repo import CatalogRepo
 from bpp.handlers.status import find_order, order_message
+from bpp.order_changes import save_order_change
 from bpp.protocol import BusinessError, InboundRequest
-from bpp.storage.order_tables import order_events, orders
 from fulfillment.reschedule import (
     RescheduleRefused,
     Slot,
@@ -116,30 +115,11 @@ async def _move(
 ) -> Mapping[str, Any]:
     """Store the new slot (and any fee in the quote and total); return the new row."""
     quote = rescheduled_quote(order["quote"], fee)
-    changes = {
-        "slot_start": wanted.start,
-        "slot_end": wanted.end,
-        "quote": quote,
-        "total": order["total"] + fee,
-        "updated_at": now,
-        "version": order["version"] + 1,
+    changes = {"slot_start": wanted.start, "slot_end": wanted.end, "quote": quote, "total": order["total"] + fee}
+    detail = {
+        "from": [order["slot_start"].isoformat(), order["slot_end"].isoformat()],
+        "to": [wanted.start.isoformat(), wanted.end.isoformat()],
+        "fee": str(fee),
     }
-    result = await conn.execute(
-        update(orders).where(orders.c.id == order["id"], orders.c.version == order["version"]).values(**changes)
-    )
-    if result.rowcount != 1:
-        raise BusinessError(INVALID_ORDER_STATE.code, "the order changed while rescheduling; send update again")
-    await conn.execute(
-        order_events.insert().values(
-            order_id=order["id"],
-            at=now,
-            kind=Event.RESCHEDULED.value,
-            actor=actor,
-            detail={
-                "from": [order["slot_start"].isoformat(), order["slot_end"].isoformat()],
-                "to": [wanted.start.isoformat(), wanted.end.isoformat()],
-                "fee": str(fee),
-            },
-        )
-    )
-    return {**order, **changes}
+    return await save_order_change(conn, order, changes, kind=Event.RESCHEDULED.value, actor=actor, detail=detail,
+                                   now=now, retry_hint="send update again")
