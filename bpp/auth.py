@@ -14,6 +14,7 @@ import orjson
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request, status
+from redis.asyncio import Redis
 
 STAFF_ROLES = ("admin", "district_officer", "helpline_operator")
 _hasher = PasswordHasher()
@@ -122,3 +123,34 @@ async def require_worker(request: Request) -> Principal:
             detail={"en": "Only workers can use this.", "hi": "यह केवल कर्मियों के लिए है।"},
         )
     return principal
+
+
+class LoginThrottle:
+    """Counts failed logins per account in Redis; after `limit` failures the account waits `lock_seconds`."""
+
+    def __init__(self, redis: Redis, kind: str, limit: int = 5, lock_seconds: int = 900) -> None:
+        self._redis = redis
+        self._kind = kind
+        self._limit = limit
+        self._lock_seconds = lock_seconds
+
+    def _key(self, account: str) -> str:
+        return f"sm:loginfail:{self._kind}:{account}"
+
+    async def check(self, account: str) -> None:
+        """Refuse with 429 while the account is locked."""
+        if int(await self._redis.get(self._key(account)) or 0) >= self._limit:
+            minutes = self._lock_seconds // 60
+            raise HTTPException(429, detail={
+                "en": f"Too many wrong attempts. Wait {minutes} minutes or call the helpline 155330.",
+                "hi": f"कई बार गलत प्रयास। {minutes} मिनट रुकें या हेल्पलाइन 155330 पर कॉल करें।",
+            })
+
+    async def failed(self, account: str) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(self._key(account))
+            pipe.expire(self._key(account), self._lock_seconds)
+            await pipe.execute()
+
+    async def succeeded(self, account: str) -> None:
+        await self._redis.delete(self._key(account))

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bpp import worker_repo
-from bpp.auth import Principal, issue_token, require_worker, verify_secret
+from bpp.auth import LoginThrottle, Principal, issue_token, require_worker, verify_secret
 from bpp.fulfillment_service import FulfillmentService, JobRefused
 from bpp.services import Services
 from fulfillment.workers import BANNED, VERIFIED, rating_average
@@ -22,8 +22,6 @@ from schemas.errors import INVALID_OTP
 router = APIRouter(prefix="/worker/api", tags=["worker app"])
 Worker = Annotated[Principal, Depends(require_worker)]
 
-MAX_LOGIN_FAILURES = 5
-LOGIN_LOCK_SECONDS = 900
 
 
 class Login(BaseModel):
@@ -66,22 +64,12 @@ async def job_refused_handler(request: Request, exc: Exception) -> JSONResponse:
 async def login(body: Login, request: Request) -> dict[str, Any]:
     """Phone and PIN → a bearer token; five wrong PINs lock the phone for 15 minutes."""
     services = _services(request)
-    failures_key = f"sm:pinfail:{body.phone}"
-    if int(await services.redis.get(failures_key) or 0) >= MAX_LOGIN_FAILURES:
-        raise HTTPException(
-            429,
-            detail={
-                "en": "Too many wrong PINs. Wait 15 minutes or call the helpline 155330.",
-                "hi": "कई बार गलत पिन। 15 मिनट रुकें या हेल्पलाइन 155330 पर कॉल करें।",
-            },
-        )
+    throttle = LoginThrottle(services.redis, "worker")
+    await throttle.check(body.phone)
     async with services.db.connect() as conn:
         worker = await worker_repo.get_by_phone(conn, body.phone)
     if worker is None or not verify_secret(worker["pin_hash"], body.pin):
-        async with services.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(failures_key)
-            pipe.expire(failures_key, LOGIN_LOCK_SECONDS)
-            await pipe.execute()
+        await throttle.failed(body.phone)
         raise HTTPException(
             401,
             detail={
@@ -89,7 +77,7 @@ async def login(body: Login, request: Request) -> dict[str, Any]:
                 "hi": "फ़ोन नंबर या पिन गलत है। दोनों जाँचें और फिर से प्रयास करें।",
             },
         )
-    await services.redis.delete(failures_key)
+    await throttle.succeeded(body.phone)
     if worker["standing"] == BANNED:
         raise HTTPException(
             403,
