@@ -119,4 +119,4 @@ class CallbackSender:
 
 def backoff_seconds(attempts: int, cap: float) -> float:
     """Capped exponential backoff: 0.5 s, 1 s, 2 s, … up to `cap`."""
-    return min(cap, 0.5 * (2 ** max(0, attempts - 1)))
+    return min(cap, 0.5 * 2.0 ** min(max(0, attempts - 1), 62))  # the exponent is bounded: 2.0**1024 overflows

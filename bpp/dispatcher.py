@@ -91,12 +91,23 @@ class Dispatcher:
         return list(rows)
 
     async def _deliver(self, row: Mapping[str, Any]) -> None:
+        if row["deadline"] < self._services.clock():
+            await self._expire(row, "deadline passed before this attempt (the dispatcher was not running)")
+            return
         attempt = row["attempts"] + 1
         result = await self._sender.send(
             row["target_url"], row["payload"], action=row["action"], transaction_id=row["transaction_id"],
             message_id=row["message_id"], attempt=attempt, outbox_id=row["id"],
         )
         await self._record(row, attempt, result)
+
+    async def _expire(self, row: Mapping[str, Any], reason: str) -> None:
+        log.warning("callback %s %s expired: %s", row["action"], row["message_id"], reason)
+        async with self._services.db.begin() as conn:
+            await conn.execute(
+                update(outbox).where(and_(outbox.c.id == row["id"], outbox.c.status == "pending"))
+                .values(status="expired", claimed_until=None, last_error=reason)
+            )
 
     async def _record(self, row: Mapping[str, Any], attempt: int, result: DeliveryResult) -> None:
         services = self._services

@@ -108,16 +108,18 @@ async def update_worker(conn: AsyncConnection, worker_id: str, now: datetime, **
 
 
 async def listed_points(conn: AsyncConnection) -> list[WorkerPoint]:
-    """Positions (last known, else home) and skills of verified workers in good standing."""
-    query = select(
-        workers.c.home_lat, workers.c.home_lng, workers.c.last_lat, workers.c.last_lng, workers.c.skills
-    ).where(workers.c.verification == VERIFIED, workers.c.standing == ACTIVE)
-    points = []
-    for row in (await conn.execute(query)).mappings():
-        lat = row["last_lat"] if row["last_lat"] is not None else row["home_lat"]
-        lng = row["last_lng"] if row["last_lng"] is not None else row["home_lng"]
-        points.append(WorkerPoint(lat, lng, frozenset(row["skills"])))
-    return points
+    """Home positions and skills of verified workers in good standing: the area the catalogue is offered in.
+
+    Home, not the last GPS ping: a worker serves the area she lives in, and coverage then changes only through
+    staff actions (which bump the shared version), so every process answers search alike.
+    """
+    query = select(workers.c.home_lat, workers.c.home_lng, workers.c.skills).where(
+        workers.c.verification == VERIFIED, workers.c.standing == ACTIVE
+    )
+    return [
+        WorkerPoint(row["home_lat"], row["home_lng"], frozenset(row["skills"]))
+        for row in (await conn.execute(query)).mappings()
+    ]
 
 
 async def claim(conn: AsyncConnection, worker_id: str, order_id: str, now: datetime) -> bool:
