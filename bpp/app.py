@@ -20,6 +20,7 @@ from bpp.http_errors import FieldErrors, field_errors_handler, validation_error_
 from bpp.services import Services, build_services
 from bpp.settings import Settings
 from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
+from bpp.staff import pages as staff_pages
 from bpp.storage.migrate import upgrade_database
 from bpp.worker_app import api as worker_api
 from bpp.worker_app import wallet_api as worker_wallet_api
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         app.include_router(onboarding.router, prefix=settings.subscriber_path)  # {subscriber_url}/on_subscribe
     for router in STAFF_AND_WORKER_ROUTERS:
         app.include_router(router)
+    app.include_router(staff_pages.router)
     if settings.demo or registry_url is not None:
         app.include_router(demo_registry_router)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
