@@ -23,6 +23,7 @@ from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_a
 from bpp.staff import pages as staff_pages
 from bpp.storage.migrate import upgrade_database
 from bpp.worker_app import api as worker_api
+from bpp.worker_app import pages as worker_pages
 from bpp.worker_app import wallet_api as worker_wallet_api
 
 STAFF_AND_WORKER_ROUTERS = (
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     for router in STAFF_AND_WORKER_ROUTERS:
         app.include_router(router)
     app.include_router(staff_pages.router)
+    app.include_router(worker_pages.router)
     if settings.demo or registry_url is not None:
         app.include_router(demo_registry_router)
     app.add_exception_handler(RequestValidationError, validation_error_handler)

@@ -1,0 +1,730 @@
+// Seva Mitra worker app: log in, go online, take offers, do the job step by step, see the wallet.
+// Talks only to the worker JSON API (/worker/api/...). Hindi by default; the choice is kept in localStorage.
+"use strict";
+
+(() => {
+  const API = "/worker/api";
+  const POLL_MS = 3000;
+  const LOCATION_REPORT_MS = 30000;
+  const NETWORK_RETRIES = 3;
+  const CITY_SPEED_KMH = 20; // a rough travel-time guess for the offer card
+  const TOKEN_KEY = "sevamitra.worker.token";
+  const LANG_KEY = "sevamitra.worker.lang";
+  const DONE_STATUSES = ["Completed", "Cancelled"];
+  const CASH_PAYMENT_TYPES = ["ON-FULFILLMENT", "POST-FULFILLMENT"]; // as bpp.fulfillment_service.cash_due
+  const OTP_ERROR = "90002";
+
+  const TEXT = {
+    app_title: ["सेवा मित्र — कर्मी", "Seva Mitra — Worker"],
+    login_heading: ["लॉग इन करें", "Log in"],
+    phone_label: ["मोबाइल नंबर", "Mobile number"],
+    pin_label: ["पिन", "PIN"],
+    login_btn: ["लॉग इन", "Log in"],
+    forgot_pin: ["पिन भूल गए? हेल्पलाइन 155330 पर कॉल करें।", "Forgot your PIN? Call the helpline 155330."],
+    phone_invalid: ["6, 7, 8 या 9 से शुरू होने वाला 10 अंकों का मोबाइल नंबर डालें।",
+      "Enter your 10-digit mobile number (it starts with 6, 7, 8 or 9)."],
+    pin_invalid: ["4 से 6 अंकों का पिन डालें।", "Enter your PIN of 4 to 6 digits."],
+    hello: ["नमस्ते, {name}", "Hello, {name}"],
+    status_online: ["आप ऑनलाइन हैं — नए काम यहाँ दिखेंगे।", "You are online — new jobs appear here."],
+    status_offline: ["आप ऑफ़लाइन हैं — काम पाने के लिए ऑनलाइन हों।", "You are offline — go online to get jobs."],
+    status_busy: ["आप एक काम पर हैं।", "You are on a job."],
+    go_online: ["ऑनलाइन हों", "Go online"],
+    go_offline: ["ऑफ़लाइन हों", "Go offline"],
+    locating: ["आपकी जगह पता की जा रही है…", "Finding your location…"],
+    geo_denied: ["लोकेशन की अनुमति नहीं मिली। ब्राउज़र की सेटिंग में इस साइट को लोकेशन की अनुमति दें, फिर 'फिर से कोशिश करें' दबाएँ।",
+      "Location permission was denied. Allow location for this site in your browser settings, then tap 'Try again'."],
+    geo_failed: ["आपकी जगह पता नहीं चल सकी। फ़ोन का GPS (लोकेशन) चालू करें और फिर से कोशिश करें।",
+      "Your location could not be found. Turn on your phone's GPS (location) and try again."],
+    offers_heading: ["नए काम", "New jobs"],
+    no_offers: ["अभी कोई नया काम नहीं। यह पेज हर 3 सेकंड में जाँचता है।", "No new jobs right now. This page checks every 3 seconds."],
+    distance: ["{km} किमी दूर · लगभग {min} मिनट", "{km} km away · about {min} min"],
+    expires: ["{s} सेकंड में जवाब दें", "Answer within {s} s"],
+    expired: ["समय समाप्त", "Time is up"],
+    fee: ["तय शुल्क {fee}", "Fixed fee {fee}"],
+    accept: ["स्वीकार करें", "Accept"],
+    decline: ["मना करें", "Decline"],
+    job_heading: ["मौजूदा काम", "Current job"],
+    customer: ["ग्राहक", "Customer"],
+    address: ["पता", "Address"],
+    slot: ["समय", "Time"],
+    call_customer: ["ग्राहक को कॉल करें", "Call the customer"],
+    open_map: ["नक्शे में खोलें", "Open in map"],
+    state_Pending: ["काम मिला — ग्राहक के पास जाने के लिए निकलें।", "Job assigned — set off to the customer."],
+    "state_In-Transit": ["आप रास्ते में हैं। पहुँचकर नीचे का बटन दबाएँ।", "You are on the way. Tap the button below when you arrive."],
+    "state_At-Location": ["ग्राहक से उनके ऐप में आया OTP पूछें और नीचे डालें।",
+      "Ask the customer for the OTP shown in their app and enter it below."],
+    "state_Service-Started": ["काम चल रहा है। पूरा होने पर तय शुल्क नकद लें और काम पूरा करें।",
+      "Work in progress. When done, collect the fixed fee in cash and complete the job."],
+    step_travelling: ["मैं रास्ते में हूँ", "I am on my way"],
+    step_arrived: ["मैं पहुँच गया / गई", "I have arrived"],
+    step_start: ["OTP से काम शुरू करें", "Start work with the OTP"],
+    step_complete: ["काम पूरा करें", "Complete the job"],
+    otp_label: ["ग्राहक का OTP (ग्राहक के ऐप में)", "Customer's OTP (in the customer's app)"],
+    otp_missing: ["ग्राहक से 4 से 6 अंकों का OTP लेकर डालें।", "Enter the 4 to 6 digit OTP from the customer."],
+    otp_next: ["OTP फिर से ध्यान से डालें, या 'ग्राहक को नया OTP भेजें' दबाएँ।",
+      "Enter the OTP again carefully, or tap 'Send the customer a new OTP'."],
+    resend_otp: ["ग्राहक को नया OTP भेजें", "Send the customer a new OTP"],
+    otp_sent: ["नया OTP भेज दिया गया। ग्राहक से नया OTP पूछें।", "A new OTP was sent. Ask the customer for the new one."],
+    amount_label: ["ग्राहक से लिया गया नकद (₹) — ठीक तय शुल्क", "Cash collected from the customer (₹) — exactly the fixed fee"],
+    amount_missing: ["लिया गया नकद रुपयों में डालें, जैसे {fee}", "Enter the cash collected in rupees, for example {fee}"],
+    amount_next: ["राशि ठीक करें: केवल तय शुल्क {fee} लें, फिर 'काम पूरा करें' दबाएँ। ज़्यादा वसूली की शिकायत पर खाता निलंबित हो सकता है।",
+      "Correct the amount: take only the fixed fee {fee}, then tap 'Complete the job'. Overcharging complaints can suspend your account."],
+    paid_online: ["इस ऑर्डर का भुगतान ऑनलाइन हो चुका है — ग्राहक से पैसे न लें।",
+      "This order is already paid online — take no money from the customer."],
+    state_reload: ["काम की स्थिति फिर से लोड की गई; अब ऊपर बताया गया कदम करें।",
+      "The job was reloaded; now do the step shown above."],
+    job_done: ["काम पूरा हुआ। धन्यवाद! अपनी कमाई बटुए में देखें।", "Job completed. Thank you! See your earnings in the wallet."],
+    job_cancelled: ["यह ऑर्डर रद्द हो गया। अगले काम की प्रतीक्षा करें।", "This order was cancelled. Wait for the next job."],
+    see_wallet: ["बटुआ देखें", "Open the wallet"],
+    tab_work: ["काम", "Work"],
+    tab_wallet: ["बटुआ", "Wallet"],
+    logout: ["लॉग आउट", "Log out"],
+    wallet_heading: ["मेरा बटुआ", "My wallet"],
+    wallet_balance: ["बटुए में कमाई", "Earnings in the wallet"],
+    cash_held: ["आपके पास ग्राहकों का नकद", "Customers' cash you hold"],
+    payable: ["हिसाब (+ आपको मिलेगा, − आपको देना है)", "Balance (+ due to you, − you owe)"],
+    completed_jobs: ["पूरे किए गए काम: {n}", "Jobs completed: {n}"],
+    statement_heading: ["लेन-देन", "Statement"],
+    no_lines: ["अभी कोई लेन-देन नहीं।", "No transactions yet."],
+    refresh: ["ताज़ा करें", "Refresh"],
+    line_completion_wallet: ["काम की कमाई (कमीशन के बाद)", "Job earning (after commission)"],
+    line_completion_cash_held: ["ग्राहक से लिया नकद", "Cash collected from the customer"],
+    line_cancellation: ["रद्द ऑर्डर का हिसाब", "Cancelled order settlement"],
+    line_payout_reserved: ["बैंक / UPI भुगतान के लिए भेजा", "Sent for payout to your bank / UPI"],
+    line_payout_failed: ["भुगतान विफल — राशि बटुए में लौटी", "Payout failed — returned to the wallet"],
+    order_ref: ["ऑर्डर {id}", "Order {id}"],
+    network_retrying: ["सर्वर से संपर्क नहीं हो पा रहा — इंटरनेट जाँचें। दोबारा कोशिश हो रही है…",
+      "Cannot reach the server — check your internet. Retrying…"],
+    network_failed: ["नेटवर्क की समस्या से यह नहीं हो सका। इंटरनेट जाँचकर फिर से दबाएँ।",
+      "This failed because of a network problem. Check your internet and tap again."],
+    error_generic: ["कुछ गलत हो गया ({status})। फिर से कोशिश करें या 155330 पर कॉल करें।",
+      "Something went wrong ({status}). Try again or call 155330."],
+    helpline: ["सहायता: हेल्पलाइन 155330", "Help: helpline 155330"],
+  };
+
+  const $ = (id) => document.getElementById(id);
+  let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "hi";
+  const state = {
+    token: sessionStorage.getItem(TOKEN_KEY),
+    profile: null,
+    online: false,
+    offers: [],
+    offersSignature: "",
+    job: null,
+    endedJob: null,
+    jobError: null,
+    categories: {},
+    wallet: null,
+    earnings: null,
+    statement: [],
+    screen: "work",
+    geoProblem: false,
+    pollTimer: null,
+    watchId: null,
+    lastReport: 0,
+  };
+
+  // ---- language -------------------------------------------------------------------------------
+  function textIn(language, key, values = {}) {
+    const pair = TEXT[key];
+    const template = pair ? pair[language === "en" ? 1 : 0] : key;
+    return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
+  }
+
+  const t = (key, values) => textIn(lang, key, values);
+
+  function bilingual(message) {
+    // An API message {en, hi}: the chosen language, falling back to the other one.
+    return (lang === "en" ? message.en : message.hi) || message.en || message.hi || "";
+  }
+
+  function setLanguage(next) {
+    lang = next;
+    localStorage.setItem(LANG_KEY, next);
+    render();
+  }
+
+  function applyStaticText() {
+    document.documentElement.lang = lang;
+    document.title = t("app_title");
+    for (const element of document.querySelectorAll("[data-i18n]")) {
+      element.textContent = t(element.dataset.i18n);
+    }
+    $("lang-hi").setAttribute("aria-pressed", String(lang === "hi"));
+    $("lang-en").setAttribute("aria-pressed", String(lang === "en"));
+  }
+
+  // ---- formatting -----------------------------------------------------------------------------
+  const locale = () => (lang === "en" ? "en-IN" : "hi-IN");
+  const rupees = (value) => `${Number(value) < 0 ? "−" : ""}₹${Math.abs(Number(value)).toFixed(2)}`;
+  const plainAmount = (value) => Number(value).toFixed(2);
+
+  function when(iso) {
+    if (!iso) return "";
+    return new Date(iso).toLocaleString(locale(), { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function categoryName(code) {
+    const names = state.categories[code];
+    return names ? bilingual(names) : code;
+  }
+
+  function addressOf(location) {
+    if (!location) return "";
+    const address = location.address;
+    if (typeof address === "string") return address;
+    if (address && typeof address === "object") return Object.values(address).filter(Boolean).join(", ");
+    return location.gps || "";
+  }
+
+  // ---- the API ------------------------------------------------------------------------------------
+  class ApiError extends Error {
+    constructor(status, body) {
+      super(`HTTP ${status}`);
+      this.status = status;
+      this.body = body || {};
+    }
+
+    get code() {
+      const detail = this.body.detail;
+      return detail && typeof detail === "object" ? detail.code : undefined;
+    }
+  }
+
+  class NetworkError extends Error {}
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  function showNetworkTrouble(trouble) {
+    const banner = $("network");
+    banner.hidden = !trouble;
+    banner.textContent = trouble ? t("network_retrying") : "";
+  }
+
+  async function api(method, path, body, retries = NETWORK_RETRIES) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (state.token) headers.Authorization = `Bearer ${state.token}`;
+    for (let attempt = 0; ; attempt += 1) {
+      let response;
+      try {
+        response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch (_) {
+        showNetworkTrouble(true);
+        if (attempt >= retries) throw new NetworkError("network");
+        await sleep(1000 * 2 ** attempt);
+        continue;
+      }
+      showNetworkTrouble(false);
+      const answer = await response.json().catch(() => ({}));
+      if (response.status === 401 && state.token && path !== `${API}/login`) {
+        endSession(answer.detail);
+      }
+      if (!response.ok) throw new ApiError(response.status, answer);
+      return answer;
+    }
+  }
+
+  function errorText(error) {
+    if (error instanceof NetworkError) return t("network_failed");
+    if (!(error instanceof ApiError)) return t("error_generic", { status: error.message });
+    const detail = error.body.detail;
+    const parts = [];
+    if (detail && typeof detail === "object") parts.push(bilingual(detail));
+    for (const problem of error.body.errors || []) parts.push(bilingual(problem));
+    return parts.filter(Boolean).join(" ") || t("error_generic", { status: error.status });
+  }
+
+  function showMessage(text, kind = "error") {
+    const box = $("message");
+    box.textContent = text || "";
+    box.hidden = !text;
+    box.className = kind === "ok" ? "banner banner-ok" : "banner";
+  }
+
+  async function busy(button, action) {
+    // Disable the tapped button while its request runs, so one tap sends one request.
+    button.disabled = true;
+    try {
+      await action();
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---- session ----------------------------------------------------------------------------------
+  async function logIn(event) {
+    event.preventDefault();
+    const phone = $("phone").value.trim();
+    const pin = $("pin").value.trim();
+    const problems = [];
+    if (!/^[6-9]\d{9}$/.test(phone)) problems.push(t("phone_invalid"));
+    if (!/^\d{4,6}$/.test(pin)) problems.push(t("pin_invalid"));
+    const errorBox = $("login-error");
+    errorBox.hidden = problems.length === 0;
+    errorBox.textContent = problems.join(" ");
+    if (problems.length) return;
+    await busy($("login-btn"), async () => {
+      try {
+        const answer = await api("POST", `${API}/login`, { phone, pin });
+        state.token = answer.token;
+        sessionStorage.setItem(TOKEN_KEY, answer.token);
+        $("pin").value = "";
+        await startSession(answer.worker);
+      } catch (error) {
+        errorBox.hidden = false;
+        errorBox.textContent = errorText(error);
+      }
+    });
+  }
+
+  async function startSession(profile) {
+    state.profile = profile;
+    state.online = Boolean(profile.online);
+    state.screen = "work";
+    showMessage("");
+    if (state.online) watchLocation();
+    render();
+    await refreshJobs();
+    schedulePoll(0);
+  }
+
+  async function resumeSession() {
+    try {
+      await startSession(await api("GET", `${API}/me`));
+    } catch (error) {
+      if (error instanceof NetworkError) {
+        showMessage(errorText(error));
+        setTimeout(resumeSession, POLL_MS);
+      } else {
+        endSession(error instanceof ApiError ? error.body.detail : undefined);
+      }
+    }
+  }
+
+  function endSession(reason) {
+    clearTimeout(state.pollTimer);
+    stopWatchingLocation();
+    sessionStorage.removeItem(TOKEN_KEY);
+    Object.assign(state, {
+      token: null, profile: null, online: false, offers: [], job: null, endedJob: null,
+      jobError: null, wallet: null, earnings: null, statement: [], geoProblem: false,
+    });
+    showMessage(reason && typeof reason === "object" ? bilingual(reason) : "");
+    render();
+  }
+
+  async function logOut() {
+    if (state.online) {
+      await api("POST", `${API}/offline`, undefined, 0).catch(() => undefined);
+    }
+    endSession();
+  }
+
+  // ---- online / offline and location ---------------------------------------------------------
+  function currentPosition() {
+    return new Promise((resolve, reject) => {
+      if (!navigator.geolocation) {
+        reject(new Error("unavailable"));
+        return;
+      }
+      navigator.geolocation.getCurrentPosition(resolve, reject, {
+        enableHighAccuracy: true, timeout: 15000, maximumAge: 60000,
+      });
+    });
+  }
+
+  function showGeoProblem(positionError) {
+    // Shown in both languages: a worker stuck here may not find the language switch.
+    const key = positionError && positionError.code === 1 ? "geo_denied" : "geo_failed";
+    $("geo-text-hi").textContent = textIn("hi", key);
+    $("geo-text-en").textContent = textIn("en", key);
+    state.geoProblem = true;
+    render();
+  }
+
+  async function goOnline() {
+    state.geoProblem = false;
+    $("online-status").textContent = t("locating");
+    let position;
+    try {
+      position = await currentPosition();
+    } catch (positionError) {
+      showGeoProblem(positionError);
+      return;
+    }
+    try {
+      await api("POST", `${API}/online`, { lat: position.coords.latitude, lng: position.coords.longitude });
+      state.online = true;
+      state.lastReport = Date.now();
+      watchLocation();
+      showMessage("");
+      schedulePoll(0);
+    } catch (error) {
+      showMessage(errorText(error));
+    }
+    render();
+  }
+
+  async function goOffline() {
+    try {
+      await api("POST", `${API}/offline`);
+      state.online = false;
+      state.offers = [];
+      stopWatchingLocation();
+      showMessage("");
+    } catch (error) {
+      showMessage(errorText(error));
+    }
+    render();
+  }
+
+  function watchLocation() {
+    if (!navigator.geolocation || state.watchId !== null) return;
+    state.watchId = navigator.geolocation.watchPosition((position) => {
+      if (Date.now() - state.lastReport < LOCATION_REPORT_MS) return;
+      state.lastReport = Date.now();
+      const { latitude, longitude } = position.coords;
+      api("POST", `${API}/location`, { lat: latitude, lng: longitude }, 0).catch(() => undefined);
+    }, () => undefined, { enableHighAccuracy: true, maximumAge: LOCATION_REPORT_MS });
+  }
+
+  function stopWatchingLocation() {
+    if (state.watchId !== null) navigator.geolocation.clearWatch(state.watchId);
+    state.watchId = null;
+  }
+
+  // ---- polling: offers while free, the job while busy ----------------------------------------
+  function schedulePoll(delay = POLL_MS) {
+    clearTimeout(state.pollTimer);
+    if (state.token) state.pollTimer = setTimeout(poll, delay);
+  }
+
+  async function poll() {
+    try {
+      if (state.job) {
+        await refreshJobs();
+      } else if (state.online) {
+        await refreshOffers();
+      }
+    } catch (error) {
+      if (!(error instanceof NetworkError)) showMessage(errorText(error));
+    }
+    schedulePoll();
+  }
+
+  async function refreshOffers() {
+    const offers = await api("GET", `${API}/offers`, undefined, 0);
+    state.offers = offers;
+    renderOffers();
+  }
+
+  async function refreshJobs() {
+    const jobs = await api("GET", `${API}/jobs`, undefined, 0);
+    const active = jobs.find((job) => !DONE_STATUSES.includes(job.status)) || null;
+    if (state.job && (!active || active.id !== state.job.id)) {
+      state.endedJob = jobs.find((job) => job.id === state.job.id) || null;
+    }
+    if (active && (!state.job || state.job.id !== active.id || state.job.fulfillment_state !== active.fulfillment_state)) {
+      prepareStep(active);
+    }
+    state.job = active;
+    if (state.profile) state.profile.current_order_id = active ? active.id : null;
+    render();
+  }
+
+  function prepareStep(job) {
+    state.jobError = null;
+    $("otp").value = "";
+    $("amount").value = plainAmount(job.total);
+  }
+
+  // ---- offers -----------------------------------------------------------------------------------
+  async function answerOffer(offer, verb, button) {
+    await busy(button, async () => {
+      try {
+        await api("POST", `${API}/offers/${offer.id}/${verb}`);
+        state.endedJob = null;
+        showMessage("");
+      } catch (error) {
+        showMessage(errorText(error));
+      }
+      await refreshOffers().catch(() => undefined);
+      await refreshJobs().catch(() => undefined);
+    });
+  }
+
+  function offerCard(offer) {
+    const card = document.createElement("li");
+    card.className = "offer";
+    card.dataset.offerId = String(offer.id);
+    const line = (className, text) => {
+      const paragraph = document.createElement("p");
+      paragraph.className = className;
+      paragraph.textContent = text;
+      card.append(paragraph);
+      return paragraph;
+    };
+    line("offer-category", categoryName(offer.category_id));
+    line("fee", t("fee", { fee: rupees(offer.total) }));
+    const km = Number(offer.distance_km);
+    line("offer-distance", t("distance", {
+      km: km.toLocaleString(locale(), { maximumFractionDigits: 1 }),
+      min: Math.max(1, Math.ceil((km / CITY_SPEED_KMH) * 60)),
+    }));
+    line("offer-address", addressOf(offer.end_location));
+    if (offer.slot_start) line("offer-slot", when(offer.slot_start));
+    const countdown = line("offer-expires status", "");
+    countdown.dataset.expires = offer.expires_at;
+    const actions = document.createElement("div");
+    actions.className = "offer-actions";
+    for (const [verb, className] of [["accept", "big primary accept-btn"], ["decline", "big danger decline-btn"]]) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = className;
+      button.textContent = t(verb);
+      button.addEventListener("click", () => answerOffer(offer, verb, button));
+      actions.append(button);
+    }
+    card.append(actions);
+    return card;
+  }
+
+  function renderOffers() {
+    // Cards are rebuilt only when the offers, the language or the names change, so a tap is never lost.
+    const signature = [lang, Object.keys(state.categories).length, ...state.offers.map((offer) => offer.id)].join();
+    if (signature !== state.offersSignature) {
+      state.offersSignature = signature;
+      $("offers").replaceChildren(...state.offers.map(offerCard));
+    }
+    $("no-offers").hidden = state.offers.length > 0;
+    tickCountdowns();
+  }
+
+  function tickCountdowns() {
+    for (const element of document.querySelectorAll("[data-expires]")) {
+      const seconds = Math.round((Date.parse(element.dataset.expires) - Date.now()) / 1000);
+      element.textContent = seconds > 0 ? t("expires", { s: seconds }) : t("expired");
+    }
+  }
+
+  // ---- the current job --------------------------------------------------------------------------
+  const isCash = (payment) =>
+    CASH_PAYMENT_TYPES.includes(String((payment || {}).type || "").toUpperCase()) && (payment || {}).status !== "PAID";
+
+  const STEPS = {
+    Pending: { label: "step_travelling", run: (job) => api("POST", `${API}/jobs/${job.id}/travelling`) },
+    "In-Transit": { label: "step_arrived", run: (job) => api("POST", `${API}/jobs/${job.id}/arrived`) },
+    "At-Location": { label: "step_start", run: startWithOtp },
+    "Service-Started": { label: "step_complete", run: completeJob },
+  };
+
+  function startWithOtp(job) {
+    const otp = $("otp").value.trim();
+    if (!/^\d{4,6}$/.test(otp)) {
+      $("otp").focus();
+      return Promise.reject(localProblem("otp_missing"));
+    }
+    return api("POST", `${API}/jobs/${job.id}/start`, { otp });
+  }
+
+  function completeJob(job) {
+    if (!isCash(job.payment)) return api("POST", `${API}/jobs/${job.id}/complete`, { amount_collected: null });
+    const amount = $("amount").value.trim().replace(/^₹/, "");
+    if (!/^\d+(\.\d{1,2})?$/.test(amount)) {
+      $("amount").focus();
+      return Promise.reject(localProblem("amount_missing", { fee: plainAmount(job.total) }));
+    }
+    return api("POST", `${API}/jobs/${job.id}/complete`, { amount_collected: amount });
+  }
+
+  function localProblem(key, values) {
+    return new ApiError(0, { detail: { hi: textIn("hi", key, values), en: textIn("en", key, values) } });
+  }
+
+  function nextStepAdvice(error, job) {
+    if (error.code === OTP_ERROR) return { key: "otp_next" };
+    if (["overcharge", "amount_mismatch", "amount_required"].includes(error.code)) {
+      return { key: "amount_next", values: { fee: rupees(job.total) } };
+    }
+    if (error.status === 409) return { key: "state_reload" };
+    return null;
+  }
+
+  async function doNextStep() {
+    const job = state.job;
+    const step = job && STEPS[job.fulfillment_state];
+    if (!step) return;
+    await busy($("step-btn"), async () => {
+      try {
+        await step.run(job);
+        state.jobError = null;
+      } catch (error) {
+        state.jobError = { error, advice: error instanceof ApiError ? nextStepAdvice(error, job) : null };
+        if (error.code === OTP_ERROR) $("otp").select();
+      }
+      await refreshJobs().catch(() => undefined);
+    });
+  }
+
+  async function resendOtp() {
+    const job = state.job;
+    if (!job) return;
+    await busy($("resend-otp"), async () => {
+      try {
+        await api("POST", `${API}/jobs/${job.id}/otp`);
+        state.jobError = null;
+        $("otp").value = "";
+        showMessage(t("otp_sent"), "ok");
+      } catch (error) {
+        state.jobError = { error, advice: null };
+      }
+      render();
+    });
+  }
+
+  function renderJob() {
+    const job = state.job;
+    $("job-panel").hidden = !job;
+    if (!job) return;
+    const step = STEPS[job.fulfillment_state];
+    $("job-category").textContent = categoryName(job.category_id);
+    $("job-fee").textContent = t("fee", { fee: rupees(job.total) });
+    $("job-state").textContent = t(`state_${job.fulfillment_state}`);
+    const customer = job.customer || {};
+    $("job-customer").textContent = customer.name || "";
+    $("job-address").textContent = addressOf(job.end_location);
+    $("job-slot").textContent = when(job.slot_start);
+    $("job-call").hidden = !customer.phone;
+    if (customer.phone) $("job-call").href = `tel:${customer.phone}`;
+    const gps = (job.end_location || {}).gps;
+    $("job-map").hidden = !gps;
+    if (gps) $("job-map").href = `geo:${gps.replace(/\s/g, "")}?q=${encodeURIComponent(gps)}`;
+    const atDoor = job.fulfillment_state === "At-Location";
+    const working = job.fulfillment_state === "Service-Started";
+    $("otp-box").hidden = !atDoor;
+    $("resend-otp").hidden = !atDoor;
+    $("amount-box").hidden = !(working && isCash(job.payment));
+    $("paid-online").hidden = !(working && !isCash(job.payment));
+    $("step-btn").hidden = !step;
+    $("step-btn").textContent = step ? t(step.label) : "";
+    const problem = state.jobError;
+    $("job-error").hidden = !problem;
+    $("job-error-text").textContent = problem ? errorText(problem.error) : "";
+    $("job-error-next").textContent = problem && problem.advice ? t(problem.advice.key, problem.advice.values) : "";
+  }
+
+  function renderEndedJob() {
+    const ended = state.endedJob;
+    $("job-ended").hidden = !ended || Boolean(state.job);
+    if (!ended) return;
+    $("job-ended-text").textContent = t(ended.status === "Completed" ? "job_done" : "job_cancelled");
+    $("job-ended-wallet").hidden = ended.status !== "Completed";
+  }
+
+  // ---- wallet -------------------------------------------------------------------------------------
+  async function loadWallet() {
+    try {
+      const [wallet, statement, earnings] = await Promise.all([
+        api("GET", `${API}/wallet`), api("GET", `${API}/wallet/statement?limit=50`), api("GET", `${API}/earnings`),
+      ]);
+      Object.assign(state, { wallet, statement: statement.lines, earnings });
+      showMessage("");
+    } catch (error) {
+      showMessage(errorText(error));
+    }
+    render();
+  }
+
+  function statementLine(line) {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    const key = [`line_${line.event}_${line.account}`, `line_${line.event}`].find((name) => TEXT[name]);
+    label.textContent = key ? t(key) : line.event;
+    const amount = document.createElement("span");
+    const value = Number(line.amount);
+    amount.className = `amount ${value < 0 ? "minus" : "plus"}`;
+    amount.textContent = value < 0 ? rupees(value) : `+${rupees(value)}`;
+    const note = document.createElement("small");
+    note.textContent = [when(line.at), line.order_id ? t("order_ref", { id: line.order_id }) : ""]
+      .filter(Boolean).join(" · ");
+    item.append(label, amount, note);
+    return item;
+  }
+
+  function renderWallet() {
+    const wallet = state.wallet;
+    $("wallet-balance").textContent = wallet ? rupees(wallet.wallet) : "…";
+    $("wallet-cash").textContent = wallet ? rupees(wallet.cash_held) : "…";
+    $("wallet-payable").textContent = wallet ? rupees(wallet.payable) : "…";
+    $("wallet-notice").hidden = !(wallet && wallet.notice);
+    $("wallet-notice").textContent = wallet && wallet.notice ? bilingual(wallet.notice) : "";
+    $("wallet-jobs").textContent = state.earnings ? t("completed_jobs", { n: state.earnings.completed_jobs }) : "";
+    $("statement").replaceChildren(...state.statement.map(statementLine));
+    $("no-lines").hidden = !wallet || state.statement.length > 0;
+  }
+
+  // ---- screens ------------------------------------------------------------------------------------
+  function showScreen(screen) {
+    state.screen = screen;
+    if (screen === "wallet") loadWallet();
+    render();
+  }
+
+  function render() {
+    applyStaticText();
+    const loggedIn = Boolean(state.token && state.profile);
+    $("login-screen").hidden = Boolean(state.token);
+    $("tabs").hidden = !loggedIn;
+    $("work-screen").hidden = !loggedIn || state.screen !== "work";
+    $("wallet-screen").hidden = !loggedIn || state.screen !== "wallet";
+    for (const [tab, screen] of [["tab-work", "work"], ["tab-wallet", "wallet"]]) {
+      if (state.screen === screen) $(tab).setAttribute("aria-current", "page");
+      else $(tab).removeAttribute("aria-current");
+    }
+    if (!loggedIn) return;
+    $("hello").textContent = t("hello", { name: state.profile.name });
+    const statusKey = state.job ? "status_busy" : state.online ? "status_online" : "status_offline";
+    $("online-status").textContent = t(statusKey);
+    const onlineButton = $("online-btn");
+    onlineButton.textContent = t(state.online ? "go_offline" : "go_online");
+    onlineButton.classList.toggle("primary", !state.online);
+    onlineButton.hidden = Boolean(state.job);
+    $("geo-problem").hidden = !state.geoProblem || state.online;
+    $("offers-panel").hidden = !state.online || Boolean(state.job);
+    renderOffers();
+    renderJob();
+    renderEndedJob();
+    renderWallet();
+  }
+
+  async function loadCategories() {
+    try {
+      state.categories = await api("GET", "/worker/categories.json", undefined, 1);
+      render();
+    } catch (_) {
+      // Category codes are shown instead of names.
+    }
+  }
+
+  function wire() {
+    $("lang-hi").addEventListener("click", () => setLanguage("hi"));
+    $("lang-en").addEventListener("click", () => setLanguage("en"));
+    $("login-form").addEventListener("submit", logIn);
+    $("online-btn").addEventListener("click", () => busy($("online-btn"), state.online ? goOffline : goOnline));
+    $("geo-retry").addEventListener("click", () => busy($("geo-retry"), goOnline));
+    $("step-btn").addEventListener("click", doNextStep);
+    $("resend-otp").addEventListener("click", resendOtp);
+    $("tab-work").addEventListener("click", () => showScreen("work"));
+    $("tab-wallet").addEventListener("click", () => showScreen("wallet"));
+    $("job-ended-wallet").addEventListener("click", () => showScreen("wallet"));
+    $("wallet-refresh").addEventListener("click", () => busy($("wallet-refresh"), loadWallet));
+    $("logout-btn").addEventListener("click", logOut);
+    setInterval(tickCountdowns, 1000);
+  }
+
+  wire();
+  render();
+  loadCategories();
+  if (state.token) resumeSession();
+})();
