@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from catalog.formats import money, to_paise
 from catalog.model import DEFAULT_CANCELLATION_TERMS, CancellationTerm
+from fulfillment.refusals import RuleRefused
 from fulfillment.states import FulfillmentState
 from schemas.errors import CANCELLATION_NOT_POSSIBLE, INVALID_CANCELLATION_REASON, INVALID_ORDER_STATE
 
@@ -41,13 +42,8 @@ BUYER_REASONS: Final[Mapping[str, CancellationReason]] = {
 }
 
 
-class CancellationRefused(Exception):
+class CancellationRefused(RuleRefused):
     """The buyer may not cancel now; `code` is the ONDC error code for on_cancel."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from catalog.formats import money, timestamp
+from fulfillment.refusals import RuleRefused
 
 IGM_VERSION: Final = "1.0.0"
 EXPECTED_RESPONSE: Final = "PT1H"
@@ -83,13 +84,8 @@ KIND_IGM_CODES: Final[Mapping[Kind, tuple[str, str]]] = {
 IGM_CATEGORIES: Final = frozenset({"ORDER", "ITEM", "FULFILLMENT", "AGENT", "PAYMENT", "TRANSACTION"})
 
 
-class ComplaintRefused(Exception):
+class ComplaintRefused(RuleRefused):
     """A complaint request that cannot be applied; `code` is an ONDC code, `message` says what to do."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def classify(category: str, sub_category: str | None) -> Kind:

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
 
+from fulfillment.refusals import RuleRefused
 from schemas.errors import INVALID_RATING_VALUE, UNSUPPORTED_RATING_CATEGORY
 
 MIN_RATING: Final = 1
@@ -28,13 +29,8 @@ CATEGORY_SUBJECTS: Final[dict[str, Subject]] = {
 }
 
 
-class RatingRefused(Exception):
+class RatingRefused(RuleRefused):
     """A rating we cannot take; `code` is the ONDC error code for on_rating."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def subject_of(rating_category: str | None) -> Subject:

@@ -17,6 +17,7 @@ from typing import Any
 from catalog.formats import money, to_paise
 from catalog.model import Availability, RescheduleTerms
 from catalog.schedule import first_start_within
+from fulfillment.refusals import RuleRefused
 from fulfillment.states import FINAL_STATES, FulfillmentState
 from schemas.errors import FULFILLMENT_TERMINAL, SLOT_NOT_AVAILABLE, UPDATION_NOT_POSSIBLE
 from schemas.fields import parse_iso_duration
@@ -24,13 +25,8 @@ from schemas.fields import parse_iso_duration
 RESCHEDULE_TAG = "reschedule_terms"
 
 
-class RescheduleRefused(Exception):
+class RescheduleRefused(RuleRefused):
     """The booking cannot move as asked; `code` is the ONDC error code for on_update."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
+from fulfillment.refusals import RuleRefused
 from schemas.enums import OrderStatus
 from schemas.errors import CANCELLATION_NOT_POSSIBLE, FULFILLMENT_TERMINAL, INVALID_ORDER_STATE
 
@@ -44,13 +45,8 @@ class Event(StrEnum):
     RESCHEDULED = "rescheduled"
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(RuleRefused):
     """The event cannot happen in the order's current state; `code` is the ONDC error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 S, F = OrderStatus, FulfillmentState
