@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bpp.services import Services
 
 log = logging.getLogger(__name__)
-SENDERS = 48
+SENDERS = 24
 
 
 @dataclass(slots=True)
@@ -50,13 +50,13 @@ class SearchPath:
 
     def submit(self, exchange: Exchange) -> None:
         assert exchange.data is not None
+        # only what the answer needs: a burst may queue thousands (the raw body is already in the log)
         self._queue.put_nowait(InboundRequest(
             action="search",
             context=exchange.data["context"],
             message=exchange.data.get("message") or {},
-            raw=exchange.raw,
+            raw=b"",
             received_at=exchange.received_at,
-            model=exchange.model,
         ))
 
     async def _serve(self) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bpp.gateway.pipeline import Exchange, Nack
 
 log = logging.getLogger(__name__)
+CHUNK = 100
 KEPT_HEADERS = ("authorization", "x-gateway-authorization", "content-type", "user-agent", "content-length")
 
 
@@ -126,15 +127,16 @@ class TransactionLog:
         """Write every buffered row now."""
         if not self._messages and not self._attempts:
             return
-        message_rows, self._messages = self._messages, []
-        attempt_rows, self._attempts = self._attempts, []
+        pending = [(messages, self._messages), (delivery_attempts, self._attempts)]
+        self._messages, self._attempts = [], []
         try:
-            async with self._db.begin() as conn:
-                if message_rows:
-                    await conn.execute(messages.insert(), message_rows)
-                if attempt_rows:
-                    await conn.execute(delivery_attempts.insert(), attempt_rows)
+            for table, rows in pending:
+                while rows:
+                    # small transactions, so the event loop (and the ACK path) gets a turn between them
+                    async with self._db.begin() as conn:
+                        await conn.execute(table.insert(), rows[:CHUNK])
+                    del rows[:CHUNK]
         except Exception:
-            self._messages[:0] = message_rows
-            self._attempts[:0] = attempt_rows
+            self._messages[:0] = pending[0][1]  # what was not written goes back to the buffer
+            self._attempts[:0] = pending[1][1]
             raise
