@@ -130,6 +130,13 @@ class LedgerRepo:
         )
         return True
 
+    async def has_entry(self, event_key: str) -> bool:
+        """True when the business event `event_key` has already been posted."""
+        found = await self.conn.execute(
+            select(journal_entries.c.event_key).where(journal_entries.c.event_key == event_key)
+        )
+        return found.first() is not None
+
     async def ensure_accounts(self, accounts: Iterable[Account], at: datetime) -> None:
         rows = [
             {"code": a.code, "kind": a.kind.value, "owner": a.owner, "created_at": at} for a in sorted(set(accounts))

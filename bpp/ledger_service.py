@@ -16,6 +16,8 @@ from bpp.storage.order_tables import orders
 from fulfillment.ledger import (
     JournalEntry,
     LedgerError,
+    cash_deposit_entry,
+    cash_deposit_key,
     cash_held,
     wallet,
 )
@@ -94,6 +96,17 @@ class LedgerService:
         async with self.services.db.connect() as conn:
             positions = await self._ledger(conn).worker_positions(worker_ids=[worker_id])
         return positions[0] if positions else WorkerPosition(worker_id, ZERO, ZERO)
+
+    async def record_cash_deposit(self, worker_id: str, amount: Decimal, receipt: str) -> WorkerPosition:
+        """Staff record cash a worker handed in (cash held → bank); the same receipt posts once."""
+        async with self.services.db.begin() as conn:
+            ledger = self._ledger(conn)
+            held_account = cash_held(worker_id)
+            await ledger.lock_accounts([held_account])
+            if not await ledger.has_entry(cash_deposit_key(worker_id, receipt.strip())):
+                entry = cash_deposit_entry(worker_id, amount, receipt, await ledger.balance(held_account))
+                await ledger.post(entry, self.services.clock())
+        return await self.worker_position(worker_id)
 
     async def worker_positions(self, district: str | None) -> list[WorkerPosition]:
         async with self.services.db.connect() as conn:

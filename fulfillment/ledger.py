@@ -196,3 +196,25 @@ def cancellation_key(order_id: str) -> str:
 def payout_key(batch_id: str, line_no: int, outcome: str) -> str:
     """`payout:{batch}:{line}:reserved|paid|failed`."""
     return f"payout:{batch_id}:{line_no}:{outcome}"
+
+
+def cash_deposit_key(worker_id: str, receipt: str) -> str:
+    """`cash:{worker}:{receipt}`: one deposit slip posts once, however often staff submit it."""
+    return f"cash:{worker_id}:{receipt}"
+
+
+def cash_deposit_entry(worker_id: str, amount: Decimal, receipt: str, held: Decimal) -> JournalEntry:
+    """A worker hands in cash she collected at doors: it leaves her cash held and reaches the bank."""
+    if amount <= 0 or amount != to_paise(amount):
+        raise LedgerError(f"the deposit must be a positive amount in rupees and paise, got {amount}")
+    if amount > held:
+        raise LedgerError(f"the deposit of {amount} is more than the {held} she holds")
+    if not receipt.strip():
+        raise LedgerError("give the deposit's receipt or bank reference")
+    return build_entry(
+        cash_deposit_key(worker_id, receipt.strip()),
+        "cash_deposit",
+        [debit(BANK, amount), credit(cash_held(worker_id), amount)],
+        worker_id=worker_id,
+        detail={"receipt": receipt.strip()},
+    )

@@ -37,6 +37,11 @@ class LineOutcome(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+class CashDeposit(BaseModel):
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    receipt: str = Field(min_length=1, max_length=64, description="deposit slip or bank reference")
+
+
 def _ledger(request: Request) -> LedgerService:
     return request.app.state.services.ledger  # type: ignore[no-any-return]
 
@@ -117,6 +122,22 @@ async def set_payout_account(
             detail={"en": f"Correct the payout details: {exc}", "hi": "भुगतान विवरण ठीक करें: UPI ID या खाता + IFSC।"},
         ) from None
     return {"status": "saved"}
+
+
+@router.post("/wallets/{worker_id}/cash-deposits", status_code=201)
+async def record_cash_deposit(
+    worker_id: str, deposit: CashDeposit, staff: MoneyStaff, request: Request
+) -> dict[str, str]:
+    """Cash a worker handed in: it leaves what she holds and reaches the bank; one receipt posts once."""
+    await _check_worker_district(request, staff, worker_id)
+    try:
+        position = await _ledger(request).record_cash_deposit(worker_id, deposit.amount, deposit.receipt)
+    except LedgerError as exc:
+        raise HTTPException(422, detail={
+            "en": f"Check the deposit: {exc}.",
+            "hi": "जमा राशि जाँचें: राशि कर्मी के पास रखे नकद से अधिक नहीं हो सकती और रसीद संख्या ज़रूरी है।",
+        }) from None
+    return position_view(position)
 
 
 # --- payouts -------------------------------------------------------------------------------------------

@@ -42,3 +42,16 @@ async def test_wallet_routes_respect_roles_and_districts(server: Any, fx: Module
         assert missing.status_code == 404
         report = await http.get("/staff/api/reconciliation", headers=admin, params={"format": "csv"})
         assert report.text.startswith("bap_id,window_start")
+
+
+async def test_cash_deposits_are_recorded_by_staff_of_her_district_only(server: Any, fx: ModuleType) -> None:
+    await fx.add_worker(server.services, "WL2", *fx.HAZRATGANJ)
+    admin = bearer(server, Principal("staff", "S1", "admin"))
+    officer_elsewhere = bearer(server, Principal("staff", "S2", "district_officer", "std:0512"))
+    deposit = {"amount": "100.00", "receipt": "SLIP-9"}
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        refused = await http.post("/staff/api/wallets/WL2/cash-deposits", headers=officer_elsewhere, json=deposit)
+        assert refused.status_code == 403
+        too_much = await http.post("/staff/api/wallets/WL2/cash-deposits", headers=admin, json=deposit)
+        assert too_much.status_code == 422
+        assert "more than" in too_much.json()["detail"]["en"] and too_much.json()["detail"]["hi"]

@@ -149,6 +149,21 @@ async def test_cash_job_leaves_the_worker_owing_and_out_of_payouts(ledger: Ledge
     assert {line["account"] for line in statement} == {"wallet", "cash_held"}
 
 
+async def test_cash_handed_in_leaves_what_she_holds_once_per_receipt(ledger: LedgerService) -> None:
+    await finish(ledger, await add_order(ledger, worker="W5", cash=True))
+    before = await ledger.worker_position("W5")
+    assert before.cash_held == Decimal("590.00")
+    await asyncio.gather(*(ledger.record_cash_deposit("W5", Decimal("300.00"), "SLIP-1") for _ in range(3)))
+    assert (await ledger.worker_position("W5")).cash_held == Decimal("290.00")
+    with pytest.raises(LedgerError, match="more than"):
+        await ledger.record_cash_deposit("W5", Decimal("290.01"), "SLIP-2")
+    await ledger.record_cash_deposit("W5", Decimal("290.00"), "SLIP-2")
+    after = await ledger.worker_position("W5")
+    assert after.cash_held == Decimal("0.00") and after.payable == after.wallet
+    assert await entry_count(ledger, "cash:W5:SLIP-1") == 1
+    assert (await ledger.check()).balanced
+
+
 async def test_payout_lines_pay_or_fail_once(ledger: LedgerService) -> None:
     for worker in ("W1", "W2", "W3"):
         await finish(ledger, await add_order(ledger, worker=worker))
