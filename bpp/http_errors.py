@@ -41,5 +41,6 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     """FastAPI's own input validation, in the same shape."""
     assert isinstance(exc, RequestValidationError)
     return _answer([
-        FieldProblem(".".join(str(p) for p in err["loc"] if p != "body"), err["msg"]) for err in exc.errors()
+        FieldProblem(".".join(str(p) for p in err["loc"] if p != "body"), err["msg"], f"यह फ़ील्ड जाँचें: {err['msg']}")
+        for err in exc.errors()
     ])
