@@ -9,6 +9,7 @@ from signing.headers import (
     parse_signature_header,
     signing_string,
     verify_authorization_header,
+    verify_signature,
 )
 from signing.keys import (
     KeyFormatError,
@@ -58,4 +59,5 @@ __all__ = [
     "signing_string",
     "site_verification_html",
     "verify_authorization_header",
+    "verify_signature",
 ]

@@ -163,6 +163,18 @@ def verify_authorization_header(
 ) -> SignatureParams:
     """Check a signature header against the raw body and the signer's key; raise SignatureError if refused."""
     params = parse_signature_header(header)
+    verify_signature(params, body, public_key_b64, now, future_skew_seconds)
+    return params
+
+
+def verify_signature(
+    params: SignatureParams,
+    body: bytes,
+    public_key_b64: str,
+    now: float | None = None,
+    future_skew_seconds: int = 5,
+) -> None:
+    """Check an already parsed header against the raw body and the signer's key; raise SignatureError if refused."""
     if params.algorithm != ALGORITHM:
         raise SignatureError(SignatureFailure.ALGORITHM, f'algorithm must be "{ALGORITHM}", got "{params.algorithm}"')
     if tuple(params.headers.split()) != _SIGNED_HEADER_TOKENS:
@@ -186,7 +198,6 @@ def verify_authorization_header(
         public_key.verify(message, signature)
     except BadSignatureError:
         raise SignatureError(SignatureFailure.SIGNATURE, _BODY_MISMATCH) from None
-    return params
 
 
 def _check_window(params: SignatureParams, now: float, future_skew_seconds: int) -> None:

@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Any
 from schemas import errors
 from schemas.beckn import SchemaError, parse_request
 from schemas.errors import ErrorCode
-from schemas.fields import parse_iso_duration
 from signing import (
     RegistryUnavailable,
     SignatureError,
     SignatureParams,
     UnknownSubscriber,
     parse_signature_header,
-    verify_authorization_header,
+    verify_signature,
 )
 
 if TYPE_CHECKING:
@@ -61,7 +60,6 @@ class Exchange:
     data: dict[str, Any] | None = None
     model: Any = None
     duplicate: bool = False
-    message_row_id: int | None = None
 
 
 Step = Callable[["Services", Exchange], Awaitable[None]]
@@ -74,22 +72,19 @@ def _auth_challenge(services: Services) -> str:
 async def _verified(
     services: Services, exchange: Exchange, header: str, error: ErrorCode, label: str
 ) -> SignatureParams:
-    """Check one signature header against the registry key of its keyId."""
-    challenge = _auth_challenge(services)
+    """Check one signature header (parsed once) against the registry key of its keyId."""
     try:
         params = parse_signature_header(header)
         public_key = await services.registry.lookup_signing_key(params.subscriber_id, params.unique_key_id)
-        verify_authorization_header(
-            header, exchange.raw, public_key, future_skew_seconds=services.settings.future_skew_seconds
-        )
+        verify_signature(params, exchange.raw, public_key, future_skew_seconds=services.settings.future_skew_seconds)
     except SignatureError as exc:
-        raise Nack(401, error, f"{label} invalid ({exc.reason.value}): {exc.detail}", None, challenge) from None
+        raise Nack(401, error, f"{label} invalid ({exc.reason.value}): {exc.detail}", None,
+                   _auth_challenge(services)) from None
     except UnknownSubscriber as exc:
-        raise Nack(401, error, f"{label} signer unknown to the registry: {exc}", None, challenge) from None
+        raise Nack(401, error, f"{label} signer unknown to the registry: {exc}", None,
+                   _auth_challenge(services)) from None
     except RegistryUnavailable as exc:
-        raise Nack(
-            503, errors.INTERNAL_ERROR, f"registry lookup failed, retry later: {exc}", None, challenge
-        ) from None
+        raise Nack(503, errors.INTERNAL_ERROR, f"registry lookup failed, retry later: {exc}") from None
     return params
 
 
@@ -120,66 +115,42 @@ async def parse_and_validate(services: Services, exchange: Exchange) -> None:
         raise Nack(400, errors.INVALID_REQUEST, exc.message, exc.path or None) from None
 
 
-def _context_field(context: Mapping[str, Any], name: str) -> str:
-    value = context.get(name)
-    return value if isinstance(value, str) else ""
-
-
 async def check_context(services: Services, exchange: Exchange) -> None:
-    """Action, domain, city, version, addressee, signer and freshness of the message."""
+    """Action, domain, city, version, addressee, signer and freshness, read from the validated context.
+
+    The model already parsed timestamp and ttl and folded IGM 1.0's flat `city`/`core_version` into the Beckn 1.1
+    shape; the raw shape only decides which field name an error points at.
+    """
     settings = services.settings
-    assert exchange.data is not None and exchange.signer is not None
-    context = exchange.data["context"]
-    action = _context_field(context, "action")
-    if action != exchange.action:
-        raise Nack(400, errors.INVALID_REQUEST, f"context.action is {action!r} but was posted to /{exchange.action}",
-                   "context.action")
-    domain = _context_field(context, "domain")
-    if domain not in settings.domains:
-        raise Nack(400, errors.DOMAIN_NOT_SERVED, f"domain {domain!r} is not served here; we serve "
+    assert exchange.model is not None and exchange.data is not None and exchange.signer is not None
+    context = exchange.model.context
+    flat_igm = exchange.action in IGM_ACTIONS and "location" not in exchange.data["context"]
+    if context.action != exchange.action:
+        raise Nack(400, errors.INVALID_REQUEST, f"context.action is {context.action!r} but was posted to "
+                   f"/{exchange.action}", "context.action")
+    if context.domain not in settings.domains:
+        raise Nack(400, errors.DOMAIN_NOT_SERVED, f"domain {context.domain!r} is not served here; we serve "
                    f"{', '.join(settings.domains)}", "context.domain")
-    is_igm = exchange.action in IGM_ACTIONS
-    expected_version = IGM_VERSION if is_igm else settings.core_version
-    version_field = "core_version" if is_igm and "core_version" in context else "version"
-    version = _context_field(context, version_field)
-    if version != expected_version:
-        raise Nack(400, errors.VERSION_NOT_SUPPORTED, f"{version_field} {version!r} not supported for "
-                   f"{exchange.action}; use {expected_version}", f"context.{version_field}")
-    city, city_path = _city(context)
+    expected_version = IGM_VERSION if exchange.action in IGM_ACTIONS else settings.core_version
+    if context.version != expected_version:
+        field = "core_version" if flat_igm else "version"
+        raise Nack(400, errors.VERSION_NOT_SUPPORTED, f"{field} {context.version!r} not supported for "
+                   f"{exchange.action}; use {expected_version}", f"context.{field}")
+    city = context.location.city.code
     if city not in settings.cities and city != "*":
         raise Nack(400, errors.CITY_NOT_SERVED, f"city {city!r} is not served here; we serve "
-                   f"{', '.join(settings.cities)}", city_path)
-    if exchange.action != SEARCH and _context_field(context, "bpp_id") != settings.subscriber_id:
+                   f"{', '.join(settings.cities)}", "context.city" if flat_igm else "context.location.city.code")
+    if exchange.action != SEARCH and context.bpp_id != settings.subscriber_id:
         raise Nack(400, errors.WRONG_BPP, f"context.bpp_id must be {settings.subscriber_id!r}; this message is "
                    "for another seller app", "context.bpp_id")
-    if _context_field(context, "bap_id") != exchange.signer.subscriber_id:
-        raise Nack(401, errors.INVALID_SIGNATURE, f"context.bap_id {context.get('bap_id')!r} is not the signer "
+    if context.bap_id != exchange.signer.subscriber_id:
+        raise Nack(401, errors.INVALID_SIGNATURE, f"context.bap_id {context.bap_id!r} is not the signer "
                    f"{exchange.signer.subscriber_id!r}", "context.bap_id", _auth_challenge(services))
-    bap_uri = _context_field(context, "bap_uri")
-    if not (bap_uri.startswith("https://") or (settings.allow_http_callbacks and bap_uri.startswith("http://"))):
+    if not (context.bap_uri.startswith("https://") or settings.allow_http_callbacks):
         raise Nack(400, errors.INVALID_REQUEST, "context.bap_uri must be an https URL", "context.bap_uri")
-    _check_fresh(exchange, context)
-
-
-def _city(context: Mapping[str, Any]) -> tuple[object, str]:
-    """The city code and where it sits: `location.city.code` (Beckn 1.1) or a flat `city` (IGM 1.0)."""
-    if "location" not in context and "city" in context:
-        return context["city"], "context.city"
-    return ((context.get("location") or {}).get("city") or {}).get("code"), "context.location.city.code"
-
-
-def _check_fresh(exchange: Exchange, context: Mapping[str, Any]) -> None:
-    try:
-        sent = datetime.fromisoformat(_context_field(context, "timestamp").replace("Z", "+00:00"))
-        ttl = parse_iso_duration(_context_field(context, "ttl") or "PT30S")
-    except ValueError as exc:
-        raise Nack(400, errors.INVALID_REQUEST, f"context timestamp/ttl unreadable: {exc}", "context.timestamp") \
-            from None
-    if sent.tzinfo is None:
-        raise Nack(400, errors.INVALID_REQUEST, "context.timestamp needs a time zone (RFC 3339)", "context.timestamp")
-    if sent + ttl < exchange.received_at:
-        raise Nack(400, errors.STALE_REQUEST, f"stale request: timestamp {context['timestamp']} + ttl "
-                   f"{context.get('ttl')} has passed", "context.timestamp")
+    if context.expires_at < exchange.received_at:
+        raise Nack(400, errors.STALE_REQUEST, f"stale request: timestamp {exchange.data['context']['timestamp']} "
+                   f"+ ttl {exchange.data['context'].get('ttl')} has passed", "context.timestamp")
 
 
 async def limit_and_deduplicate(services: Services, exchange: Exchange) -> None:
