@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from bpp.delivery import backoff_seconds
+from bpp.handlers import handler_for
 from bpp.protocol import InboundRequest
 
 if TYPE_CHECKING:
@@ -70,8 +71,6 @@ class SearchPath:
                 log.exception("search answer failed")
 
     async def _answer(self, request: InboundRequest) -> PendingAnswer | None:
-        from bpp.handlers import handler_for
-
         services = self._services
         message = await handler_for("search")(services, request)
         if message is None:
