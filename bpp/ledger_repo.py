@@ -392,10 +392,6 @@ class PayoutRepo:
         changes = {k: v for k, v in row.items() if k != "worker_id"}
         await self.conn.execute(stmt.on_conflict_do_update(index_elements=["worker_id"], set_=changes))
 
-    async def payout_account(self, worker_id: str) -> dict[str, Any] | None:
-        query = select(payout_accounts).where(payout_accounts.c.worker_id == worker_id)
-        found = (await self.conn.execute(query)).mappings().first()
-        return dict(found) if found else None
 
 
 async def reconciliation_figures(

@@ -22,7 +22,7 @@ from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import matching_jobs, offers
 from fulfillment.geo import parse_gps
-from fulfillment.matching import Candidate, offer_order
+from fulfillment.matching import Candidate, offer_order, radius_for
 from fulfillment.states import FulfillmentState, OrderStatus
 from fulfillment.workers import slot_is_free
 
@@ -165,7 +165,7 @@ class Matcher:
         self.radii: dict[str, float] = {}
 
     def radius_for(self, category_id: str) -> float:
-        return self.radii.get(category_id, self._default_radius)
+        return radius_for(category_id, self._default_radius, self.radii)
 
     async def run_due(self, limit: int = 50) -> int:
         """Claim due jobs (a lease, so other processes skip them) and advance each; returns how many."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.storage.worker_tables import worker_audit, worker_bookings, workers
@@ -184,8 +184,3 @@ async def add_rating(conn: AsyncConnection, worker_id: str, value: Decimal, now:
     )
 
 
-async def count_workers(conn: AsyncConnection, *conditions: Any) -> int:
-    query = select(func.count()).select_from(workers)
-    if conditions:
-        query = query.where(and_(*conditions))
-    return int((await conn.execute(query)).scalar_one())

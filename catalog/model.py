@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from typing import Final
@@ -98,9 +98,3 @@ class ServiceItem:
     published: bool = False
     version: int = 1
 
-    def revised(self, **changes: object) -> ServiceItem:
-        """A copy with `changes` applied and the version bumped."""
-        return replace(self, **changes, version=self.version + 1)  # type: ignore[arg-type]
-
-    def cancellation_term(self, state: str) -> CancellationTerm | None:
-        return next((term for term in self.cancellation_terms if term.state == state), None)

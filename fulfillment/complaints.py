@@ -18,8 +18,6 @@ from catalog.formats import money, timestamp
 from fulfillment.refusals import RuleRefused
 
 IGM_VERSION: Final = "1.0.0"
-EXPECTED_RESPONSE: Final = "PT1H"
-EXPECTED_RESOLUTION: Final = "P1D"
 RESPONSE_WINDOW: Final = timedelta(hours=1)
 RESOLUTION_WINDOW: Final = timedelta(days=1)
 

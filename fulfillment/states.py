@@ -79,11 +79,6 @@ VALID_PAIRS: Final[frozenset[tuple[OrderStatus, FulfillmentState]]] = frozenset(
 FINAL_STATES: Final[frozenset[FulfillmentState]] = frozenset({F.COMPLETED, F.CANCELLED})
 
 
-def is_final(fulfillment_state: str) -> bool:
-    """True once the order is Completed or Cancelled: nothing may change it any more."""
-    return FulfillmentState(fulfillment_state) in FINAL_STATES
-
-
 def transition(order_status: str, fulfillment_state: str, event: str) -> tuple[OrderStatus, FulfillmentState]:
     """The (order status, fulfillment state) after `event`, or InvalidTransition with its ONDC code."""
     status, state, happened = OrderStatus(order_status), FulfillmentState(fulfillment_state), Event(event)

