@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from schemas.errors import ERROR_CODES
+
 
 class RuleRefused(Exception):
     """A domain rule said no; `code` is the ONDC error code the callback carries."""
@@ -10,3 +12,7 @@ class RuleRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+    def as_error(self) -> dict[str, str]:
+        """The Beckn `error` object for the callback."""
+        return ERROR_CODES[self.code].as_error(self.message)

@@ -32,6 +32,10 @@ class ErrorCode:
     description: str
     raised_by: str
 
+    def as_error(self, message: str) -> dict[str, str]:
+        """The Beckn `error` object for this code, with a message saying what went wrong here."""
+        return {"type": self.type, "code": self.code, "message": message}
+
 
 # (code, raised_by, message, description) exactly as in the spec, sorted by code.
 _SPEC_TABLE: Final[tuple[tuple[str, str, str, str], ...]] = (

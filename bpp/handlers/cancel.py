@@ -22,8 +22,8 @@ from fulfillment.cancellation import (
     buyer_cancellation,
     cancellation_terms_from_wire,
 )
+from fulfillment.refusals import RuleRefused
 from fulfillment.states import Event, InvalidTransition, transition
-from schemas.errors import ERROR_CODES
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -46,7 +46,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
             )
             status, state = transition(order["status"], order["fulfillment_state"], Event.CANCELLED)
         except (CancellationRefused, InvalidTransition) as refused:
-            await _refuse(services, conn, request, order, refused.code, refused.message)
+            await _refuse(services, conn, request, order, refused)
             return
         cancelled = await _cancel(conn, order, charge, request.bap_id, status.value, state.value, now)
         await services.fulfillment.order_cancelled(conn, order["id"])
@@ -83,9 +83,8 @@ async def _refuse(
     conn: AsyncConnection,
     request: InboundRequest,
     order: Mapping[str, Any],
-    code: str,
-    text: str,
+    refused: RuleRefused,
 ) -> None:
     """Answer on_cancel with the ONDC error and the unchanged order."""
-    error = {"type": ERROR_CODES[code].type, "code": code, "message": text}
-    await services.outbox.reply(conn, request, message={"order": await order_message(conn, order)}, error=error)
+    message = {"order": await order_message(conn, order)}
+    await services.outbox.reply(conn, request, message=message, error=refused.as_error())

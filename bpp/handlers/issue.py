@@ -21,9 +21,16 @@ if TYPE_CHECKING:
     from bpp.services import Services
 
 
-def igm_city(context: Mapping[str, Any]) -> str:
-    """The city of an IGM context: Beckn 1.0 `city`, or Beckn 1.1 `location.city.code`."""
-    return str(context.get("city") or ((context.get("location") or {}).get("city") or {}).get("code", ""))
+def igm_address(request: InboundRequest) -> dict[str, str]:
+    """Where the IGM callbacks of this request go; the validated context has IGM 1.0's flat city folded in."""
+    context = request.model.context
+    return {
+        "domain": context.domain,
+        "city": context.location.city.code,
+        "bap_id": request.bap_id,
+        "bap_uri": request.bap_uri,
+        "transaction_id": request.transaction_id,
+    }
 
 
 def complainant_step(issue: Mapping[str, Any]) -> str | None:
@@ -36,16 +43,9 @@ def complainant_step(issue: Mapping[str, Any]) -> str | None:
 
 async def handle(services: Services, request: InboundRequest) -> None:
     issue = request.message["issue"]
-    context = request.context
     async with services.db.begin() as conn:
         desk = ComplaintDesk(services, conn)
-        address = {
-            "domain": context["domain"],
-            "city": igm_city(context),
-            "bap_id": request.bap_id,
-            "bap_uri": request.bap_uri,
-            "transaction_id": request.transaction_id,
-        }
+        address = igm_address(request)
         complaint = await desk.repo.by_issue(request.bap_id, str(issue["id"]))
         if complaint is None:
             category = str(issue.get("category", "")).upper()
@@ -111,5 +111,4 @@ async def _refuse(
     desk: ComplaintDesk, address: Mapping[str, Any], request: InboundRequest, code: ErrorCode, text: str
 ) -> None:
     """Answer on_issue with an error and nothing filed."""
-    error = {"type": code.type, "code": code.code, "message": text}
-    await desk.enqueue(address, "on_issue", request.message_id, None, error)
+    await desk.enqueue(address, "on_issue", request.message_id, None, code.as_error(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bpp.complaint_desk import ComplaintDesk
-from bpp.handlers.issue import igm_city
+from bpp.handlers.issue import igm_address
 from bpp.protocol import InboundRequest
 from schemas.errors import BUSINESS_ERROR
 
@@ -19,18 +19,9 @@ async def handle(services: Services, request: InboundRequest) -> None:
         desk = ComplaintDesk(services, conn)
         complaint = await desk.repo.by_issue(request.bap_id, issue_id)
         if complaint is None:
-            address = {
-                "domain": request.context["domain"],
-                "city": igm_city(request.context),
-                "bap_id": request.bap_id,
-                "bap_uri": request.bap_uri,
-                "transaction_id": request.transaction_id,
-            }
-            error = {
-                "type": BUSINESS_ERROR.type,
-                "code": BUSINESS_ERROR.code,
-                "message": f"issue {issue_id!r} not found for {request.bap_id}; raise it with /issue first",
-            }
-            await desk.enqueue(address, "on_issue_status", request.message_id, None, error)
+            error = BUSINESS_ERROR.as_error(
+                f"issue {issue_id!r} not found for {request.bap_id}; raise it with /issue first"
+            )
+            await desk.enqueue(igm_address(request), "on_issue_status", request.message_id, None, error)
             return
         await desk.enqueue(complaint, "on_issue_status", request.message_id, await desk.status_message(complaint))

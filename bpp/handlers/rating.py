@@ -19,7 +19,7 @@ from bpp.protocol import BusinessError, InboundRequest
 from bpp.storage.order_tables import orders
 from fulfillment.ratings import RatingRefused, Subject, rating_value, subject_of
 from fulfillment.states import OrderStatus
-from schemas.errors import BUSINESS_ERROR, ERROR_CODES, FULFILLMENT_NOT_FOUND, ORDER_NOT_FOUND
+from schemas.errors import BUSINESS_ERROR, FULFILLMENT_NOT_FOUND, ORDER_NOT_FOUND
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -58,8 +58,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
                 for rating in request.model.message.all_ratings()
             ]
         except RatingRefused as refused:
-            error = {"type": ERROR_CODES[refused.code].type, "code": refused.code, "message": refused.message}
-            await services.outbox.reply(conn, request, message={"rating_ack": False}, error=error)
+            await services.outbox.reply(conn, request, message={"rating_ack": False}, error=refused.as_error())
             return
         repo = RatingsRepo(conn)
         for category, subject, subject_id, stars in rated:

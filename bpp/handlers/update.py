@@ -29,7 +29,6 @@ from fulfillment.reschedule import (
 from fulfillment.states import Event, InvalidTransition, transition
 from fulfillment.workers import slot_is_free
 from schemas.errors import (
-    ERROR_CODES,
     FEATURE_NOT_SUPPORTED,
     INVALID_ORDER_STATE,
     SCHEDULE_NOT_PROVIDED,
@@ -73,8 +72,8 @@ async def handle(services: Services, request: InboundRequest) -> None:
             fee = await _check(conn, order, wanted, now)
             transition(order["status"], order["fulfillment_state"], Event.RESCHEDULED)  # guard: keeps both
         except (RescheduleRefused, InvalidTransition) as refused:
-            error = {"type": ERROR_CODES[refused.code].type, "code": refused.code, "message": refused.message}
-            await services.outbox.reply(conn, request, message={"order": await order_message(conn, order)}, error=error)
+            message = {"order": await order_message(conn, order)}
+            await services.outbox.reply(conn, request, message=message, error=refused.as_error())
             return
         moved = await _move(conn, order, wanted, fee, request.bap_id, now)
         await services.fulfillment.order_rescheduled(conn, order["id"])
