@@ -21,10 +21,10 @@ from bpp import worker_repo
 from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import matching_jobs, offers
-from fulfillment.geo import parse_gps
 from fulfillment.matching import Candidate, offer_order, radius_for
 from fulfillment.states import FulfillmentState, OrderStatus
 from fulfillment.workers import slot_is_free
+from schemas.fields import parse_gps
 
 NoWorker = Callable[[AsyncConnection, str, str], Awaitable[None]]
 OfferMade = Callable[[str, str], None]

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from catalog.formats import parse_timestamp
+from schemas.fields import parse_gps
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +47,6 @@ class SearchIntent:
     finder_fee: FinderFee | None = None
 
 
-def parse_gps(value: str) -> tuple[float, float]:
-    """`"lat,lng"` as two floats; raises ValueError when malformed or out of range."""
-    lat_text, lng_text = value.split(",")
-    lat, lng = float(lat_text), float(lng_text)
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValueError(f"gps {value!r} out of range")
-    return lat, lng
-
-
 def _end_stop(fulfillment: Mapping[str, Any]) -> Mapping[str, Any]:
     stops = fulfillment.get("stops") or []
     return next((stop for stop in stops if stop.get("type") == "end"), stops[0] if stops else {})
@@ -69,19 +61,22 @@ def parse_slot(time_block: Mapping[str, Any] | None) -> tuple[datetime, datetime
     return (start, end) if end > start else None
 
 
-def finder_fee_from_tags(tags: Any) -> FinderFee | None:
-    """The BAP_Terms finder fee, when the buyer app sent one."""
+def finder_fee_from_tags(
+    tags: Any,
+    group_code: str = "BAP_Terms",
+    type_code: str = "finder_fee_type",
+    amount_code: str = "finder_fee_amount",
+) -> FinderFee | None:
+    """A finder fee from a tag group (search's BAP_Terms by default), or None when absent or unreadable."""
     for group in tags or ():
-        if (group.get("descriptor") or {}).get("code") != "BAP_Terms":
+        if (group.get("descriptor") or {}).get("code") != group_code:
             continue
         values = {
             (entry.get("descriptor") or {}).get("code"): entry.get("value")
             for entry in group.get("list") or ()
         }
         try:
-            return FinderFee(
-                str(values.get("finder_fee_type") or "percent"), Decimal(str(values["finder_fee_amount"]))
-            )
+            return FinderFee(str(values.get(type_code) or "percent"), Decimal(str(values[amount_code])))
         except (KeyError, InvalidOperation):
             return None
     return None

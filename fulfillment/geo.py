@@ -15,15 +15,6 @@ def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
 
 
-def parse_gps(gps: str) -> tuple[float, float]:
-    """`"26.8467,80.9462"` → (lat, lng); ValueError when it is not a valid point."""
-    lat_text, lng_text = gps.split(",", 1)
-    lat, lng = float(lat_text), float(lng_text)
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValueError(f"not a GPS point: {gps}")
-    return lat, lng
-
-
 def format_gps(lat: float, lng: float) -> str:
     """(lat, lng) → `"26.846700,80.946200"` (six places, about 10 cm)."""
     return f"{lat:.6f},{lng:.6f}"

@@ -24,7 +24,7 @@ from catalog import fragments, ordering
 from catalog.model import Provider, ServiceItem
 from catalog.order_message import build_order
 from catalog.payment_terms import confirm_payment
-from catalog.search_intent import FinderFee
+from catalog.search_intent import FinderFee, finder_fee_from_tags
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest
@@ -37,15 +37,10 @@ def new_order_id() -> str:
 
 def _finder_fee(payment: dict[str, Any], draft: Draft) -> FinderFee | None:
     """The Buyer_Finder_Fee the buyer app states in confirm, else the one from its search."""
-    for group in payment.get("tags") or ():
-        if (group.get("descriptor") or {}).get("code") == "Buyer_Finder_Fee":
-            values = {(e.get("descriptor") or {}).get("code"): e.get("value") for e in group.get("list") or ()}
-            if values.get("Buyer_Finder_Fee_Amount") is not None:
-                return FinderFee(
-                    str(values.get("Buyer_Finder_Fee_Type") or "percent"),
-                    Decimal(str(values["Buyer_Finder_Fee_Amount"])),
-                )
-    return FinderFee.from_json(draft.finder_fee)
+    stated = finder_fee_from_tags(
+        payment.get("tags"), "Buyer_Finder_Fee", "Buyer_Finder_Fee_Type", "Buyer_Finder_Fee_Amount"
+    )
+    return stated or FinderFee.from_json(draft.finder_fee)
 
 
 def _customer_details(order: ordering.OrderRequest, draft: Draft) -> tuple[dict[str, Any], ...]:

@@ -17,13 +17,13 @@ from catalog import ordering
 from catalog.model import Provider, ServiceItem
 from catalog.quote import quote_for
 from catalog.schedule import first_start_within, open_slots
-from catalog.search_intent import parse_gps
 from schemas.errors import (
     INVALID_REQUEST,
     LOCATION_NOT_SERVICEABLE,
     SCHEDULE_NOT_PROVIDED,
     SLOT_NOT_AVAILABLE,
 )
+from schemas.fields import parse_gps
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest
