@@ -75,10 +75,11 @@ async def start_server(settings: Settings, port: int) -> RunningServer:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, lifespan="on"))
     task = asyncio.create_task(server.serve())
-    for _ in range(500):
+    for _ in range(1000):
         if server.started:
-            break
+            return RunningServer(app, base_url, server, task)
         if task.done():
             task.result()
+            raise RuntimeError(f"the BPP on port {port} stopped before it started")
         await asyncio.sleep(0.01)
-    return RunningServer(app, base_url, server, task)
+    raise RuntimeError(f"the BPP on port {port} did not start within 10 s")

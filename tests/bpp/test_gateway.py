@@ -7,10 +7,13 @@ import time
 import uuid
 from typing import Any
 
+import httpx
 import orjson
 import pytest
+from sqlalchemy import select
 
 from bpp.simulator.buyer import BuyerApp, SentRequest
+from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
 from signing import build_authorization_header, generate_signing_keypair
 
 pytestmark = pytest.mark.asyncio
@@ -126,19 +129,30 @@ async def test_repeated_message_gets_one_callback(server: Any, buyer: BuyerApp) 
     second = await buyer.post(f"{server.ondc_url}/support", body)
     assert first.acked and second.acked
     await buyer.wait_for("on_support", buyer.replies_to(first))
-    await asyncio.sleep(0.5)
-    assert len([c for c in buyer.callbacks if buyer.replies_to(first)(c)]) == 1
+    # the second copy was judged a duplicate before its ACK; the log shows it and no second callback exists
+    await server.services.txlog.flush()
+    async with server.services.db.connect() as conn:
+        logged = (await conn.execute(select(messages.c.processed_at, messages.c.error_message)
+                                     .where(messages.c.message_id == first.message_id))).all()
+        callbacks = (await conn.execute(select(outbox.c.id).where(outbox.c.message_id == first.message_id))).all()
+    assert len(logged) == 2 and len(callbacks) == 1
+    assert sorted(bool(note and "duplicate" in note) for _, note in logged) == [False, True]
 
 
 async def test_callback_reaches_a_buyer_app_that_was_down_for_10_seconds(server: Any, buyer: BuyerApp) -> None:
     await buyer.stop()
     body = support_body(buyer, server)
     raw = orjson.dumps(body)
-    async with __import__("httpx").AsyncClient() as http:
+    async with httpx.AsyncClient() as http:
         answer = await http.post(f"{server.ondc_url}/support", content=raw,
                                  headers={"Authorization": buyer.sign(raw), "Content-Type": "application/json"})
     assert answer.json()["message"]["ack"]["status"] == "ACK"
     await asyncio.sleep(10)
+    await server.services.txlog.flush()
+    async with server.services.db.connect() as conn:
+        failed = (await conn.execute(select(delivery_attempts.c.outcome).where(
+            delivery_attempts.c.message_id == body["context"]["message_id"]))).scalars().all()
+    assert len(failed) >= 2 and set(failed) == {"network_error"}, failed  # it kept trying while the BAP was down
     await buyer.start()
     sent = SentRequest("support", body, 200, {}, time.monotonic())
     callback = await buyer.wait_for("on_support", buyer.replies_to(sent), timeout=15)
