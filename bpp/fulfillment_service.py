@@ -83,7 +83,6 @@ class FulfillmentService:
     async def start(self) -> None:
         """Load coverage and radii, put online idle workers back in the geo sets, start the loops."""
         await self.reload_coverage()
-        await self._load_radii()
         await self._restore_geo_sets()
         self._tasks = [
             asyncio.create_task(self._matching_loop(), name="fulfillment-matching"),
@@ -100,14 +99,16 @@ class FulfillmentService:
 
     # ---- coverage --------------------------------------------------------------------------
     async def reload_coverage(self) -> None:
-        """Rebuild the in-memory coverage index from the database."""
+        """Rebuild the in-memory coverage index and the per-category matching radii from the database."""
         self._coverage_version = await self._services.redis.get(COVERAGE_VERSION_KEY)
         async with self._services.db.connect() as conn:
             points = await worker_repo.listed_points(conn)
+            radii = await conn.execute(select(matching_radii))
+            self.matcher.radii = {row.category_id: row.radius_km for row in radii}
         self.coverage = CoverageIndex(points)
 
     async def workers_changed(self) -> None:
-        """Call after a commit that changed who is listed or where: every process reloads coverage."""
+        """Call after a commit that changed who is listed, where, or a matching radius: every process reloads."""
         await self._services.redis.incr(COVERAGE_VERSION_KEY)
         await self.reload_coverage()
 
@@ -131,15 +132,9 @@ class FulfillmentService:
         return await self.matcher.run_due()
 
     async def set_radius(self, conn: AsyncConnection, category_id: str, radius_km: float) -> None:
-        """Set a category's own matching radius (staff)."""
+        """Set a category's own matching radius (staff); call `workers_changed()` after the commit."""
         await conn.execute(matching_radii.delete().where(matching_radii.c.category_id == category_id))
         await conn.execute(matching_radii.insert().values(category_id=category_id, radius_km=radius_km))
-        self.matcher.radii[category_id] = radius_km
-
-    async def _load_radii(self) -> None:
-        async with self._services.db.connect() as conn:
-            rows = await conn.execute(select(matching_radii))
-            self.matcher.radii = {row.category_id: row.radius_km for row in rows}
 
     async def _matching_loop(self) -> None:
         while True:

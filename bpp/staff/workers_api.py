@@ -183,6 +183,7 @@ async def set_matching_radius(category_id: str, body: Radius, staff: Admin, requ
     services = _services(request)
     async with services.db.begin() as conn:
         await services.fulfillment.set_radius(conn, category_id, body.radius_km)
+    await services.fulfillment.workers_changed()  # every process reloads its radii with the coverage
     return {"category_id": category_id, "radius_km": body.radius_km}
 
 

@@ -189,3 +189,12 @@ async def _no_longer_offers(buyer: BuyerApp, server: RunningServer) -> bool:
     offered = await _offered_by(buyer, server)
     assert OTHER_ITEM_ID in offered, offered
     return ITEM_ID not in offered
+
+
+async def test_a_matching_radius_set_in_a_reaches_b(backend: Backend) -> None:
+    async with two_processes(backend) as (process_a, process_b):
+        async with process_a.db.begin() as conn:
+            await process_a.fulfillment.set_radius(conn, "SRV11-1011", 5.0)
+        await process_a.fulfillment.workers_changed()
+        await eventually(lambda: process_b.fulfillment.matcher.radius_for("SRV11-1011") == 5.0, "B's radius")
+        assert process_b.fulfillment.matcher.radius_for("SRV11-1047") == process_b.settings.serviceability_radius_km
