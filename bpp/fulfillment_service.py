@@ -23,10 +23,10 @@ from bpp import worker_repo
 from bpp.auth import hash_secret, verify_secret
 from bpp.invoices import invoice_url
 from bpp.matching import GeoIndex, Matcher, close_job, reopen_job, schedule_job
+from bpp.order_view import order_message
 from bpp.protocol import OrderAddress
 from bpp.storage.order_tables import order_events, orders
 from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
-from catalog.order_message import build_order
 from fulfillment.coverage import CoverageIndex
 from fulfillment.geo import format_gps
 from fulfillment.states import Event, FulfillmentState, InvalidTransition, transition, wire_fulfillment_code
@@ -187,7 +187,7 @@ class FulfillmentService:
         )
         await self._services.ledger.order_cancelled(conn, order_id, Decimal("0"))  # a prepaid order is refunded
         await self._services.outbox.unsolicited(
-            conn, OrderAddress.from_order_row(order), "on_cancel", {"order": build_order(_wire(order))}
+            conn, OrderAddress.from_order_row(order), "on_cancel", {"order": await order_message(conn, order)}
         )
 
     # ---- calls from other areas ------------------------------------------------------------
@@ -531,41 +531,13 @@ class FulfillmentService:
         invoice_url: str | None = None,
     ) -> None:
         """Queue the unsolicited on_status that reports the order as it now is."""
-        worker = await self._worker_stop(conn, order)
-        message = {"order": build_order(_wire(order), worker=worker, otp=otp, invoice_url=invoice_url)}
+        message = {"order": await order_message(conn, order, otp=otp, invoice_url=invoice_url)}
         await self._services.outbox.unsolicited(conn, OrderAddress.from_order_row(order), "on_status", message)
-
-    async def _worker_stop(self, conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
-        """Name, phone and position of the assigned worker at assignment, for the start stop."""
-        if not order["worker_id"]:
-            return None
-        worker = await worker_repo.get_worker(conn, order["worker_id"])
-        assigned_at = (
-            await conn.execute(
-                select(order_events.c.at)
-                .where(order_events.c.order_id == order["id"], order_events.c.kind == Event.ASSIGNED.value)
-                .order_by(order_events.c.id.desc())
-                .limit(1)
-            )
-        ).scalar()
-        if worker is None:
-            return None
-        return {
-            "name": worker["name"],
-            "phone": worker["phone"],
-            "gps": order["worker_assigned_gps"],
-            "at": assigned_at,
-        }
 
     async def _sync_geo_in(self, conn: AsyncConnection, worker_id: str) -> None:
         worker = await worker_repo.get_worker(conn, worker_id)
         if worker is not None:
             await self._sync_geo({**worker, "current_order_id": None})
-
-
-def _wire(order: Mapping[str, Any]) -> dict[str, Any]:
-    """The order row with the fulfillment state as it is spelt on the wire."""
-    return {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
 
 
 def cash_due(payment: Mapping[str, Any], total: Decimal) -> Decimal | None:

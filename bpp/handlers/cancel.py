@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.handlers.status import find_order, order_message
+from bpp.handlers.status import find_order
 from bpp.order_changes import save_order_change
+from bpp.order_view import order_message
 from bpp.protocol import InboundRequest
 from fulfillment.cancellation import (
     CancellationCharge,

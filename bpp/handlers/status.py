@@ -1,24 +1,20 @@
-"""status → on_status: the order as it is now, with the assigned worker and her latest position.
+"""status → on_status: the order as it is now, with the assigned worker and, once completed, the invoice.
 
-Also the order lookup and the order view the other post-order handlers (track, cancel, update) share.
+Also the order lookup the other post-order handlers (track, cancel, update) share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp import worker_repo
+from bpp.order_view import order_message
 from bpp.protocol import BusinessError, InboundRequest
 from bpp.storage.order_tables import orders
-from catalog.order_message import build_order
-from fulfillment.cancellation import cancelled_quote
-from fulfillment.geo import format_gps
-from fulfillment.states import FulfillmentState, wire_fulfillment_code
+from schemas.enums import OrderStatus
 from schemas.errors import ORDER_NOT_FOUND
 
 if TYPE_CHECKING:
@@ -40,32 +36,10 @@ async def find_order(
     return order
 
 
-async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The assigned worker's name, phone and position: live while travelling, else where she accepted."""
-    if not order["worker_id"]:
-        return None
-    worker = await worker_repo.get_worker(conn, order["worker_id"])
-    if worker is None:
-        return None
-    live = order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and worker["last_lat"] is not None
-    gps = format_gps(worker["last_lat"], worker["last_lng"]) if live else order["worker_assigned_gps"]
-    if gps is None:
-        return None
-    at = worker["last_seen_at"] if live else order["updated_at"]
-    return {"name": worker["name"], "phone": worker["phone"], "gps": gps, "at": at or order["updated_at"]}
-
-
-async def order_message(conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any]:
-    """The Beckn `order` for on_status / on_cancel / on_update, states spelt as on the wire."""
-    view: dict[str, Any] = {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
-    cancellation = order["cancellation"] or {}
-    if cancellation.get("fee") is not None:
-        view["quote"] = cancelled_quote(order["quote"], Decimal(str(cancellation["fee"])))
-    return build_order(view, worker=await worker_position(conn, order))
-
-
 async def handle(services: Services, request: InboundRequest) -> None:
     order_id = request.model.message.order_id
     async with services.db.begin() as conn:
         order = await find_order(conn, request, order_id)
-        await services.outbox.reply(conn, request, message={"order": await order_message(conn, order)})
+        invoice = services.fulfillment.invoice_url(order_id) if order["status"] == OrderStatus.COMPLETED else None
+        message = {"order": await order_message(conn, order, invoice_url=invoice)}
+        await services.outbox.reply(conn, request, message=message)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bpp.handlers.status import find_order, worker_position
+from bpp.handlers.status import find_order
+from bpp.order_view import worker_position
 from bpp.protocol import InboundRequest
 from catalog.formats import timestamp
 from fulfillment.states import FulfillmentState

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
 from bpp.catalog_repo import CatalogRepo
-from bpp.handlers.status import find_order, order_message
+from bpp.handlers.status import find_order
 from bpp.order_changes import save_order_change
+from bpp.order_view import order_message
 from bpp.protocol import BusinessError, InboundRequest
 from fulfillment.reschedule import (
     RescheduleRefused,

@@ -97,6 +97,7 @@ async def test_whole_order_with_simulated_workers(server: RunningServer, buyer: 
     completed = completion_of(callbacks)
     assert completed["id"] == final["id"]
     await assert_invoice_served(completed)
+    await assert_invoice_served(final)  # a later /status still carries the invoice
     await assert_ledger_balanced(server)
 
 

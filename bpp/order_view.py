@@ -1,0 +1,41 @@
+"""The Beckn `order` of an orders row, as every on_status, on_cancel and on_update sends it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp import worker_repo
+from catalog.order_message import build_order
+from fulfillment.cancellation import cancelled_quote
+from fulfillment.geo import format_gps
+from fulfillment.states import FulfillmentState, wire_fulfillment_code
+
+
+async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The assigned worker's name, phone and position: live while travelling, else where she accepted."""
+    if not order["worker_id"]:
+        return None
+    worker = await worker_repo.get_worker(conn, order["worker_id"])
+    if worker is None:
+        return None
+    live = order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and worker["last_lat"] is not None
+    gps = format_gps(worker["last_lat"], worker["last_lng"]) if live else order["worker_assigned_gps"]
+    if gps is None:
+        return None
+    at = worker["last_seen_at"] if live else order["updated_at"]
+    return {"name": worker["name"], "phone": worker["phone"], "gps": gps, "at": at or order["updated_at"]}
+
+
+async def order_message(
+    conn: AsyncConnection, order: Mapping[str, Any], *, otp: str | None = None, invoice_url: str | None = None
+) -> dict[str, Any]:
+    """The Beckn `order`: states spelt as on the wire, a cancellation's fee in the quote, the worker's stop."""
+    view: dict[str, Any] = {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
+    cancellation = order["cancellation"] or {}
+    if cancellation.get("fee") is not None:
+        view["quote"] = cancelled_quote(order["quote"], Decimal(str(cancellation["fee"])))
+    return build_order(view, worker=await worker_position(conn, order), otp=otp, invoice_url=invoice_url)
