@@ -23,9 +23,10 @@ from bpp import worker_repo
 from bpp.auth import hash_secret, verify_secret
 from bpp.invoices import invoice_url
 from bpp.matching import GeoIndex, Matcher, close_job, reopen_job, schedule_job
+from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
-from bpp.protocol import OrderAddress
-from bpp.storage.order_tables import order_events, orders
+from bpp.protocol import BusinessError, OrderAddress
+from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
 from fulfillment.coverage import CoverageIndex
 from fulfillment.geo import format_gps
@@ -486,30 +487,12 @@ class FulfillmentService:
             status, state = transition(order["status"], order["fulfillment_state"], event)
         except InvalidTransition as exc:
             raise JobRefused(exc.code, exc.message, _hi_invalid_step(order["fulfillment_state"])) from None
-        now = self._services.clock()
-        result = await conn.execute(
-            update(orders)
-            .where(orders.c.id == order_id, orders.c.version == order["version"])
-            .values(
-                status=status.value,
-                fulfillment_state=state.value,
-                updated_at=now,
-                version=order["version"] + 1,
-                **values,
-            )
-        )
-        if result.rowcount != 1:
-            raise JobRefused(
-                INVALID_ORDER_STATE.code,
-                "The order changed meanwhile; reload it.",
-                "ऑर्डर बदल गया; फिर से खोलें।",
-            )
-        await conn.execute(
-            order_events.insert().values(order_id=order_id, at=now, kind=event.value, actor=actor, detail=detail)
-        )
-        fresh = await self._load(conn, order_id)
-        assert fresh is not None
-        return fresh
+        changes = {"status": status.value, "fulfillment_state": state.value, **values}
+        try:
+            return await save_order_change(conn, order, changes, kind=event.value, actor=actor, detail=detail,
+                                           now=self._services.clock(), retry_hint="reload it")
+        except BusinessError as exc:
+            raise JobRefused(exc.code, "The order changed meanwhile; reload it.", "ऑर्डर बदल गया; फिर से खोलें।") from None
 
     async def _new_otp(self, conn: AsyncConnection, order_id: str) -> str:
         otp = f"{secrets.randbelow(10_000):04d}"
