@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -210,21 +211,9 @@ class CatalogService:
         async with self._services.db.begin() as conn:
             repo = CatalogRepo(conn)
             before = await repo.provider(provider.id)
-            if before is None:
-                saved = provider
-                await repo.add_provider(saved, now)
-            else:
-                saved = replace(provider, version=before.version + 1)
-                await repo.replace_provider(before, saved, now)
-            await repo.audit(
-                entity="provider",
-                entity_id=saved.id,
-                action="create" if before is None else "update",
-                version=saved.version,
-                actor=actor,
-                at=now,
-                before=provider_to_json(before) if before else None,
-                after=provider_to_json(saved),
+            saved = await _save_versioned(
+                repo, "provider", provider, before, repo.add_provider, repo.replace_provider, provider_to_json,
+                actor=actor, action=None, now=now,
             )
         await self.changed()
         return saved
@@ -260,24 +249,46 @@ class CatalogService:
                 if await repo.provider(item.provider_id) is None:
                     raise CatalogError(422, [_unknown_provider(item.provider_id)])
                 before = await repo.item(item.id)
-                if before is None:
-                    after = replace(item, version=1)
-                    await repo.add_item(after, now)
-                else:
-                    after = replace(item, version=before.version + 1)
-                    await repo.replace_item(before, after, now)
-                await repo.audit(
-                    entity="item",
-                    entity_id=after.id,
-                    action=action or ("create" if before is None else "update"),
-                    version=after.version,
-                    actor=actor,
-                    at=now,
-                    before=item_to_json(before) if before else None,
-                    after=item_to_json(after),
-                )
-                saved.append(after)
+                saved.append(await _save_versioned(
+                    repo, "item", item, before, repo.add_item, repo.replace_item, item_to_json,
+                    actor=actor, action=action, now=now,
+                ))
         return saved
+
+
+Versioned = TypeVar("Versioned", Provider, ServiceItem)
+
+
+async def _save_versioned(
+    repo: CatalogRepo,
+    entity: str,
+    new: Versioned,
+    before: Versioned | None,
+    add: Callable[[Versioned, datetime], Awaitable[None]],
+    replace_stored: Callable[[Versioned, Versioned, datetime], Awaitable[None]],
+    to_json: Callable[[Versioned], dict[str, Any]],
+    *,
+    actor: str,
+    action: str | None,
+    now: datetime,
+) -> Versioned:
+    """Store `new` as version 1, or as the stored version + 1, and audit who changed what from what."""
+    after = replace(new, version=1 if before is None else before.version + 1)
+    if before is None:
+        await add(after, now)
+    else:
+        await replace_stored(before, after, now)
+    await repo.audit(
+        entity=entity,
+        entity_id=after.id,
+        action=action or ("create" if before is None else "update"),
+        version=after.version,
+        actor=actor,
+        at=now,
+        before=to_json(before) if before else None,
+        after=to_json(after),
+    )
+    return after
 
 
 def _amounts(quote: dict[str, Any]) -> list[Decimal]:
