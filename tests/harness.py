@@ -68,18 +68,21 @@ class RunningServer:
         await self.task
 
 
-async def start_server(settings: Settings, port: int) -> RunningServer:
-    """Serve `settings` on `port`; the app is its own demo registry."""
-    base_url = f"http://127.0.0.1:{port}"
-    app = create_app(settings, registry_url=base_url, migrate=False)
+async def serve(app: FastAPI, port: int) -> RunningServer:
+    """`app` under uvicorn on 127.0.0.1:`port`, started (lifespan included); raises if it does not start."""
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, lifespan="on"))
     task = asyncio.create_task(server.serve())
     for _ in range(1000):
         if server.started:
-            return RunningServer(app, base_url, server, task)
+            return RunningServer(app, f"http://127.0.0.1:{port}", server, task)
         if task.done():
             task.result()
-            raise RuntimeError(f"the BPP on port {port} stopped before it started")
+            raise RuntimeError(f"the server on port {port} stopped before it started")
         await asyncio.sleep(0.01)
-    raise RuntimeError(f"the BPP on port {port} did not start within 10 s")
+    raise RuntimeError(f"the server on port {port} did not start within 10 s")
+
+
+async def start_server(settings: Settings, port: int) -> RunningServer:
+    """Serve `settings` on `port`; the app is its own demo registry."""
+    return await serve(create_app(settings, registry_url=f"http://127.0.0.1:{port}", migrate=False), port)

@@ -13,9 +13,8 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-import uvicorn
 from fastapi import FastAPI, Request
-from harness import Backend, RunningServer, make_settings
+from harness import Backend, RunningServer, make_settings, serve
 from starlette.responses import JSONResponse
 
 from bpp.app import create_app
@@ -25,18 +24,6 @@ from signing import build_authorization_header, generate_encryption_keypair, gen
 
 REGISTRY_TIMEOUT = 0.5
 QUICK = 2.0  # seconds a NACK may take when the registry fails
-
-
-async def serve(app: FastAPI, port: int) -> RunningServer:
-    """`app` under uvicorn on 127.0.0.1:`port`, started (lifespan included)."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    return RunningServer(app, f"http://127.0.0.1:{port}", server, task)
 
 
 class StubRegistry:

@@ -10,16 +10,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from harness import Backend, make_settings
+from harness import Backend, make_settings, start_server
 from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
 
 from bpp import worker_repo
-from bpp.app import create_app
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
 from bpp.services import Services
 from bpp.simulator.buyer import free_port
-from bpp.staff import pages
 from bpp.staff.users import create_staff_user
 
 pytestmark = pytest.mark.parametrize("backend", ["embedded"], indirect=True)
@@ -46,25 +43,16 @@ class Console:
 async def console(backend: Backend) -> AsyncIterator[Console]:
     """The BPP with the console router, the demo catalogue and three staff accounts, served on loopback."""
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    app = create_app(make_settings(backend, port), registry_url=base_url, migrate=False)
-    app.include_router(pages.router)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    services: Services = app.state.services
+    running = await start_server(make_settings(backend, port), port)
+    services: Services = running.services
     await seed_demo_catalog(services)
     async with services.db.begin() as conn:
         await create_staff_user(conn, "admin", PASSWORD, "admin", "Admin")
         await create_staff_user(conn, LUCKNOW_OFFICER, PASSWORD, "district_officer", "Anjali Verma", LUCKNOW.city)
         await create_staff_user(conn, MEERUT_OFFICER, PASSWORD, "district_officer", "Ravi Tyagi", "std:0121")
         await create_staff_user(conn, HELPLINE, PASSWORD, "helpline_operator", "Pooja Singh")
-    yield Console(base_url, services)
-    server.should_exit = True
-    await task
+    yield Console(running.base_url, services)
+    await running.stop()
 
 
 @pytest.fixture
