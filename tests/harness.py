@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -86,3 +87,15 @@ async def serve(app: FastAPI, port: int) -> RunningServer:
 async def start_server(settings: Settings, port: int) -> RunningServer:
     """Serve `settings` on `port`; the app is its own demo registry."""
     return await serve(create_app(settings, registry_url=f"http://127.0.0.1:{port}", migrate=False), port)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/test.sh installs it
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+async def launch_chromium(playwright: Any) -> Any:
+    """Headless Debian Chromium for the page tests; a clear failure when it is not installed."""
+    assert HAVE_CHROMIUM, "install Chromium: apt-get install chromium"
+    return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
