@@ -12,7 +12,6 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp import worker_repo
 from bpp.auth import hash_secret, verify_secret
 from bpp.invoices import invoice_url
-from bpp.matching import GeoIndex, Matcher, close_job, reopen_job, schedule_job
+from bpp.matching import GeoIndex, Matcher, close_job, order_slot, reopen_job, schedule_job
 from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
 from bpp.protocol import BusinessError, OrderAddress
@@ -294,9 +293,7 @@ class FulfillmentService:
                 worker_id=worker_id,
                 worker_assigned_gps=gps,
             )
-            slot_start = order["slot_start"] or now
-            slot_end = order["slot_end"] or slot_start + timedelta(hours=1)
-            await worker_repo.book(conn, worker_id, order["id"], slot_start, slot_end)
+            await worker_repo.book(conn, worker_id, order["id"], *order_slot(order, now))
             await conn.execute(
                 update(matching_jobs)
                 .where(matching_jobs.c.order_id == order["id"])

@@ -240,7 +240,7 @@ class Matcher:
         candidates = await self._geo.nearest(
             order["category_id"], lat, lng, radius, CANDIDATES_PER_ROUND + len(excluded)
         )
-        slot = _slot_of(order, now)
+        slot = order_slot(order, now)
         for candidate in offer_order(candidates, excluded, radius):
             if not slot_is_free(await worker_repo.booked_slots(conn, candidate.worker_id), *slot):
                 continue
@@ -276,7 +276,7 @@ def _still_needs_worker(order: Mapping[str, Any]) -> bool:
     )
 
 
-def _slot_of(order: Mapping[str, Any], now: datetime) -> tuple[datetime, datetime]:
+def order_slot(order: Mapping[str, Any], now: datetime) -> tuple[datetime, datetime]:
     """The order's booked slot; an order for as soon as possible occupies the next hour."""
     start = order["slot_start"] or now
     end = order["slot_end"] or start + timedelta(hours=1)

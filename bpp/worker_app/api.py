@@ -16,7 +16,7 @@ from bpp import worker_repo
 from bpp.auth import LoginThrottle, Principal, issue_token, require_worker, verify_secret
 from bpp.fulfillment_service import FulfillmentService, JobRefused
 from bpp.services import Services
-from fulfillment.workers import BANNED, VERIFIED, rating_average
+from fulfillment.workers import BANNED, is_listed, rating_average
 from schemas.errors import INVALID_OTP
 
 router = APIRouter(prefix="/worker/api", tags=["worker app"])
@@ -104,7 +104,7 @@ async def go_online(body: Position, worker: Worker, request: Request) -> dict[st
     """Start receiving offers near the given position."""
     async with _services(request).db.connect() as conn:
         row = await worker_repo.get_worker(conn, worker.id)
-    if row is None or row["verification"] != VERIFIED or row["standing"] != "active":
+    if row is None or not is_listed(row["verification"], row["standing"]):
         raise HTTPException(
             403,
             detail={
