@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
 from jsonschema.exceptions import ValidationError
@@ -64,9 +63,8 @@ def _with_srv_order_status(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @cache
-def _validator(shared: Path, action: str) -> OAS30Validator:
-    """One validator per (shared dir, action); building one resolves nothing eagerly."""
-    del shared  # part of the cache key only: tests point SEVAMITRA_SHARED_DIR elsewhere
+def _validator(action: str) -> OAS30Validator:
+    """One validator per action; building one resolves nothing eagerly."""
     document, uri = spec.bundle(), _BUNDLE_URI
     if f"/{action}" not in document.get("paths", {}):
         document, uri = spec.core(), _CORE_URI
@@ -102,7 +100,7 @@ def validate_outgoing(action: str, payload: Mapping[str, Any]) -> list[str]:
     """Validate one of our `on_*` callbacks; return readable errors, empty when valid."""
     if action not in OUTGOING_ACTIONS:
         raise ValueError(f"not an outgoing callback: {action!r}")
-    validator = _validator(spec.shared_dir(), action)
+    validator = _validator(action)
     errors = sorted(validator.iter_errors(payload), key=lambda e: list(map(str, e.absolute_path)))
     return [_describe(error) for error in errors]
 
@@ -136,8 +134,7 @@ _STATE_CODES: Final = (
 
 
 @cache
-def _allowed(shared: Path) -> dict[str, frozenset[str]]:
-    del shared  # cache key only
+def _allowed() -> dict[str, frozenset[str]]:
     states = spec.enum_codes("fulfillments", "fulfillments", "state", "descriptor", "code")
     # Cancelled appears in every official on_cancel example but not in the enum file.
     return {
@@ -199,8 +196,7 @@ def _tag_specs(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ..
 
 
 @cache
-def _tags_for(shared: Path, action: str) -> tuple[tuple[tuple[str, ...], TagSpec], ...]:
-    del shared  # cache key only
+def _tags_for(action: str) -> tuple[tuple[tuple[str, ...], TagSpec], ...]:
     return tuple(_tag_specs(spec.bundle().get("x-tags", {}).get(action, {}), ()))
 
 
@@ -239,8 +235,7 @@ def _check_tags(payload: Mapping[str, Any], location: tuple[str, ...], tag_spec:
 
 def validate_enums(action: str, payload: Mapping[str, Any]) -> list[str]:
     """Check enum-valued fields and tag codes of one of our callbacks against the SRV enums."""
-    shared = spec.shared_dir()
-    allowed = _allowed(shared)
+    allowed = _allowed()
     states = allowed["fulfillment state"]
     if action == "on_select":  # the only place the official examples use it
         states = states | {FulfillmentState.SERVICEABLE}
@@ -264,6 +259,6 @@ def validate_enums(action: str, payload: Mapping[str, Any]) -> list[str]:
                 allowed["payment collected_by"],
             )
         )
-    for location, tag_spec in _tags_for(shared, action):
+    for location, tag_spec in _tags_for(action):
         errors.extend(_check_tags(payload, location, tag_spec))
     return errors

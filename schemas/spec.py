@@ -1,29 +1,20 @@
-"""Lazy, cached access to the shared ONDC spec files (`../shared/ondc/spec`)."""
+"""Lazy, cached access to the ONDC spec files shipped inside this package (`schemas/spec/`, see PROVENANCE.md)."""
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-SHARED_DIR_ENV = "SEVAMITRA_SHARED_DIR"
+SPEC_DIR = Path(__file__).resolve().parent / "spec"
 BUNDLE_FILE = "srv-draft-services.build.yaml"
 CORE_FILE = "beckn-core-1.1.0.transaction.yaml"
 
 
-def shared_dir() -> Path:
-    """`$SEVAMITRA_SHARED_DIR`, else `shared/` next to the repository root."""
-    override = os.environ.get(SHARED_DIR_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parent.parent.parent / "shared"
-
-
 def spec_dir() -> Path:
-    return shared_dir() / "ondc" / "spec"
+    return SPEC_DIR
 
 
 @cache
@@ -34,16 +25,20 @@ def load_yaml(path: Path) -> Any:
 
 
 def bundle() -> dict[str, Any]:
-    return load_yaml(spec_dir() / BUNDLE_FILE)
+    return load_yaml(SPEC_DIR / BUNDLE_FILE)
 
 
 def core() -> dict[str, Any]:
-    return load_yaml(spec_dir() / CORE_FILE)
+    return load_yaml(SPEC_DIR / CORE_FILE)
+
+
+def components_dir() -> Path:
+    return SPEC_DIR / "srv-components"
 
 
 def enum_codes(file: str, *keys: str) -> frozenset[str]:
     """The `code`s listed under `keys` of `srv-components/enums/<file>.yaml`."""
-    node: Any = load_yaml(spec_dir() / "srv-components" / "enums" / f"{file}.yaml")
+    node: Any = load_yaml(components_dir() / "enums" / f"{file}.yaml")
     for key in keys:
         node = node[key]
     return frozenset(str(entry["code"]) for entry in node)

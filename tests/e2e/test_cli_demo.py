@@ -1,17 +1,20 @@
 """`sevamitra-bpp serve --demo` and `simulate` as separate processes, then `ledger check` on what they left.
 
-Embedded storage only (the demo's defaults), so this runs once, not per backend.
+Twice: from this checkout, and as a new user gets it — a copy of the repository alone in a temporary folder,
+installed (not editable) into a new virtual environment, so a file read from outside the package fails here.
+Embedded storage only (the demo's defaults), so this runs once per installation, not per backend.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -23,8 +26,34 @@ STARTUP_SECONDS = 20.0
 SIMULATE_SECONDS = 30.0
 
 
-def bpp_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bpp", *args]
+REPOSITORY = Path(__file__).resolve().parents[2]
+# what a clone does not have (or a user would not copy): caches, local data, keys, the checkout's own install
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", "__pycache__", "*.egg-info", "var", ".venv", ".pytest_cache",
+                                        ".ruff_cache", ".mypy_cache", "keys*.json", ".env")
+
+Command = Callable[..., list[str]]
+
+
+def _fresh_install(folder: Path) -> Path:
+    """Copy the repository into `folder/sevamitra-bpp` (nothing beside it) and install it into a new venv."""
+    copy = folder / "sevamitra-bpp"
+    shutil.copytree(REPOSITORY, copy, ignore=NOT_IN_A_CLONE)
+    venv = folder / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    installed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                                "--disable-pip-version-check", str(copy)],
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return venv / "bin" / "sevamitra-bpp"
+
+
+@pytest.fixture(scope="module", params=["checkout", "fresh-copy"])
+def bpp_command(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Command:
+    """How to run `sevamitra-bpp`: from this checkout, or from a copy installed into a new virtual environment."""
+    if request.param == "checkout":
+        return lambda *args: [sys.executable, "-m", "bpp", *args]
+    program = _fresh_install(tmp_path_factory.mktemp("fresh-copy"))
+    return lambda *args: [str(program), *args]
 
 
 def clean_environment() -> dict[str, str]:
@@ -49,7 +78,7 @@ def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pat
 
 
 @pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[str]:
+def demo_server(bpp_command: Command, tmp_path: Path) -> Iterator[str]:
     """`serve --demo` in an empty directory; yields its base URL and checks that SIGINT stops it cleanly."""
     port = free_port()
     log = tmp_path / "serve.log"
@@ -68,7 +97,7 @@ def demo_server(tmp_path: Path) -> Iterator[str]:
             process.wait()
 
 
-def test_simulate_cli_against_serve_demo(demo_server: str, tmp_path: Path) -> None:
+def test_simulate_cli_against_serve_demo(bpp_command: Command, demo_server: str, tmp_path: Path) -> None:
     simulated = subprocess.run(bpp_command("simulate", "--bpp", f"{demo_server}/ondc", "--timeout", "25"),
                                cwd=tmp_path, env=clean_environment(), capture_output=True, text=True,
                                timeout=SIMULATE_SECONDS)

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 import pytest
 from harness import RunningServer
+from reference import EXAMPLES
 from sqlalchemy import select
 
 from bpp import worker_repo
@@ -22,11 +23,10 @@ from catalog.fragments import reschedule_tag
 from catalog.model import RescheduleTerms
 from catalog.schedule import IST
 from fulfillment.geo import format_gps
-from schemas import spec
 from schemas.outgoing import validate_outgoing
 
 ITEM_ID = "SM-LKO-PLUMBER-TAP"
-EXAMPLE = spec.shared_dir() / "ondc" / "examples" / "srv-draft-services" / "update" / "update_reschedule.json"
+EXAMPLE = EXAMPLES / "srv-draft-services" / "update" / "update_reschedule.json"
 TERMS = RescheduleTerms(eligible=True, fee=Decimal("25"), within="PT2H", state="Pending")
 
 

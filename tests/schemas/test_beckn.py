@@ -7,11 +7,10 @@ from typing import Any
 import orjson
 import pytest
 import yaml
+from reference import EXAMPLES
 
 from schemas.beckn import REQUEST_MODELS, SchemaError, parse_request
-from schemas.spec import shared_dir
 
-EXAMPLES = shared_dir() / "ondc" / "examples"
 INBOUND = ("search", "select", "init", "confirm", "status", "cancel", "update")
 SRV_FILES = sorted(
     path.relative_to(EXAMPLES)

@@ -2,19 +2,17 @@
 
 import copy
 import re
-import shutil
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
 import pytest
 import yaml
+from reference import EXAMPLES
 
-from schemas import spec
+from schemas import outgoing, spec
 from schemas.enums import CollectedBy, FulfillmentState, FulfillmentType, OrderStatus, PaymentType
 from schemas.outgoing import OUTGOING_ACTIONS, schema_source, validate_enums, validate_outgoing
-
-EXAMPLES = spec.shared_dir() / "ondc" / "examples"
 
 # Known outcome of every official on_* example: the fields (list indices dropped) that fail.
 # Reasons: upper-case order status (draft), message_id "M1"/"1755..." and transaction_id "T1"
@@ -704,18 +702,19 @@ def test_unknown_action_is_a_programming_error() -> None:
         validate_outgoing("search", {})
 
 
-def test_missing_bundle_path_falls_back_to_beckn_core(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source = spec.spec_dir()
-    target = tmp_path / "ondc" / "spec"
-    target.mkdir(parents=True)
+@pytest.fixture
+def bundle_without_on_rating(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The SRV bundle as if it lacked `/on_rating` (validators are cached per action: start and end clean)."""
     trimmed = dict(spec.bundle())
     trimmed["paths"] = {k: v for k, v in trimmed["paths"].items() if k != "/on_rating"}
-    (target / spec.BUNDLE_FILE).write_text(yaml.dump(trimmed, Dumper=yaml.CSafeDumper))
-    shutil.copy(source / spec.CORE_FILE, target / spec.CORE_FILE)
-    (target / "srv-components").symlink_to(source / "srv-components")
-    monkeypatch.setenv(spec.SHARED_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(spec, "bundle", lambda: trimmed)
+    outgoing._validator.cache_clear()
+    yield
+    outgoing._validator.cache_clear()
+
+
+@pytest.mark.usefixtures("bundle_without_on_rating")
+def test_missing_bundle_path_falls_back_to_beckn_core() -> None:
     assert schema_source("on_rating") == "beckn-core"
     assert schema_source("on_status") == "srv-bundle"
     payload = {"context": CONTEXT | {"action": "on_rating"}, "message": {"feedback_form": {"form": {}}}}

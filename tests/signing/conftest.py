@@ -8,21 +8,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-
-VECTORS_FILE = Path(__file__).resolve().parents[3] / "shared" / "ondc" / "signing-vectors.json"
+from reference import SIGNING_VECTORS
 
 ServeApp = Callable[[Any], AbstractContextManager[str]]
 
 
 @pytest.fixture(scope="session")
 def vectors() -> dict[str, Any]:
-    """The published ONDC/Beckn vectors, from `../shared` beside the project root."""
-    return json.loads(VECTORS_FILE.read_text())
+    """The published ONDC/Beckn vectors (a copy in tests/data)."""
+    return json.loads(SIGNING_VECTORS.read_text())
 
 
 @contextmanager
