@@ -184,6 +184,7 @@ def main() -> None:
     (work / "requests.lua").write_text(LUA)
     env = {**os.environ, "SEVAMITRA_DATABASE_URL": f"sqlite+aiosqlite:///{work}/bpp.db",
            "SEVAMITRA_REDIS_URL": "memory://", "SEVAMITRA_RATE_LIMIT_PER_MINUTE": "100000000",
+           "SEVAMITRA_SOURCE_RATE_LIMIT_PER_MINUTE": "100000000",
            "SEVAMITRA_DEMO_STEP_SECONDS": "5", "PYTHONPATH": str(ROOT)}
     uvicorn_args = ["--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools"]
     processes = [

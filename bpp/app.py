@@ -13,6 +13,7 @@ from sqlalchemy import text
 from starlette.responses import JSONResponse
 
 from bpp import invoices, onboarding
+from bpp.body_limit import BodyLimit
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
 from bpp.fulfillment_service import JobRefused
@@ -67,7 +68,10 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     )
     app.state.settings = settings
     app.state.demo_registry = DemoRegistry()
-    app.router.routes.extend(beckn_routes(settings.subscriber_path))
+    network_routes = beckn_routes(settings.subscriber_path)
+    app.router.routes.extend(network_routes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       exempt_paths=[route.path for route in network_routes])  # they stream against the limit
     app.include_router(invoices.router)
     app.include_router(onboarding.router)  # site verification lives at the site root
     if settings.subscriber_path:
@@ -100,7 +104,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
             checks["redis"] = f"unreachable: {type(exc).__name__}"
         healthy = all(value == "ok" for value in checks.values())
         body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "subscriber_id": settings.subscriber_id,
-                                "demo": settings.demo, **checks}
+                                "demo": settings.demo, **checks,
+                                "transaction_log_dropped_rows": services.txlog.dropped_rows}
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app

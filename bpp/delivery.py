@@ -12,6 +12,9 @@ import orjson
 from bpp.gateway.txlog import TransactionLog
 from signing import build_authorization_header
 
+# An ACK or NACK is a few hundred bytes; reading (and logging) more would only keep whatever else a peer sends.
+MAX_ANSWER_BYTES = 2048
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryResult:
@@ -94,8 +97,9 @@ class CallbackSender:
         started = time.perf_counter()
         response_body: bytes | None = None
         try:
-            async with self._open().post(target_url, data=payload, headers=headers) as response:
-                response_body = await response.read()
+            # no redirects: a callback goes to the registered address, not wherever its answer points
+            async with self._open().post(target_url, data=payload, headers=headers, allow_redirects=False) as response:
+                response_body = await _read_at_most(response, MAX_ANSWER_BYTES)
                 result = judge(response.status, response_body)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             result = DeliveryResult("network_error", None, f"{type(exc).__name__}: {exc}")
@@ -110,11 +114,21 @@ class CallbackSender:
             "duration_ms": (time.perf_counter() - started) * 1000,
             "request_headers": {"authorization": header},
             "http_status": result.http_status,
-            "response_body": response_body[:4096] if response_body is not None else None,
+            "response_body": response_body,
             "outcome": result.outcome,
             "error": result.error,
         })
         return result
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The first `limit` bytes of an answer; the rest is never read (the connection is closed, not reused)."""
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(limit):
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body[:limit])
 
 
 def backoff_seconds(attempts: int, cap: float) -> float:

@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 from bpp.auth import TokenSigner
 from bpp.delivery import CallbackSender
 from bpp.dispatcher import Dispatcher
-from bpp.gateway.admission import Admitter, LocalAdmitter, RedisAdmitter
+from bpp.gateway.admission import SEEN_TTL_SECONDS, Admitter, LocalAdmitter, RedisAdmitter, SourceLimiter
 from bpp.gateway.search_path import SearchPath
 from bpp.gateway.txlog import TransactionLog
 from bpp.inbox import Inbox
@@ -111,6 +111,7 @@ class Services:
     dispatcher: Dispatcher = field(init=False)
     inbox: Inbox = field(init=False)
     search_path: SearchPath = field(init=False)
+    source_limiter: SourceLimiter = field(init=False)
     catalog: CatalogService = field(init=False)
     fulfillment: FulfillmentService = field(init=False)
     ledger: LedgerService = field(init=False)
@@ -130,6 +131,7 @@ class Services:
         self.outbox.on_enqueued = self.dispatcher.wake
         self.inbox = Inbox(self)
         self.search_path = SearchPath(self)
+        self.source_limiter = SourceLimiter(settings.source_rate_limit_per_minute)
         self.catalog = CatalogService(self)
         self.fulfillment = FulfillmentService(self)
         self.ledger = LedgerService(self)
@@ -187,11 +189,14 @@ def build_services(settings: Settings, *, registry_url: str | None = None, redis
     )
     secret = (settings.session_secret.get_secret_value().encode() if settings.session_secret
               else secrets.token_bytes(32))
+    # a de-duplication mark lives as long as a captured copy could still verify, so no replay gets through
+    seen_ttl = max(SEEN_TTL_SECONDS, settings.replay_window_seconds)
     if settings.session_secret is None and not settings.is_embedded:
         log.warning("session_secret is not set: logins will not survive a restart or work across processes")
     return Services(
         settings=settings, keys=keys, db=db, redis=redis, http=http, registry=registry,
         outbox=Outbox(settings, utc_now), txlog=TransactionLog(db),
         tokens=TokenSigner(secret, settings.session_ttl_seconds),
-        admitter=LocalAdmitter() if settings.redis_url.startswith("memory://") else RedisAdmitter(redis),
+        admitter=(LocalAdmitter(seen_ttl) if settings.redis_url.startswith("memory://")
+                  else RedisAdmitter(redis, seen_ttl)),
     )

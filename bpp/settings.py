@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import os
 from contextvars import ContextVar
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PositiveInt, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
+
+from schemas.beckn import REQUEST_MODELS
 
 DEFAULT_CONFIG_FILE = "registry_config.yaml"
 ONDC_PREPROD_ENCRYPTION_PUBLIC_KEY = "MCowBQYDK2VuAyEAa9Wbpvd9SsrpOZFcynyt/TO3x0Yrqyys4NUGIvyxX2Q="
@@ -68,7 +71,10 @@ class Settings(BaseSettings):
     allow_http_callbacks: bool = False
     max_body_bytes: int = Field(1_000_000, ge=1024)
     rate_limit_per_minute: int = Field(12_000, ge=1)
+    source_rate_limit_per_minute: int = Field(60_000, ge=1)
     future_skew_seconds: int = Field(5, ge=0)
+    max_signature_lifetime_seconds: int = Field(3600, ge=60)
+    max_ttl_seconds: dict[str, PositiveInt] = {"default": 3600, "search": 300}
     callback_timeout_seconds: float = Field(5.0, gt=0)
     callback_max_backoff_seconds: float = Field(30.0, gt=0)
     unsolicited_callback_deadline_seconds: int = Field(86_400, ge=60)
@@ -101,6 +107,19 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("expected an http(s) URL such as https://bpp.example.org/ondc")
         return value.rstrip("/")
+
+    @field_validator("max_ttl_seconds")
+    @classmethod
+    def _ttl_caps(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - {"default", *REQUEST_MODELS})
+        if unknown or "default" not in value:
+            raise ValueError(f"expected a mapping of action (or default) to seconds, with default set; "
+                             f"unknown actions: {unknown}")
+        return value
+
+    def max_ttl(self, action: str) -> timedelta:
+        """The longest `context.ttl` accepted for `action`."""
+        return timedelta(seconds=self.max_ttl_seconds.get(action, self.max_ttl_seconds["default"]))
 
     @field_validator("database_url")
     @classmethod
@@ -136,6 +155,11 @@ class Settings(BaseSettings):
     def subscriber_path(self) -> str:
         """The URL path the network endpoints live under, e.g. `/ondc`."""
         return urlsplit(self.subscriber_url).path.rstrip("/")
+
+    @property
+    def replay_window_seconds(self) -> int:
+        """How long a captured signed request could still verify: a signature's longest life plus clock skew."""
+        return self.max_signature_lifetime_seconds + self.future_skew_seconds + 1
 
     @property
     def is_embedded(self) -> bool:

@@ -251,6 +251,23 @@ def json_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
+def _nul_path(value: object, path: tuple[int | str, ...] = ()) -> tuple[int | str, ...] | None:
+    """Where the first NUL character sits in a parsed body (a key or a string), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = (*path, key) if "\x00" in key else _nul_path(item, (*path, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, (*path, index))
+            if found is not None:
+                return found
+    return None
+
+
 def parse_request(action: str, raw: bytes) -> tuple[BaseModel, dict[str, Any]]:
     """Parse and validate one inbound request; raise `SchemaError` on the first problem."""
     model = REQUEST_MODELS.get(action)
@@ -262,6 +279,11 @@ def parse_request(action: str, raw: bytes) -> tuple[BaseModel, dict[str, Any]]:
         raise SchemaError("", f"body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise SchemaError("", "body must be a JSON object")
+    # PostgreSQL text cannot hold NUL, so one would fail the insert after the ACK; JSON can only carry it escaped,
+    # which keeps the walk off the hot path
+    nul_at = _nul_path(data) if b"\\u0000" in raw else None
+    if nul_at is not None:
+        raise SchemaError(json_path(nul_at), "must not contain a NUL character (\\u0000)")
     try:
         return model.model_validate(data), data
     except ValidationError as exc:

@@ -401,3 +401,8 @@ DUPLICATE_REQUEST: Final = ORDER_PROCESSING_IN_PROGRESS
 RATE_LIMITED: Final = INTERNAL_ERROR
 # Body over our size limit: rejected before parsing, so not a schema error.
 PAYLOAD_TOO_LARGE: Final = replace(INVALID_REQUEST, type="CORE-ERROR")
+# bap_uri neither the signer's registered subscriber_url nor under it: callbacks go only where the registry says.
+CALLBACK_NOT_REGISTERED: Final = replace(INVALID_REQUEST, type="CONTEXT-ERROR")
+# ttl beyond our cap for the action, or a timestamp from the future: a request must not live (and be retried) for
+# longer than we allow; "Stale Request" is for the opposite case.
+LIFETIME_NOT_ACCEPTED: Final = replace(INVALID_REQUEST, type="CONTEXT-ERROR")

@@ -11,11 +11,16 @@ from typing import Annotated, Final
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 __all__ = [
+    "MAX_ID_LENGTH",
+    "MAX_SUBSCRIBER_ID_LENGTH",
+    "MAX_URL_LENGTH",
     "BecknModel",
+    "BoundedId",
     "Count",
     "DecimalStr",
     "Gps",
     "Id",
+    "SubscriberId",
     "Timestamp",
     "Ttl",
     "parse_gps",
@@ -33,6 +38,12 @@ _UNIT_SECONDS: Final = {
     "H": 3600,
     "S": 1,
 }
+# Context values the BPP stores in bounded columns (bpp/storage: ids VARCHAR(128), subscriber ids VARCHAR(255),
+# callback URLs VARCHAR(1024) once `/on_<action>` is appended): longer ones are refused at the door with their path,
+# so no accepted request can fail to be stored (tests/schemas check the columns still fit).
+MAX_ID_LENGTH: Final = 128
+MAX_SUBSCRIBER_ID_LENGTH: Final = 255
+MAX_URL_LENGTH: Final = 1000
 _GPS: Final = re.compile(r"\s*([+-]?\d{1,2}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)\s*")
 _DECIMAL: Final = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
 
@@ -61,7 +72,10 @@ def parse_iso_duration(value: str) -> timedelta:
         components += 1
     if position != len(value) or components == 0 or value.endswith("T"):
         raise ValueError(f"not an ISO 8601 duration: {value!r}")
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:  # e.g. P99999999999Y: a bad request, not a server fault
+        raise ValueError(f"duration {value!r} is too long") from None
 
 
 def _gps_match(value: str) -> re.Match[str]:
@@ -112,6 +126,8 @@ def _duration(value: object) -> timedelta:
 
 
 Id = Annotated[str, StringConstraints(pattern=r"\S")]
+BoundedId = Annotated[str, StringConstraints(pattern=r"\S", max_length=MAX_ID_LENGTH)]
+SubscriberId = Annotated[str, StringConstraints(pattern=r"\S", max_length=MAX_SUBSCRIBER_ID_LENGTH)]
 Gps = Annotated[str, BeforeValidator(_gps)]
 DecimalStr = Annotated[Decimal, BeforeValidator(_decimal)]
 Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]

@@ -11,14 +11,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StringConstraints
 
 from schemas.fields import (
+    MAX_URL_LENGTH,
     BecknModel,
+    BoundedId,
     Count,
     DecimalStr,
     Gps,
     Id,
+    SubscriberId,
     Timestamp,
     Ttl,
     parse_gps,
@@ -31,7 +34,7 @@ def _http_url(value: str) -> str:
     return value
 
 
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
+HttpUrl = Annotated[str, StringConstraints(max_length=MAX_URL_LENGTH), AfterValidator(_http_url)]
 
 
 # --- context ------------------------------------------------------------------------------
@@ -49,12 +52,12 @@ class Context(BecknModel):
     location: ContextLocation
     action: Id
     version: Id
-    bap_id: Id
+    bap_id: SubscriberId
     bap_uri: HttpUrl
-    bpp_id: Id | None = None
+    bpp_id: SubscriberId | None = None
     bpp_uri: HttpUrl | None = None
-    transaction_id: Id
-    message_id: Id
+    transaction_id: BoundedId
+    message_id: BoundedId
     timestamp: Timestamp
     ttl: Ttl
 

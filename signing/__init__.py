@@ -18,7 +18,7 @@ from signing.keys import (
     load_signing_public_key,
     signing_public_key_b64,
 )
-from signing.registry import RegistryClient, RegistryError, RegistryUnavailable, UnknownSubscriber
+from signing.registry import RegisteredKey, RegistryClient, RegistryError, RegistryUnavailable, UnknownSubscriber
 from signing.site_verification import sign_site_verification, site_verification_html
 from signing.x25519 import (
     ChallengeError,
@@ -34,6 +34,7 @@ from signing.x25519 import (
 __all__ = [
     "ChallengeError",
     "KeyFormatError",
+    "RegisteredKey",
     "RegistryClient",
     "RegistryError",
     "RegistryUnavailable",

@@ -173,8 +173,13 @@ def verify_signature(
     public_key_b64: str,
     now: float | None = None,
     future_skew_seconds: int = 5,
+    max_lifetime_seconds: int | None = None,
 ) -> None:
-    """Check an already parsed header against the raw body and the signer's key; raise SignatureError if refused."""
+    """Check an already parsed header against the raw body and the signer's key; raise SignatureError if refused.
+
+    `max_lifetime_seconds` bounds `expires - created`: a captured request can be replayed for as long as its
+    signature lives, so a receiver keeps its de-duplication marks that long and must be able to bound it.
+    """
     if params.algorithm != ALGORITHM:
         raise SignatureError(SignatureFailure.ALGORITHM, f'algorithm must be "{ALGORITHM}", got "{params.algorithm}"')
     if tuple(params.headers.split()) != _SIGNED_HEADER_TOKENS:
@@ -183,6 +188,12 @@ def verify_signature(
             f'headers must be "{SIGNED_HEADERS}" so the body digest is signed, got "{params.headers}"',
         )
     _check_window(params, time.time() if now is None else now, future_skew_seconds)
+    if max_lifetime_seconds is not None and params.expires - params.created > max_lifetime_seconds:
+        raise SignatureError(
+            SignatureFailure.WINDOW,
+            f"signature lives {params.expires - params.created} s (expires - created); at most "
+            f"{max_lifetime_seconds} s is accepted, sign with a shorter expires",
+        )
     try:
         signature = base64.b64decode(params.signature_b64, validate=True)
     except (binascii.Error, ValueError):

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 
 from signing.headers import build_authorization_header
 
-__all__ = ["RegistryClient", "RegistryError", "RegistryUnavailable", "UnknownSubscriber"]
+__all__ = ["RegisteredKey", "RegistryClient", "RegistryError", "RegistryUnavailable", "UnknownSubscriber"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +38,18 @@ class RegistryUnavailable(RegistryError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    """A cached answer: the key, or None for a known-unknown subscriber, and when it goes stale."""
+class RegisteredKey:
+    """What one registry record vouches for: a signing key, and the subscriber_url its owner takes callbacks at."""
 
-    public_key: str | None
+    public_key: str
+    subscriber_url: str  # "" when the record names none
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A cached answer: the record's key, or None for a known-unknown subscriber, and when it goes stale."""
+
+    found: RegisteredKey | None
     expires_at: float
 
 
@@ -78,39 +86,43 @@ class RegistryClient:
         self._own_ids = (subscriber_id or "", unique_key_id or "")
         self._own_key = signing_private_key_b64 or ""
         self._memory: dict[str, _Entry] = {}
-        self._inflight: dict[str, asyncio.Task[str | None]] = {}
+        self._inflight: dict[str, asyncio.Task[RegisteredKey | None]] = {}
 
     async def lookup_signing_key(self, subscriber_id: str, unique_key_id: str) -> str:
         """The base64 ed25519 public key of `subscriber_id|unique_key_id`; raises a RegistryError if none."""
+        return (await self.lookup_key_record(subscriber_id, unique_key_id)).public_key
+
+    async def lookup_key_record(self, subscriber_id: str, unique_key_id: str) -> RegisteredKey:
+        """The key and subscriber_url of `subscriber_id|unique_key_id`, from one record; a RegistryError if none."""
         key = f"{subscriber_id}|{unique_key_id}"
         entry = self._memory.get(key)
         if entry is not None and entry.expires_at > time.monotonic():
-            public_key = entry.public_key
+            found = entry.found
         else:
             task = self._inflight.get(key)
             if task is None:
                 task = asyncio.create_task(self._load(subscriber_id, unique_key_id, key))
                 self._inflight[key] = task
                 task.add_done_callback(partial(self._finished, key))
-            public_key = await asyncio.shield(task)
-        if public_key is None:
+            found = await asyncio.shield(task)
+        if found is None:
             raise UnknownSubscriber(f"registry {self._url} has no subscribed record for {key}")
-        return public_key
+        return found
 
-    def _finished(self, key: str, task: asyncio.Task[str | None]) -> None:
+    def _finished(self, key: str, task: asyncio.Task[RegisteredKey | None]) -> None:
         if self._inflight.get(key) is task:
             del self._inflight[key]
         if not task.cancelled():
             task.exception()  # mark retrieved: every waiter may have been cancelled
 
-    async def _load(self, subscriber_id: str, unique_key_id: str, key: str) -> str | None:
+    async def _load(self, subscriber_id: str, unique_key_id: str, key: str) -> RegisteredKey | None:
         entry = await self._from_redis(key)
         if entry is None:
-            public_key, ttl = await self._fetch(subscriber_id, unique_key_id, key)
-            await self._to_redis(key, public_key, ttl)
-            entry = _Entry(public_key, time.monotonic() + ttl)
+            found, ttl = await self._fetch(subscriber_id, unique_key_id, key)
+            await self._to_redis(key, found, ttl)
+            entry = _Entry(found, time.monotonic() + ttl)
         self._remember(key, entry)
-        return entry.public_key
+        return entry.found
 
     async def _from_redis(self, key: str) -> _Entry | None:
         redis_key = CACHE_KEY_PREFIX + key
@@ -122,13 +134,20 @@ class RegistryClient:
             return None
         if raw is None:
             return None
-        value = raw.decode() if isinstance(raw, bytes) else str(raw)
-        ttl = pttl / 1000 if pttl > 0 else self._cache_ttl
-        return _Entry(None if value == NEGATIVE_MARKER else value, time.monotonic() + ttl)
-
-    async def _to_redis(self, key: str, public_key: str | None, ttl: float) -> None:
+        ttl = time.monotonic() + (pttl / 1000 if pttl > 0 else self._cache_ttl)
+        if raw in (NEGATIVE_MARKER, NEGATIVE_MARKER.encode()):
+            return _Entry(None, ttl)
         try:
-            await self._redis.set(CACHE_KEY_PREFIX + key, public_key or NEGATIVE_MARKER, px=max(1, int(ttl * 1000)))
+            cached = orjson.loads(raw)
+            return _Entry(RegisteredKey(cached["signing_public_key"], cached["subscriber_url"]), ttl)
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return None  # written by an older version (the bare key): ask the registry again
+
+    async def _to_redis(self, key: str, found: RegisteredKey | None, ttl: float) -> None:
+        value = (orjson.dumps({"signing_public_key": found.public_key, "subscriber_url": found.subscriber_url})
+                 if found is not None else NEGATIVE_MARKER)
+        try:
+            await self._redis.set(CACHE_KEY_PREFIX + key, value, px=max(1, int(ttl * 1000)))
         except RedisError as exc:
             logger.warning("registry cache write failed: %s", exc)
 
@@ -138,10 +157,10 @@ class RegistryClient:
         self._memory.pop(key, None)
         if len(self._memory) >= self._memory_max:
             del self._memory[next(iter(self._memory))]
-        self._memory[key] = _Entry(entry.public_key, expires_at)
+        self._memory[key] = _Entry(entry.found, expires_at)
 
-    async def _fetch(self, subscriber_id: str, unique_key_id: str, key: str) -> tuple[str | None, float]:
-        """Ask the registry: (public key or None, how long to cache the answer)."""
+    async def _fetch(self, subscriber_id: str, unique_key_id: str, key: str) -> tuple[RegisteredKey | None, float]:
+        """Ask the registry: (the record's key or None, how long to cache the answer)."""
         body = orjson.dumps({"subscriber_id": subscriber_id, "ukId": unique_key_id})
         headers = {"Content-Type": "application/json"}
         path = "/lookup"
@@ -173,7 +192,9 @@ class RegistryClient:
             )
         return self._pick(records, subscriber_id, unique_key_id)
 
-    def _pick(self, records: list[Any], subscriber_id: str, unique_key_id: str) -> tuple[str | None, float]:
+    def _pick(
+        self, records: list[Any], subscriber_id: str, unique_key_id: str
+    ) -> tuple[RegisteredKey | None, float]:
         """The matching subscribed, unexpired record's key and cache time, or (None, negative ttl)."""
         now = time.time()
         for record in records:
@@ -191,7 +212,8 @@ class RegistryClient:
             if valid_until is not None and valid_until <= now:
                 continue
             ttl = self._cache_ttl if valid_until is None else min(self._cache_ttl, valid_until - now)
-            return public_key, ttl
+            subscriber_url = record.get("subscriber_url")
+            return RegisteredKey(public_key, subscriber_url if isinstance(subscriber_url, str) else ""), ttl
         return None, self._negative_ttl
 
 

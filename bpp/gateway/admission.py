@@ -32,8 +32,9 @@ class Admitter(Protocol):
 class RedisAdmitter:
     """Shared by every process: INCR of the minute window and SET NX of the message mark, pipelined."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, seen_ttl_seconds: int = SEEN_TTL_SECONDS) -> None:
         self._redis = redis
+        self._seen_ttl = seen_ttl_seconds
 
     async def admit(self, subscriber_id: str, seen_key: str) -> Admission:
         window = int(time.time() // RATE_WINDOW_SECONDS)
@@ -41,9 +42,31 @@ class RedisAdmitter:
         pipe = self._redis.pipeline(transaction=False)
         pipe.incr(rate_key)
         pipe.expire(rate_key, 2 * RATE_WINDOW_SECONDS)
-        pipe.set(f"sm:seen:{seen_key}", b"1", nx=True, ex=SEEN_TTL_SECONDS)
+        pipe.set(f"sm:seen:{seen_key}", b"1", nx=True, ex=self._seen_ttl)
         count, _, first_time = await pipe.execute()
         return Admission(int(count), bool(first_time))
+
+
+class SourceLimiter:
+    """Requests per source address in the current minute, counted before any body is read or signature checked.
+
+    Kept in process on purpose: it runs for every request, signed or not, and must cost no round trip; with several
+    processes each counts its own share.  The limit must leave room for a gateway, which forwards many buyer
+    apps' searches from one address.
+    """
+
+    def __init__(self, per_minute: int) -> None:
+        self._limit = per_minute
+        self._window = -1
+        self._counts: dict[str, int] = {}
+
+    def allow(self, source: str) -> bool:
+        window = int(time.time() // RATE_WINDOW_SECONDS)
+        if window != self._window:
+            self._window, self._counts = window, {}
+        count = self._counts.get(source, 0) + 1
+        self._counts[source] = count
+        return count <= self._limit
 
 
 class LocalAdmitter:

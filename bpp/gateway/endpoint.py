@@ -50,6 +50,12 @@ def beckn_route(path: str, action: str, steps: Sequence[tuple[str, Step]] = DEFA
     async def endpoint(request: Request) -> Response:
         services = request.app.state.services
         started = time.perf_counter()
+        source = request.client.host if request.client else ""
+        if not services.source_limiter.allow(source):
+            # not logged: the limit is what keeps a flood of unsigned requests from filling the log
+            limit = services.settings.source_rate_limit_per_minute
+            return _nack_response(Nack(429, errors.RATE_LIMITED, f"more than {limit} requests a minute from "
+                                       f"{source}; retry in the next minute"))
         exchange: Exchange | None = None
         try:
             raw = await _read_body(request, services.settings.max_body_bytes)

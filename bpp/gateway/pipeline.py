@@ -5,13 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from schemas import errors
 from schemas.beckn import SchemaError, parse_request
 from schemas.errors import ErrorCode
 from signing import (
+    RegisteredKey,
     RegistryUnavailable,
     SignatureError,
     SignatureParams,
@@ -57,6 +60,7 @@ class Exchange:
     started: float = field(default_factory=time.perf_counter)
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     signer: SignatureParams | None = None
+    signer_subscriber_url: str = ""  # from the registry record that gave the signer's key
     data: dict[str, Any] | None = None
     model: Any = None
     duplicate: bool = False
@@ -71,12 +75,14 @@ def _auth_challenge(services: Services) -> str:
 
 async def _verified(
     services: Services, exchange: Exchange, header: str, error: ErrorCode, label: str
-) -> SignatureParams:
-    """Check one signature header (parsed once) against the registry key of its keyId."""
+) -> tuple[SignatureParams, RegisteredKey]:
+    """Check one signature header (parsed once) against the registry record of its keyId."""
+    settings = services.settings
     try:
         params = parse_signature_header(header)
-        public_key = await services.registry.lookup_signing_key(params.subscriber_id, params.unique_key_id)
-        verify_signature(params, exchange.raw, public_key, future_skew_seconds=services.settings.future_skew_seconds)
+        record = await services.registry.lookup_key_record(params.subscriber_id, params.unique_key_id)
+        verify_signature(params, exchange.raw, record.public_key, future_skew_seconds=settings.future_skew_seconds,
+                         max_lifetime_seconds=settings.max_signature_lifetime_seconds)
     except SignatureError as exc:
         raise Nack(401, error, f"{label} invalid ({exc.reason.value}): {exc.detail}", None,
                    _auth_challenge(services)) from None
@@ -85,7 +91,7 @@ async def _verified(
                    _auth_challenge(services)) from None
     except RegistryUnavailable as exc:
         raise Nack(503, errors.INTERNAL_ERROR, f"registry lookup failed, retry later: {exc}") from None
-    return params
+    return params, record
 
 
 async def verify_signatures(services: Services, exchange: Exchange) -> None:
@@ -99,7 +105,8 @@ async def verify_signatures(services: Services, exchange: Exchange) -> None:
             None,
             _auth_challenge(services),
         )
-    exchange.signer = await _verified(services, exchange, header, errors.INVALID_SIGNATURE, "Authorization")
+    exchange.signer, record = await _verified(services, exchange, header, errors.INVALID_SIGNATURE, "Authorization")
+    exchange.signer_subscriber_url = record.subscriber_url
     gateway_header = exchange.headers.get("x-gateway-authorization")
     if gateway_header:
         await _verified(
@@ -148,9 +155,41 @@ async def check_context(services: Services, exchange: Exchange) -> None:
                    f"{exchange.signer.subscriber_id!r}", "context.bap_id", _auth_challenge(services))
     if not (context.bap_uri.startswith("https://") or settings.allow_http_callbacks):
         raise Nack(400, errors.INVALID_REQUEST, "context.bap_uri must be an https URL", "context.bap_uri")
+    if not lies_under(context.bap_uri, exchange.signer_subscriber_url):
+        raise Nack(400, errors.CALLBACK_NOT_REGISTERED, f"context.bap_uri {context.bap_uri!r} is not the "
+                   f"subscriber_url registered for {exchange.signer.key_id!r} "
+                   f"({exchange.signer_subscriber_url or 'none'}) nor under it; send callbacks to your registered "
+                   "address or update your registry entry", "context.bap_uri")
+    max_ttl = settings.max_ttl(exchange.action)
+    if context.ttl > max_ttl:
+        raise Nack(400, errors.LIFETIME_NOT_ACCEPTED, f"context.ttl {exchange.data['context']['ttl']} is longer "
+                   f"than the {max_ttl.total_seconds():.0f} s this seller app accepts for {exchange.action}; send "
+                   f"at most PT{max_ttl.total_seconds():.0f}S", "context.ttl")
+    # checked before timestamp + ttl is computed: a timestamp in year 9999 would overflow it
+    if context.timestamp > exchange.received_at + timedelta(seconds=settings.future_skew_seconds):
+        raise Nack(400, errors.LIFETIME_NOT_ACCEPTED, f"context.timestamp {exchange.data['context']['timestamp']} "
+                   f"is in the future (allowed clock skew {settings.future_skew_seconds} s); send the current UTC "
+                   "time", "context.timestamp")
     if context.expires_at < exchange.received_at:
         raise Nack(400, errors.STALE_REQUEST, f"stale request: timestamp {exchange.data['context']['timestamp']} "
                    f"+ ttl {exchange.data['context'].get('ttl')} has passed", "context.timestamp")
+
+
+@lru_cache(maxsize=4096)  # a buyer app sends the same bap_uri every time: parse it once
+def lies_under(url: str, root: str) -> bool:
+    """True when `url` is `root` or a path below it: same scheme and host (port included), on a segment boundary.
+
+    Callbacks go to bap_uri; without this a signed request could aim them at any host (cloud metadata, the
+    private network, our own Redis) and read the answers back from the transaction log.
+    """
+    try:
+        target, base = urlsplit(url), urlsplit(root)
+    except ValueError:
+        return False
+    if not base.netloc or (target.scheme.lower(), target.netloc.lower()) != (base.scheme.lower(), base.netloc.lower()):
+        return False
+    prefix = base.path.rstrip("/")
+    return target.path.rstrip("/") == prefix or target.path.startswith(prefix + "/")
 
 
 async def limit_and_deduplicate(services: Services, exchange: Exchange) -> None:

@@ -140,7 +140,7 @@ async def test_answers_are_cached_in_process_and_in_redis(
     assert await client.lookup_signing_key(SUB, UKID) == KEY
     assert await client.lookup_signing_key(SUB, UKID) == KEY
     assert stub.calls == 1
-    assert await redis.get(f"sm:regkey:{SUB}|{UKID}") == KEY.encode()
+    assert orjson.loads(await redis.get(f"sm:regkey:{SUB}|{UKID}"))["signing_public_key"] == KEY
     assert 3590 < await redis.ttl(f"sm:regkey:{SUB}|{UKID}") <= 3600
     other_process = RegistryClient(registry_url, redis, http)
     assert await other_process.lookup_signing_key(SUB, UKID) == KEY

@@ -1,0 +1,64 @@
+"""A request body limit for every route: 413 before a route (or its JSON parser) ever sees an oversized body.
+
+Without it the staff and worker APIs read whatever they are sent: a 10 MB array posted to a login form grew the
+process by 80 MB. The Beckn routes are exempt because they stream their body against the same limit themselves and
+answer with a Beckn NACK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body over `max_bytes` (declared or streamed) with 413 and a message saying why."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt_paths: Collection[str] = ()) -> None:
+        self.app = app
+        self._max = max_bytes
+        self._exempt = frozenset(exempt_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self._exempt:
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self._max):
+            await self._refuse(send)
+            return
+        # read the body here, never more than the limit, and hand it on: routes parse it whole anyway
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, _replay(message, receive), send)  # the client left; let the route see it
+                return
+            body += message.get("body", b"")
+            if len(body) > self._max:
+                await self._refuse(send)
+                return
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay({"type": "http.request", "body": bytes(body), "more_body": False}, receive),
+                       send)
+
+    async def _refuse(self, send: Send) -> None:
+        content = orjson.dumps({"detail": f"request body is larger than the {self._max}-byte limit; send a "
+                                          "smaller one (split a large catalogue CSV into several files)"})
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(content)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": content})
+
+
+def _replay(first: Message, receive: Receive) -> Receive:
+    """A `receive` that gives `first` once, then whatever the client sends next (e.g. its disconnect)."""
+    pending = [first]
+
+    async def replayed() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replayed
