@@ -28,7 +28,7 @@ SIMULATE_SECONDS = 30.0
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 # what a clone does not have (or a user would not copy): caches, local data, keys, the checkout's own install
-NOT_IN_A_CLONE = shutil.ignore_patterns(".git", "__pycache__", "*.egg-info", "var", ".venv", ".pytest_cache",
+NOT_IN_A_CLONE = shutil.ignore_patterns(".git", "__pycache__", "*.egg-info", "build", "var", ".venv", ".pytest_cache",
                                         ".ruff_cache", ".mypy_cache", "keys*.json", ".env")
 
 Command = Callable[..., list[str]]
