@@ -5,18 +5,29 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import orjson
 import pytest
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse, Response
+from harness import RunningServer, serve
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.simulator.buyer import BuyerApp, SentRequest
+from bpp.delivery import MAX_ANSWER_BYTES
+from bpp.gateway.admission import RedisAdmitter
+from bpp.gateway.pipeline import lies_under
+from bpp.gateway.txlog import REJECTED_BODY_PREFIX, TransactionLog
+from bpp.services import Services
+from bpp.simulator.buyer import BuyerApp, SentRequest, free_port
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
+from bpp.storage.order_tables import orders
+from schemas.ack import ack_body
+from schemas.fields import MAX_ID_LENGTH, MAX_SUBSCRIBER_ID_LENGTH, MAX_URL_LENGTH
 from signing import build_authorization_header, generate_signing_keypair
-
-pytestmark = pytest.mark.asyncio
 
 
 def support_body(buyer: BuyerApp, server: Any, **context_changes: Any) -> dict[str, Any]:
@@ -182,3 +193,236 @@ async def test_transaction_log_is_staff_only_and_complete(server: Any, buyer: Bu
     assert log["inbound"][0]["ack"] == "ACK"
     assert log["callbacks"][0]["action"] == "on_support"
     assert log["delivery_attempts"][0]["outcome"] == "ACK"
+
+
+# --- issue 10: hostile peers -------------------------------------------------------------
+async def staff_token(server: Any, buyer: BuyerApp) -> str:
+    from bpp.staff.users import create_staff_user
+
+    async with server.services.db.begin() as conn:
+        await create_staff_user(conn, "admin", "correct horse battery", "admin", "Admin")
+    assert buyer._http is not None
+    login = await buyer._http.post(f"{server.base_url}/staff/api/login",
+                                   json={"username": "admin", "password": "correct horse battery"})
+    return str(login.json()["token"])
+
+
+def test_bounded_context_values_fit_their_columns() -> None:
+    """The schema's limits are what keeps an accepted request storable; a wider column is fine, a narrower not."""
+    longest_callback = MAX_URL_LENGTH + len("/on_issue_status")
+    for table in (messages, outbox, delivery_attempts):
+        assert table.c.transaction_id.type.length >= MAX_ID_LENGTH
+        assert table.c.message_id.type.length >= MAX_ID_LENGTH
+    assert messages.c.bap_id.type.length >= MAX_SUBSCRIBER_ID_LENGTH
+    assert outbox.c.target_url.type.length >= longest_callback
+    assert orders.c.bap_uri.type.length >= MAX_URL_LENGTH
+
+
+async def test_values_the_database_cannot_store_are_refused_with_their_path(server: Any, buyer: BuyerApp) -> None:
+    url = f"{server.ondc_url}/support"
+    long_bap_uri = buyer.bap_uri + "/" + "x" * 1100
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"message_id": "m" * 300}, "context.message_id"),
+        ({"transaction_id": "t" * 200}, "context.transaction_id"),
+        ({"message_id": "nul\x00here"}, "context.message_id"),
+        ({"bap_uri": long_bap_uri}, "context.bap_uri"),
+    ]
+    for change, path in cases:
+        sent = await buyer.post(url, support_body(buyer, server, **change))
+        assert_nack(sent.status, sent.answer, 400, "30000")
+        assert sent.answer["error"]["path"] == path
+    body = support_body(buyer, server)
+    body["message"]["support"]["ref_id"] = "a\x00b"
+    sent = await buyer.post(url, body)
+    assert_nack(sent.status, sent.answer, 400, "30000")
+    assert sent.answer["error"]["path"] == "message.support.ref_id"
+    await server.services.txlog.flush()
+    async with server.services.db.connect() as conn:
+        stored = (await conn.execute(select(messages.c.ack_status))).scalars().all()
+    assert stored == ["NACK"] * 5  # each refusal is logged and nothing was accepted
+
+
+async def test_an_unsigned_hostile_request_neither_blocks_the_log_nor_fills_the_disk(
+    server: Any, buyer: BuyerApp
+) -> None:
+    hostile = support_body(buyer, server, message_id="m\x00" * 200, transaction_id="t" * 300)
+    hostile["message"]["padding"] = "p" * 200_000
+    raw = orjson.dumps(hostile)
+    status, answer, _ = await post_raw(buyer, f"{server.ondc_url}/support", raw, {})
+    assert_nack(status, answer, 401, "30016")
+    sent = await buyer.post(f"{server.ondc_url}/support", support_body(buyer, server))
+    assert sent.acked
+    await buyer.wait_for("on_support", buyer.replies_to(sent))
+    token = await staff_token(server, buyer)
+    assert buyer._http is not None
+    log = await buyer._http.get(f"{server.base_url}/staff/api/transactions/{sent.body['context']['transaction_id']}",
+                                headers={"Authorization": f"Bearer {token}"})
+    assert log.status_code == 200, log.text
+    assert [m["ack"] for m in log.json()["inbound"]] == ["ACK"]  # the row after the hostile one was stored
+    async with server.services.db.connect() as conn:
+        rejected = (await conn.execute(select(messages.c.message_id, messages.c.transaction_id, messages.c.body)
+                                       .where(messages.c.ack_status == "NACK"))).one()
+    assert rejected.message_id == "m" * MAX_ID_LENGTH and rejected.transaction_id == "t" * MAX_ID_LENGTH
+    assert rejected.body == raw[:REJECTED_BODY_PREFIX]  # a prefix as evidence, not 200 KB of padding
+    health = await buyer._http.get(f"{server.base_url}/health")
+    assert health.json()["transaction_log_dropped_rows"] == 0
+
+
+def attempt_row(action: str | None) -> dict[str, Any]:
+    return {"outbox_id": None, "action": action, "transaction_id": "t1", "message_id": str(uuid.uuid4()),
+            "target_url": "http://127.0.0.1:9/ondc/on_support", "attempt": 1,
+            "started_at": datetime.now(UTC), "duration_ms": 1.0, "request_headers": {}, "http_status": None,
+            "response_body": None, "outcome": "network_error", "error": "refused"}
+
+
+async def attempt_actions(conn: AsyncConnection) -> list[str]:
+    return list((await conn.execute(select(delivery_attempts.c.action))).scalars().all())
+
+
+async def test_log_writer_drops_only_the_row_the_database_refuses(services: Services) -> None:
+    txlog = TransactionLog(services.db)
+    for action in ("on_support", None, "on_status"):  # the middle row breaks a NOT NULL column on both backends
+        txlog.record_attempt(attempt_row(action))
+    await txlog.flush()
+    await txlog.flush()  # nothing left over to retry
+    async with services.db.connect() as conn:
+        assert sorted(await attempt_actions(conn)) == ["on_status", "on_support"]
+    assert txlog.dropped_rows == 1
+
+
+async def test_log_writer_buffer_is_bounded_and_counts_what_it_drops(services: Services) -> None:
+    txlog = TransactionLog(services.db, max_buffered=2)
+    for action in ("on_support", "on_status", "on_track"):
+        txlog.record_attempt(attempt_row(action))
+    assert txlog.dropped_rows == 1
+    await txlog.flush()
+    async with services.db.connect() as conn:
+        assert sorted(await attempt_actions(conn)) == ["on_status", "on_support"]
+
+
+@pytest.mark.settings(max_ttl_seconds={"default": 3600, "support": 60})
+async def test_ttl_and_timestamp_beyond_what_we_allow_are_refused(server: Any, buyer: BuyerApp) -> None:
+    url = f"{server.ondc_url}/support"
+    cases = [
+        ({"ttl": "PT2M"}, "context.ttl"),  # over the 60 s configured for support
+        ({"ttl": "P30D"}, "context.ttl"),
+        ({"ttl": "P99999999999Y"}, "context.ttl"),  # overflowed into a 503 before
+        ({"timestamp": "9999-12-31T23:59:59.000Z"}, "context.timestamp"),
+    ]
+    for change, path in cases:
+        sent = await buyer.post(url, support_body(buyer, server, **change))
+        assert_nack(sent.status, sent.answer, 400, "30000")
+        assert sent.answer["error"]["path"] == path, sent.answer
+    assert (await buyer.post(url, support_body(buyer, server, ttl="PT60S"))).acked
+
+
+async def test_a_signature_that_lives_too_long_is_refused(server: Any, buyer: BuyerApp) -> None:
+    raw = orjson.dumps(support_body(buyer, server))
+    now = int(time.time())
+    lifetime = server.services.settings.max_signature_lifetime_seconds
+    header = build_authorization_header(raw, buyer._signing_private, buyer.subscriber_id, buyer.unique_key_id,
+                                        created=now, expires=now + lifetime + 60)
+    status, body, _ = await post_raw(buyer, f"{server.ondc_url}/support", raw, {"Authorization": header})
+    assert_nack(status, body, 401, "30016")
+    assert "at most" in body["error"]["message"]
+
+
+@pytest.mark.settings(max_signature_lifetime_seconds=200_000)
+async def test_deduplication_mark_outlives_every_signature_that_could_replay_it(
+    server: Any, buyer: BuyerApp
+) -> None:
+    sent = await buyer.post(f"{server.ondc_url}/support", support_body(buyer, server))
+    assert sent.acked
+    admitter = server.services.admitter
+    mark = f"{buyer.subscriber_id}|support|{sent.message_id}"
+    if isinstance(admitter, RedisAdmitter):
+        kept_for = await server.services.redis.ttl(f"sm:seen:{mark}")
+    else:
+        kept_for = admitter._seen[mark] - time.time()
+    assert kept_for > 200_000
+
+
+async def test_callbacks_go_only_under_the_registered_subscriber_url(server: Any, buyer: BuyerApp) -> None:
+    url = f"{server.ondc_url}/support"
+    for target in ("http://169.254.169.254/latest/meta-data", "http://127.0.0.1:6379/ondc",
+                   buyer.bap_uri + "-evil", "http://[fd00::1]/ondc"):
+        sent = await buyer.post(url, support_body(buyer, server, bap_uri=target))
+        assert_nack(sent.status, sent.answer, 400, "30000")
+        assert sent.answer["error"]["path"] == "context.bap_uri"
+        assert "registered" in sent.answer["error"]["message"]
+    assert (await buyer.post(url, support_body(buyer, server, bap_uri=buyer.bap_uri + "/v2"))).acked
+
+
+def test_lies_under_compares_scheme_host_port_and_whole_path_segments() -> None:
+    root = "https://bap.example/ondc"
+    assert lies_under("https://bap.example/ondc", root)
+    assert lies_under("https://BAP.example/ondc/", root)
+    assert lies_under("https://bap.example/ondc/v2", root)
+    for other in ("http://bap.example/ondc", "https://bap.example:8443/ondc", "https://bap.example/ondc2",
+                  "https://bap.example@evil.example/ondc", "https://bap.example.evil.example/ondc",
+                  "https://evil.example/ondc", "https://[::1/ondc"):
+        assert not lies_under(other, root), other
+    assert not lies_under(root, "")  # a record without subscriber_url vouches for nothing
+
+
+async def test_callback_follows_no_redirect_and_keeps_little_of_an_answer(services: Services) -> None:
+    reached: list[str] = []
+    peer = FastAPI()
+
+    @peer.post("/ondc/on_support")
+    async def redirect() -> RedirectResponse:
+        return RedirectResponse("/elsewhere", status_code=307)
+
+    @peer.post("/elsewhere")
+    async def elsewhere() -> Response:
+        reached.append("elsewhere")
+        return Response(ack_body(), media_type="application/json")
+
+    @peer.post("/ondc/on_status")
+    async def huge() -> Response:
+        return Response(b"x" * 1_000_000, media_type="text/plain")
+
+    port = free_port()
+    running: RunningServer = await serve(peer, port)
+    try:
+        for action in ("on_support", "on_status"):
+            result = await services.sender.send(f"http://127.0.0.1:{port}/ondc/{action}", b"{}", action=action,
+                                                transaction_id="t-redirect", message_id=action, attempt=1)
+            assert not result.delivered
+    finally:
+        await running.stop()
+    assert reached == []
+    await services.txlog.flush()
+    async with services.db.connect() as conn:
+        attempts = dict((await conn.execute(select(delivery_attempts.c.action, delivery_attempts.c.response_body)
+                                            .where(delivery_attempts.c.transaction_id == "t-redirect"))).all())
+    assert len(attempts["on_status"]) == MAX_ANSWER_BYTES
+
+
+@pytest.mark.settings(source_rate_limit_per_minute=3)
+async def test_one_source_is_rate_limited_before_any_signature_work(server: Any, buyer: BuyerApp) -> None:
+    raw = orjson.dumps(support_body(buyer, server))
+    statuses = [(await post_raw(buyer, f"{server.ondc_url}/support", raw, {}))[0] for _ in range(7)]
+    # seven requests span at most two minute windows, so one window saw more than three
+    assert statuses[:3] == [401, 401, 401] and 429 in statuses, statuses
+
+
+async def test_every_route_limits_its_body(server: Any, buyer: BuyerApp) -> None:
+    limit = server.services.settings.max_body_bytes
+    oversized = orjson.dumps(["0000"] * (limit // 6))
+    assert len(oversized) > limit
+
+    async def chunks() -> Any:
+        for start in range(0, len(oversized), 65536):
+            yield oversized[start:start + 65536]
+
+    assert buyer._http is not None
+    for path in ("/worker/api/login", "/staff/api/login"):
+        declared = await buyer._http.post(server.base_url + path, content=oversized,
+                                          headers={"Content-Type": "application/json"})
+        streamed = await buyer._http.post(server.base_url + path, content=chunks(),
+                                          headers={"Content-Type": "application/json"})
+        for answer in (declared, streamed):
+            assert answer.status_code == 413, answer.text
+            assert f"{limit}-byte limit" in answer.json()["detail"]
+    assert (await buyer._http.post(server.base_url + "/worker/api/login", json={})).status_code == 422
