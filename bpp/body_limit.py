@@ -50,7 +50,7 @@ class BodyLimit:
                                           "smaller one (split a large catalogue CSV into several files)"})
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(content)).encode()), (b"connection", b"close")]})
+                                (b"content-length", str(len(content)).encode())]})
         await send({"type": "http.response.body", "body": content})
 
 
