@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from functools import cache
+from typing import Any, Final, Literal
 
 import orjson
 from argon2 import PasswordHasher
@@ -17,7 +19,10 @@ from fastapi import HTTPException, Request, status
 from redis.asyncio import Redis
 
 STAFF_ROLES = ("admin", "district_officer", "helpline_operator")
+MAX_LOGIN_NOTICES: Final = 20
+LOGIN_NOTICE_SECONDS: Final = 30 * 86400  # a notice waits this long for the owner's next login
 _hasher = PasswordHasher()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,25 @@ def verify_secret(secret_hash: str, secret: str) -> bool:
         return _hasher.verify(secret_hash, secret)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _unknown_account_hash() -> str:
+    """A hash checked for unknown accounts so they cost as much as known ones (a match still fails the login)."""
+    return _hasher.hash("no such account")
+
+
+def verify_login_secret(secret_hash: str | None, secret: str) -> bool:
+    """`verify_secret` for a login, with the same argon2 work whether or not the account exists.
+
+    Answering unknown names without hashing would tell a guesser, by timing alone, which names exist.
+    """
+    return verify_secret(secret_hash or _unknown_account_hash(), secret) and secret_hash is not None
+
+
+def login_source(request: Request) -> str:
+    """The address a login came from (the peer of the connection), the unit lock-outs are counted in."""
+    return request.client.host if request.client else "unknown"
 
 
 class TokenSigner:
@@ -125,8 +149,11 @@ async def require_worker(request: Request) -> Principal:
     return principal
 
 
+# Logins are counted per account *and* source address, before the secret is checked: a guesser gets `limit`
+# tries per window however many requests it sends at once, and a stranger's guesses lock only the stranger's
+# address out, not the owner. The owner is told at her next login.
 class LoginThrottle:
-    """Counts failed logins per account in Redis; after `limit` failures the account waits `lock_seconds`."""
+    """Counts login attempts per (account, source) in Redis; over `limit` in `lock_seconds` the pair is refused."""
 
     def __init__(self, redis: Redis, kind: str, limit: int = 5, lock_seconds: int = 900) -> None:
         self._redis = redis
@@ -134,23 +161,55 @@ class LoginThrottle:
         self._limit = limit
         self._lock_seconds = lock_seconds
 
-    def _key(self, account: str) -> str:
-        return f"sm:loginfail:{self._kind}:{account}"
+    def _attempts_key(self, account: str, source: str) -> str:
+        return f"sm:loginattempts:{self._kind}:{account}:{source}"
 
-    async def check(self, account: str) -> None:
-        """Refuse with 429 while the account is locked."""
-        if int(await self._redis.get(self._key(account)) or 0) >= self._limit:
-            minutes = self._lock_seconds // 60
-            raise HTTPException(429, detail={
-                "en": f"Too many wrong attempts. Wait {minutes} minutes or call the helpline 155330.",
-                "hi": f"कई बार गलत प्रयास। {minutes} मिनट रुकें या हेल्पलाइन 155330 पर कॉल करें।",
-            })
+    def _notices_key(self, account: str) -> str:
+        return f"sm:loginnotices:{self._kind}:{account}"
 
-    async def failed(self, account: str) -> None:
+    async def attempt(self, account: str, source: str) -> int:
+        """Count this attempt (atomically, before any secret is checked); 429 once the pair is over the limit."""
+        key = self._attempts_key(account, source)
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(self._key(account))
-            pipe.expire(self._key(account), self._lock_seconds)
+            pipe.set(key, 0, ex=self._lock_seconds, nx=True)  # the window starts at the first attempt
+            pipe.incr(key)
+            _, attempts = await pipe.execute()
+        if attempts <= self._limit:
+            return int(attempts)
+        minutes = self._lock_seconds // 60
+        raise HTTPException(429, detail={
+            "en": f"Too many wrong attempts. Wait {minutes} minutes or call the helpline 155330.",
+            "hi": f"कई बार गलत प्रयास। {minutes} मिनट रुकें या हेल्पलाइन 155330 पर कॉल करें।",
+        })
+
+    async def failed(self, account: str, source: str, attempts: int) -> None:
+        """A wrong secret for an existing account: when it used up the window, the owner is told at her next login.
+
+        Only existing accounts get notices, so guessing made-up names stores nothing that lasts.
+        """
+        if attempts < self._limit:
+            return
+        minutes = self._lock_seconds // 60
+        at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        log.warning("%s login %s locked for %s after %d attempts", self._kind, account, source, self._limit)
+        notice = {
+            "en": f"At {at} someone at address {source} tried to log in to your account {self._limit} times with a "
+            f"wrong secret; that address was paused for {minutes} minutes. If it was not you, tell an administrator.",
+            "hi": f"{at} पर पते {source} से किसी ने आपके खाते में {self._limit} बार गलत पासवर्ड/पिन से लॉग इन करने "
+            f"की कोशिश की; उस पते को {minutes} मिनट के लिए रोका गया। अगर यह आप नहीं थे, तो व्यवस्थापक को बताएँ।",
+        }
+        key = self._notices_key(account)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.rpush(key, orjson.dumps(notice))
+            pipe.ltrim(key, -MAX_LOGIN_NOTICES, -1)
+            pipe.expire(key, LOGIN_NOTICE_SECONDS)
             await pipe.execute()
 
-    async def succeeded(self, account: str) -> None:
-        await self._redis.delete(self._key(account))
+    async def succeeded(self, account: str, source: str) -> list[dict[str, str]]:
+        """Forget this source's attempts; the notices of lock-outs since the last login, for the owner to read."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self._attempts_key(account, source))
+            pipe.lrange(self._notices_key(account), 0, -1)
+            pipe.delete(self._notices_key(account))
+            _, notices, _ = await pipe.execute()
+        return [orjson.loads(notice) for notice in notices]

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from bpp.auth import LoginThrottle, Principal, issue_token, verify_secret
+from bpp.auth import LoginThrottle, Principal, issue_token, login_source, verify_login_secret
 from bpp.storage.auth_tables import staff_users
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
@@ -22,23 +22,25 @@ class LoginAnswer(BaseModel):
     role: str
     district: str | None
     display_name: str
+    notices: list[dict[str, str]] = []  # lock-outs others caused since the last login, in English and Hindi
 
 
 @router.post("/login", response_model=LoginAnswer)
 async def login(body: Login, request: Request) -> LoginAnswer:
     """Exchange a username and password for a bearer token."""
     services = request.app.state.services
-    throttle = LoginThrottle(services.redis, "staff")
-    await throttle.check(body.username)
+    throttle, source = LoginThrottle(services.redis, "staff"), login_source(request)
+    attempts = await throttle.attempt(body.username, source)
     async with services.db.connect() as conn:
         user = (await conn.execute(select(staff_users).where(staff_users.c.username == body.username))).first()
-    if user is None or not verify_secret(user.password_hash, body.password):
-        await throttle.failed(body.username)
+    if not verify_login_secret(user.password_hash if user else None, body.password) or user is None:
+        if user is not None:
+            await throttle.failed(body.username, source, attempts)
         raise HTTPException(401, detail={
             "en": "Wrong username or password. Check both and try again.",
             "hi": "उपयोगकर्ता नाम या पासवर्ड गलत है। दोनों जाँचें और फिर से प्रयास करें।",
         })
-    await throttle.succeeded(body.username)
+    notices = await throttle.succeeded(body.username, source)
     principal = Principal(kind="staff", id=user.id, role=user.role, district=user.district)
     return LoginAnswer(token=issue_token(request, principal), role=user.role, district=user.district,
-                       display_name=user.display_name)
+                       display_name=user.display_name, notices=notices)

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bpp import worker_repo
-from bpp.auth import LoginThrottle, Principal, issue_token, require_worker, verify_secret
+from bpp.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
 from bpp.fulfillment_service import FulfillmentService, JobRefused
 from bpp.services import Services
 from fulfillment.workers import BANNED, is_listed, rating_average
@@ -62,14 +62,15 @@ async def job_refused_handler(request: Request, exc: Exception) -> JSONResponse:
 
 @router.post("/login")
 async def login(body: Login, request: Request) -> dict[str, Any]:
-    """Phone and PIN → a bearer token; five wrong PINs lock the phone for 15 minutes."""
+    """Phone and PIN → a bearer token; five attempts from one address lock that phone there for 15 minutes."""
     services = _services(request)
-    throttle = LoginThrottle(services.redis, "worker")
-    await throttle.check(body.phone)
+    throttle, source = LoginThrottle(services.redis, "worker"), login_source(request)
+    attempts = await throttle.attempt(body.phone, source)
     async with services.db.connect() as conn:
         worker = await worker_repo.get_by_phone(conn, body.phone)
-    if worker is None or not verify_secret(worker["pin_hash"], body.pin):
-        await throttle.failed(body.phone)
+    if not verify_login_secret(worker["pin_hash"] if worker else None, body.pin) or worker is None:
+        if worker is not None:
+            await throttle.failed(body.phone, source, attempts)
         raise HTTPException(
             401,
             detail={
@@ -77,7 +78,7 @@ async def login(body: Login, request: Request) -> dict[str, Any]:
                 "hi": "फ़ोन नंबर या पिन गलत है। दोनों जाँचें और फिर से प्रयास करें।",
             },
         )
-    await throttle.succeeded(body.phone)
+    notices = await throttle.succeeded(body.phone, source)
     if worker["standing"] == BANNED:
         raise HTTPException(
             403,
@@ -87,7 +88,7 @@ async def login(body: Login, request: Request) -> dict[str, Any]:
             },
         )
     principal = Principal(kind="worker", id=worker["id"], role="worker", district=worker["district"])
-    return {"token": issue_token(request, principal), "worker": _profile(worker)}
+    return {"token": issue_token(request, principal), "worker": _profile(worker), "notices": notices}
 
 
 @router.get("/me")

@@ -543,6 +543,10 @@ async function logIn(event) {
     prepareWorkerForm();
     renderAll();
     await loadEverything();
+    const notices = answer.notices || [];  // lock-outs someone else caused on this account since the last login
+    if (notices.length) {
+      say("catalog", { tone: "error", en: notices.map((n) => n.en).join(" "), hi: notices.map((n) => n.hi).join(" "), errors: [] });
+    }
   }, button);
 }
 

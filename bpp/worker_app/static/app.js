@@ -271,6 +271,8 @@
         sessionStorage.setItem(TOKEN_KEY, answer.token);
         $("pin").value = "";
         await startSession(answer.worker);
+        // lock-outs someone else caused on this phone since the last login
+        if (answer.notices?.length) showMessage(answer.notices.map(bilingual).join(" "));
       } catch (error) {
         errorBox.hidden = false;
         errorBox.textContent = errorText(error);
