@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
 
 from bpp.auth import Principal, require_staff
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
+from bpp.storage.order_tables import orders
 
 router = APIRouter(prefix="/staff/api/transactions", tags=["staff"])
 LogReader = Annotated[Principal, Depends(require_staff("admin", "district_officer"))]
@@ -24,14 +27,47 @@ def _text(raw: bytes | None) -> str | None:
         return "base64:" + base64.b64encode(raw).decode()
 
 
+def _context_city(body: bytes) -> str | None:
+    """The city code of a stored request's context (Beckn `location.city.code`, IGM 1.0 `city`)."""
+    try:
+        context = orjson.loads(body)["context"]
+        location = context.get("location") or {}
+        city = location["city"]["code"] if location else context["city"]
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return None
+    return city if isinstance(city, str) else None
+
+
+def _transaction_districts(inbound: Iterable[Mapping[str, Any]], order_cities: Iterable[str]) -> set[str]:
+    """The districts a transaction belongs to: its orders' cities and the cities its accepted requests named.
+
+    Only ACKed requests count: their signature was verified, while a NACKed body may claim any city.
+    """
+    named = {_context_city(m["body"]) for m in inbound if m["direction"] == "in" and m["ack_status"] == "ACK"}
+    return {city for city in named if city is not None} | set(order_cities)
+
+
+def _check_district(staff: Principal, districts: set[str]) -> None:
+    """A district officer reads only transactions wholly in her district (they hold customers' names and
+    addresses); one that names no district, or another district too, is for admins."""
+    if staff.role == "district_officer" and districts != {staff.district}:
+        raise HTTPException(403, detail={
+            "en": "This transaction is not in your district. Ask an admin if you need it.",
+            "hi": "यह लेन-देन आपके ज़िले का नहीं है। ज़रूरत हो तो व्यवस्थापक से कहें।",
+        })
+
+
 @router.get("/{transaction_id}")
-async def transaction_log(transaction_id: str, request: Request, _: LogReader) -> dict[str, Any]:
+async def transaction_log(transaction_id: str, request: Request, staff: LogReader) -> dict[str, Any]:
     """Every inbound message, outbound callback and delivery attempt of one transaction, oldest first."""
     services = request.app.state.services
     await services.txlog.flush()
     async with services.db.connect() as conn:
         inbound = (await conn.execute(select(messages).where(messages.c.transaction_id == transaction_id)
                                       .order_by(messages.c.received_at))).mappings().all()
+        order_cities = (await conn.execute(select(orders.c.city).where(orders.c.transaction_id == transaction_id)
+                                           )).scalars().all()
+        _check_district(staff, _transaction_districts(inbound, order_cities))
         callbacks = (await conn.execute(select(outbox).where(outbox.c.transaction_id == transaction_id)
                                         .order_by(outbox.c.created_at))).mappings().all()
         attempts = (await conn.execute(select(delivery_attempts)
