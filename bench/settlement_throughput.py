@@ -70,6 +70,8 @@ def order_row(index: int, workers: int, now: datetime) -> dict[str, Any]:
         "bap_id": f"bap-{index % 3}.example",
         "bap_uri": "https://bap.example/ondc",
         "transaction_id": uuid.uuid4().hex,
+        "buyer_order_id": f"BAP-{index}",
+        "buyer_created_at": now.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "domain": "ONDC:SRV11",
         "city": "std:0522",
         "provider_id": "P1",

@@ -58,7 +58,8 @@ async def invoice(order_id: str, t: str, request: Request) -> HTMLResponse:
 .amount{{text-align:right}}tfoot td{{font-weight:bold;border-top:1px solid #333}}</style></head>
 <body><h1>कर चालान / Tax invoice</h1>
 <p>{issuer}<br>GSTIN: {gst}</p>
-<p>ऑर्डर / Order: {escape(order_id)}<br>दिनांक / Date: {order["updated_at"]:%d-%m-%Y}<br>
+<p>ऑर्डर / Order: {escape(order["buyer_order_id"])}<br>
+सेवा मित्र संदर्भ / Seva Mitra reference: {escape(order_id)}<br>दिनांक / Date: {order["updated_at"]:%d-%m-%Y}<br>
 ग्राहक / Customer: {escape(str((order["billing"] or {}).get("name", "")))}</p>
 <table><thead><tr><th>विवरण / Description</th><th>राशि / Amount</th></tr></thead>
 <tbody>{_rows(order["quote"])}</tbody>

@@ -5,6 +5,9 @@ duration_minutes, tax_percent, days, opens, closes, holidays (`;`-separated date
 cancel_fee_in_transit, cancel_fee_at_location (`10%` for a percentage or `50.00` for an amount;
 cancelling while Pending is always free), reschedule_eligible, reschedule_fee, reschedule_within,
 images (space-separated URLs), published (true/false).
+
+Cells that would run as a spreadsheet formula are exported with a leading `'` (see schemas/spreadsheet.py),
+which the import takes off again; names that begin like a formula are refused.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, Final
 from catalog.codec import item_to_json
 from catalog.model import ServiceItem
 from catalog.validation import FieldError, parse_item
+from schemas.spreadsheet import csv_text, read_cell
 
 COLUMNS: Final = (
     "id",
@@ -138,8 +142,9 @@ def parse_csv(text: str) -> ParsedCsv:
             )
         )
         return result
-    for row in reader:
+    for raw_row in reader:
         line = reader.line_num
+        row = {name: read_cell(value) for name, value in raw_row.items() if isinstance(value, str)}
         empty = [name for name in sorted(_REQUIRED) if not (row.get(name) or "").strip()]
         if empty:
             result.errors.extend(
@@ -164,31 +169,24 @@ def _fee_text(term: dict[str, Any] | None) -> str:
     return f"{term['fee_percent']}%" if term["fee_percent"] is not None else str(term["fee_amount"])
 
 
+def _export_row(item: ServiceItem) -> dict[str, Any]:
+    data = item_to_json(item)
+    terms = {term["state"]: term for term in data["cancellation_terms"]}
+    availability, reschedule = data["availability"], data["reschedule_terms"]
+    return {
+        **{name: data[name] for name in COLUMNS if name in data and name not in ("images", "published")},
+        **{name: availability[name] for name in ("days", "opens", "closes", "slot_minutes")},
+        "holidays": ";".join(availability["holidays"]),
+        "cancel_fee_in_transit": _fee_text(terms.get("In-Transit")),
+        "cancel_fee_at_location": _fee_text(terms.get("At-Location")),
+        "reschedule_eligible": "true" if reschedule["eligible"] else "false",
+        "reschedule_fee": reschedule["fee"],
+        "reschedule_within": reschedule["within"],
+        "images": " ".join(data["images"]),
+        "published": "true" if data["published"] else "false",
+    }
+
+
 def export_csv(items: Iterable[ServiceItem]) -> str:
-    """Items as CSV in the import format (Pending cancellation is implied free)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for item in items:
-        data = item_to_json(item)
-        terms = {term["state"]: term for term in data["cancellation_terms"]}
-        availability, reschedule = data["availability"], data["reschedule_terms"]
-        writer.writerow(
-            {
-                **{
-                    name: data[name]
-                    for name in COLUMNS
-                    if name in data and name not in ("images", "published")
-                },
-                **{name: availability[name] for name in ("days", "opens", "closes", "slot_minutes")},
-                "holidays": ";".join(availability["holidays"]),
-                "cancel_fee_in_transit": _fee_text(terms.get("In-Transit")),
-                "cancel_fee_at_location": _fee_text(terms.get("At-Location")),
-                "reschedule_eligible": "true" if reschedule["eligible"] else "false",
-                "reschedule_fee": reschedule["fee"],
-                "reschedule_within": reschedule["within"],
-                "images": " ".join(data["images"]),
-                "published": "true" if data["published"] else "false",
-            }
-        )
-    return buffer.getvalue()
+    """Items as CSV in the import format (Pending cancellation is implied free), safe to open in a spreadsheet."""
+    return csv_text(COLUMNS, (_export_row(item) for item in items))

@@ -28,7 +28,7 @@ def build_order(
     location_id = f"{order['provider_id']}-L1"
     terms = order.get("terms") or {}
     message: dict[str, Any] = {
-        "id": order["id"],
+        "id": order["buyer_order_id"],  # SRV: the order id the buyer app generated; ours stays on the invoice
         "status": order["status"],
         "provider": {"id": order["provider_id"], "locations": [{"id": location_id}]},
         "items": [
@@ -44,7 +44,7 @@ def build_order(
         "fulfillments": [_fulfillment(order, worker, otp)],
         "quote": order["quote"],
         "payments": [dict(order["payment"])],
-        "created_at": timestamp(order["created_at"]),
+        "created_at": order["buyer_created_at"],  # as confirm sent it; updated_at is our clock
         "updated_at": timestamp(order["updated_at"]),
     }
     if terms.get("cancellation_terms"):

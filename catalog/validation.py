@@ -13,6 +13,7 @@ from catalog.codec import item_from_json, provider_from_json
 from catalog.model import FULFILLMENT_STATES, Provider, ServiceItem
 from catalog.schedule import parse_clock, parse_days
 from catalog.taxonomy import CATEGORIES
+from schemas.spreadsheet import formula_refusal, looks_like_formula
 
 _ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _DURATION: Final = re.compile(r"P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?")
@@ -55,6 +56,13 @@ class _Checker:
                 f"Shorten {field} to at most {max_length} characters.",
                 f"{field} को अधिकतम {max_length} अक्षरों का करें।",
             )
+
+    def name(self, field: str) -> None:
+        """A required display name that does not begin like a spreadsheet formula (it reaches CSV exports)."""
+        self.text(field, max_length=120)
+        value = self.data.get(field)
+        if isinstance(value, str) and looks_like_formula(value):
+            self.fail(field, *formula_refusal(field))
 
     def identifier(self, field: str) -> None:
         value = self.data.get(field)
@@ -213,8 +221,8 @@ def parse_item(data: Mapping[str, Any]) -> tuple[ServiceItem | None, list[FieldE
             "category_id must be an SRV code (e.g. SRV11-1047) or a Seva Mitra code (e.g. SM-1000).",
             "category_id कोई SRV कोड (जैसे SRV11-1047) या सेवा मित्र कोड (जैसे SM-1000) हो।",
         )
-    checker.text("name_en", max_length=120)
-    checker.text("name_hi", max_length=120)
+    checker.name("name_en")
+    checker.name("name_hi")
     checker.text("description_en", max_length=1000, required=False)
     checker.text("description_hi", max_length=1000, required=False)
     checker.decimal("fee", Decimal("1"), MAX_FEE)
@@ -239,8 +247,8 @@ def parse_provider(data: Mapping[str, Any]) -> tuple[Provider | None, list[Field
     checker.identifier("id")
     if not isinstance(data.get("city"), str) or not _CITY.fullmatch(data["city"]):
         checker.fail("city", "city must be an STD code like std:0522.", "city std:0522 जैसा STD कोड हो।")
-    checker.text("name_en", max_length=120)
-    checker.text("name_hi", max_length=120)
+    checker.name("name_en")
+    checker.name("name_hi")
     checker.text("address", max_length=300)
     checker.text("area_code", max_length=12)
     if not isinstance(data.get("gps"), str) or not _GPS.fullmatch(data["gps"]):

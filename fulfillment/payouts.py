@@ -8,8 +8,6 @@ where she was.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from fulfillment.ledger import (
     payout_key,
     wallet,
 )
+from schemas.spreadsheet import csv_text, formula_refusal, looks_like_formula
 
 
 class LineStatus(StrEnum):
@@ -132,35 +131,39 @@ CSV_COLUMNS = (
 )
 
 
+def _bank_file_row(batch_id: str, row: Mapping[str, object]) -> dict[str, object]:
+    upi = row.get("upi_vpa") or ""
+    bank_account = row.get("bank_account") or ""
+    return {
+        "batch_id": batch_id,
+        "line_no": row["line_no"],
+        "worker_id": row["worker_id"],
+        "beneficiary_name": row.get("holder_name") or "",
+        "amount": row["amount"],
+        "mode": "UPI" if upi else ("NEFT" if bank_account else "MISSING"),
+        "upi_vpa": upi,
+        "bank_account": bank_account,
+        "ifsc": row.get("ifsc") or "",
+        "status": row["status"],
+    }
+
+
 def export_csv(batch_id: str, rows: Sequence[Mapping[str, object]]) -> str:
     """The bank file: one row per line; UPI when a VPA is known, else NEFT to account + IFSC."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        upi = row.get("upi_vpa") or ""
-        bank_account = row.get("bank_account") or ""
-        mode = "UPI" if upi else ("NEFT" if bank_account else "MISSING")
-        writer.writerow(
-            {
-                "batch_id": batch_id,
-                "line_no": row["line_no"],
-                "worker_id": row["worker_id"],
-                "beneficiary_name": row.get("holder_name") or "",
-                "amount": row["amount"],
-                "mode": mode,
-                "upi_vpa": upi,
-                "bank_account": bank_account,
-                "ifsc": row.get("ifsc") or "",
-                "status": row["status"],
-            }
-        )
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, (_bank_file_row(batch_id, row) for row in rows))
 
 
 _VPA = re.compile(r"^[A-Za-z0-9.\-_]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$")
 _IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 _ACCOUNT = re.compile(r"^\d{9,18}$")
+
+
+class PayoutDetailsError(LedgerError):
+    """Payout details that cannot be used: every problem in English (the message) and in Hindi (`hi`)."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        super().__init__("; ".join(en for en, _ in problems))
+        self.hi = "; ".join(hi for _, hi in problems)
 
 
 def validate_payout_details(details: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -169,19 +172,24 @@ def validate_payout_details(details: Mapping[str, str | None]) -> dict[str, str 
     upi = (details.get("upi_vpa") or "").strip() or None
     account = (details.get("bank_account") or "").replace(" ", "") or None
     ifsc = (details.get("ifsc") or "").strip().upper() or None
-    problems = []
+    problems: list[tuple[str, str]] = []
     if not holder:
-        problems.append("holder_name is required: the name on the bank account or UPI ID")
+        problems.append(("holder_name is required: the name on the bank account or UPI ID",
+                         "holder_name ज़रूरी है: बैंक खाते या UPI ID पर लिखा नाम दें"))
+    elif looks_like_formula(holder):  # the name goes into the bank file staff open in a spreadsheet
+        problems.append(formula_refusal("holder_name"))
     if upi is not None and not _VPA.match(upi):
-        problems.append(f"upi_vpa {upi!r} should look like name@bank")
+        problems.append((f"upi_vpa {upi!r} should look like name@bank", f"upi_vpa {upi!r} naam@bank जैसा हो"))
     if (account is None) != (ifsc is None):
-        problems.append("bank_account and ifsc go together: give both or neither")
+        problems.append(("bank_account and ifsc go together: give both or neither",
+                         "bank_account और ifsc साथ दें: दोनों दें या कोई नहीं"))
     if account is not None and not _ACCOUNT.match(account):
-        problems.append("bank_account should be 9 to 18 digits")
+        problems.append(("bank_account should be 9 to 18 digits", "bank_account 9 से 18 अंकों का हो"))
     if ifsc is not None and not _IFSC.match(ifsc):
-        problems.append(f"ifsc {ifsc!r} should be 11 characters like SBIN0001234")
+        problems.append((f"ifsc {ifsc!r} should be 11 characters like SBIN0001234",
+                         f"ifsc {ifsc!r} SBIN0001234 जैसे 11 अक्षरों का हो"))
     if upi is None and account is None:
-        problems.append("give a UPI ID or a bank account with IFSC")
+        problems.append(("give a UPI ID or a bank account with IFSC", "UPI ID या IFSC सहित बैंक खाता दें"))
     if problems:
-        raise LedgerError("; ".join(problems))
+        raise PayoutDetailsError(problems)
     return {"holder_name": holder, "upi_vpa": upi, "bank_account": account, "ifsc": ifsc}

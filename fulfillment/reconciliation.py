@@ -7,8 +7,6 @@ our on_init/on_confirm promised.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from fulfillment.settlement import PaymentMode
+from schemas.spreadsheet import csv_text
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 WINDOW_EPOCH = datetime(1970, 1, 1, tzinfo=IST)
@@ -141,11 +140,6 @@ CSV_COLUMNS = (
 
 
 def export_csv(summaries: Iterable[WindowSummary]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for summary in summaries:
-        row = summary.as_dict()
-        row["mismatches"] = "; ".join(summary.mismatches)
-        writer.writerow(row)
-    return out.getvalue()
+    """One line per buyer app and window; amounts stay numbers (a negative net is a number, not a formula)."""
+    return csv_text(CSV_COLUMNS, ({**summary.as_dict(), "mismatches": "; ".join(summary.mismatches)}
+                                  for summary in summaries))

@@ -9,6 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Final
 
+from fulfillment.geo import MAX_INDEXABLE_LATITUDE
+from schemas.spreadsheet import formula_refusal, looks_like_formula
+
 
 class WorkerRuleError(Exception):
     """A worker rule refused the change; `en` and `hi` tell the person what to do next."""
@@ -65,6 +68,8 @@ def registration_problems(reg: Registration, known_categories: Iterable[str] | N
     problems: list[WorkerRuleError] = []
     if not reg.name.strip():
         problems.append(WorkerRuleError("Enter the worker's name.", "कर्मी का नाम दर्ज करें।", "name"))
+    elif looks_like_formula(reg.name):  # the name reaches the payout bank file when no holder name is given
+        problems.append(WorkerRuleError(*formula_refusal("name"), "name"))
     if not _PHONE.match(reg.phone):
         problems.append(WorkerRuleError(
             "Enter a 10-digit mobile number starting with 6-9.",
@@ -82,7 +87,7 @@ def registration_problems(reg: Registration, known_categories: Iterable[str] | N
             f"अज्ञात कौशल {unknown}; सूची की श्रेणियाँ चुनें।",
             "skills",
         ))
-    if not (-90 <= reg.home_lat <= 90 and -180 <= reg.home_lng <= 180):
+    if not (abs(reg.home_lat) <= MAX_INDEXABLE_LATITUDE and -180 <= reg.home_lng <= 180):
         problems.append(WorkerRuleError(
             "The home location is not a valid GPS point.", "घर का स्थान सही GPS नहीं है।", "home_gps"
         ))

@@ -276,7 +276,7 @@ class InitOrder(SelectOrder):
 
 
 class ConfirmOrder(InitOrder):
-    id: Id
+    id: BoundedId  # stored as the buyer app's order id (orders.buyer_order_id)
     payments: Annotated[list[Payment], Field(min_length=1)]
 
 

@@ -1,7 +1,7 @@
 """init -> on_init: billing, the customer's place and contact, payment terms and cancellation terms.
 
 The quote is the select draft's (re-checked against the catalogue); what init agreed is kept in
-the draft for confirm.
+the draft for confirm. Once the transaction holds an order, init is refused (40003, search again).
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo
 from bpp.catalog_service import settlement_account
-from bpp.handlers.order_input import read_order_or_refuse, reply_refusal
+from bpp.handlers.order_input import (
+    read_order_or_refuse,
+    refuse_another_order,
+    reply_refusal,
+    transaction_order,
+)
 from bpp.protocol import BusinessError
 from catalog import ordering
 from catalog.payment_terms import init_payment
@@ -52,6 +57,10 @@ def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, A
 
 async def handle(services: Services, request: InboundRequest) -> None:
     async with services.db.begin() as conn:
+        existing = await transaction_order(conn, request)
+        if existing is not None:
+            await refuse_another_order(services, conn, request, existing)
+            return
         order = await read_order_or_refuse(services, conn, request)
         if order is None:
             return

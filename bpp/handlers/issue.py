@@ -59,12 +59,9 @@ async def handle(services: Services, request: InboundRequest) -> None:
                     f"category {category!r} is not an IGM category; use one of {known}",
                 )
                 return
-            order_id = str(issue["order_details"]["id"])
-            order = (
-                (await conn.execute(select(orders).where(orders.c.id == order_id, orders.c.bap_id == request.bap_id)))
-                .mappings()
-                .first()
-            )
+            order_id = str(issue["order_details"]["id"])  # the buyer app's order id, as in its confirm
+            query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.buyer_order_id == order_id)
+            order = (await conn.execute(query)).mappings().first()
             if order is None:
                 await _refuse(
                     desk,
@@ -79,7 +76,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
                     **address,
                     "city": order["city"],
                     "issue_id": str(issue["id"]),
-                    "order_id": order_id,
+                    "order_id": order["id"],  # staff see our reference
                     "worker_id": order["worker_id"],
                     "igm_category": category,
                     "igm_sub_category": issue.get("sub_category"),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_service import QuoteChanged
 from bpp.protocol import BusinessError, InboundRequest
+from bpp.storage.order_tables import orders
 from catalog import ordering
-from schemas.errors import INVALID_REQUEST
+from schemas.errors import INVALID_REQUEST, QUOTE_UNAVAILABLE
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -36,4 +39,29 @@ async def reply_refusal(
         message: dict[str, Any] = {"order": {"provider": {"id": provider_id}, "quote": refusal.quote}}
     else:
         message = ordering.echo_order(request.message.get("order") or {})
+    await services.outbox.reply(conn, request, message=message, error=refusal.as_error())
+
+
+async def transaction_order(conn: AsyncConnection, request: InboundRequest) -> dict[str, Any] | None:
+    """The order this buyer app already confirmed in this transaction, if any: a transaction holds one order."""
+    query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.transaction_id == request.transaction_id)
+    row = (await conn.execute(query)).mappings().first()
+    return dict(row) if row else None
+
+
+async def refuse_another_order(
+    services: Services, conn: AsyncConnection, request: InboundRequest, existing: Mapping[str, Any]
+) -> None:
+    """Answer a select, init or confirm of a new order in a transaction that already became `existing`.
+
+    The draft and the order stay as they are: answering with the old order, or re-quoting, would let
+    a buyer app believe a second booking was made. 40003 "Quote no longer available": its quote is spent.
+    """
+    refusal = BusinessError(
+        QUOTE_UNAVAILABLE.code,
+        f"transaction {request.transaction_id} already holds order {existing['buyer_order_id']} "
+        f"({existing['status']}); to book again, search with a new transaction_id",
+        path="context.transaction_id",
+    )
+    message = ordering.echo_order(request.message.get("order") or {})
     await services.outbox.reply(conn, request, message=message, error=refusal.as_error())

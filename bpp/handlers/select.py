@@ -2,7 +2,8 @@
 
 Slot problems are answered in the on_select `error` (SRV 90001 slot not available, 90003 no slot
 given) together with the quote and the arrival windows still open, so the buyer can pick one.
-A successful quote is kept as the draft of (bap_id, transaction_id) for init and confirm.
+A successful quote is kept as the draft of (bap_id, transaction_id) for init and confirm; once the
+transaction holds an order, select is refused (40003, search again) and the draft stays as confirmed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo, Draft
-from bpp.handlers.order_input import read_order_or_refuse
+from bpp.handlers.order_input import read_order_or_refuse, refuse_another_order, transaction_order
 from bpp.handlers.search import remembered_finder_fee
 from bpp.protocol import BusinessError
 from catalog import ordering
@@ -52,6 +53,10 @@ def _check_coverage(services: Services, provider: Provider, item: ServiceItem, l
 async def handle(services: Services, request: InboundRequest) -> None:
     now = services.clock()
     async with services.db.begin() as conn:
+        existing = await transaction_order(conn, request)
+        if existing is not None:
+            await refuse_another_order(services, conn, request, existing)
+            return
         order = await read_order_or_refuse(services, conn, request)
         if order is None:
             return

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 async def find_order(
     conn: AsyncConnection, request: InboundRequest, order_id: str, *, for_update: bool = False
 ) -> Mapping[str, Any]:
-    """The buyer app's own order `order_id`, or BusinessError 30018 (another app's order is not found)."""
-    query = select(orders).where(orders.c.id == order_id, orders.c.bap_id == request.bap_id)
+    """The buyer app's order by the id it gave in confirm, or BusinessError 30018 (never another app's order)."""
+    query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.buyer_order_id == order_id)
     if for_update and conn.dialect.name == "postgresql":
         query = query.with_for_update()
     order = (await conn.execute(query)).mappings().first()
@@ -40,6 +40,6 @@ async def handle(services: Services, request: InboundRequest) -> None:
     order_id = request.model.message.order_id
     async with services.db.begin() as conn:
         order = await find_order(conn, request, order_id)
-        invoice = services.fulfillment.invoice_url(order_id) if order["status"] == OrderStatus.COMPLETED else None
+        invoice = services.fulfillment.invoice_url(order["id"]) if order["status"] == OrderStatus.COMPLETED else None
         message = {"order": await order_message(conn, order, invoice_url=invoice)}
         await services.outbox.reply(conn, request, message=message)

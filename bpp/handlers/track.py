@@ -23,7 +23,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
     async with services.db.begin() as conn:
         order = await find_order(conn, request, order_id)
         position = await worker_position(conn, order)
-        tracking: dict[str, object] = {"id": order["id"], "status": "inactive"}
+        tracking: dict[str, object] = {"id": order["buyer_order_id"], "status": "inactive"}
         if order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and position is not None:
             tracking["status"] = "active"
             tracking["location"] = {"gps": position["gps"], "updated_at": timestamp(position["at"])}

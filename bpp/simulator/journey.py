@@ -44,6 +44,7 @@ class Journey:
     steps: list[Step] = field(default_factory=list)
     sent: list[SentRequest] = field(default_factory=list)
     transaction_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    order_id: str = field(default_factory=lambda: f"BAP-{uuid.uuid4().hex[:12]}")  # ours, as the buyer app
     bpp_id: str | None = None
     bpp_uri: str | None = None
     domain: str = "ONDC:SRV11"
@@ -144,12 +145,20 @@ class Journey:
         order["payments"] = [{"type": self.payment_type,
                               "collected_by": "BPP" if self.payment_type == "ON-FULFILLMENT" else "BAP"}]
         on_init = await self._reply(await self._send("init", {"order": order}))
-        confirmed = _confirm_order(on_init.message["order"], self.payment_type)
+        confirmed = _confirm_order(on_init.message["order"], self.payment_type, self.order_id)
         on_confirm = await self._reply(await self._send("confirm", {"order": confirmed}))
-        order_id = str(on_confirm.message["order"]["id"])
+        self._check_order_id(on_confirm)
         last = await self._follow()
-        status_reply = await self._reply(await self._send("status", {"order_id": order_id}))
+        status_reply = await self._reply(await self._send("status", {"order_id": self.order_id}))
         return status_reply.message.get("order") or last
+
+    def _check_order_id(self, on_confirm: Callback) -> None:
+        """SRV: the order id is the buyer app's; a BPP that answers with its own breaks every later /status."""
+        started = time.monotonic()
+        answered = on_confirm.message["order"].get("id")
+        detail = (f"on_confirm keeps our order id {answered}" if answered == self.order_id
+                  else f"on_confirm answered order id {answered!r}, not the {self.order_id!r} we confirmed")
+        self._record("order id", answered == self.order_id, detail, started)
 
     async def _follow(self) -> dict[str, Any]:
         """Watch the unsolicited on_status callbacks until the order is Completed."""
@@ -197,11 +206,11 @@ def _fulfillment_state(callback: Callback) -> str:
     return str((state.get("descriptor") or {}).get("code") or "")
 
 
-def _confirm_order(on_init_order: dict[str, Any], payment_type: str) -> dict[str, Any]:
-    """The confirm order: what on_init said, with our order status and, for prepaid, the payment proof."""
+def _confirm_order(on_init_order: dict[str, Any], payment_type: str, order_id: str) -> dict[str, Any]:
+    """The confirm order: what on_init said, with our order id and status and, for prepaid, the payment proof."""
     order = dict(on_init_order)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    order.update(id=f"BAP-{uuid.uuid4().hex[:12]}", status="Created", created_at=now, updated_at=now)
+    order.update(id=order_id, status="Created", created_at=now, updated_at=now)
     if payment_type == "PRE-FULFILLMENT":
         amount = order["quote"]["price"]["value"]
         order["payments"] = [

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from bpp.api_types import RowId
 from bpp.auth import Principal, require_worker
 from bpp.ledger_service import LedgerService
-from fulfillment.ledger import LedgerError
-from fulfillment.payouts import WorkerPosition
+from fulfillment.payouts import PayoutDetailsError, WorkerPosition
 
 router = APIRouter(prefix="/worker/api/wallet", tags=["worker app: wallet"])
 Worker = Annotated[Principal, Depends(require_worker)]
@@ -55,7 +55,7 @@ async def my_statement(
     worker: Worker,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[RowId | None, Query()] = None,
 ) -> dict[str, Any]:
     """Newest first; pass the last line's id as `before_id` for the next page."""
     lines = await _ledger(request).statement(worker.id, limit, before_id)
@@ -66,12 +66,9 @@ async def my_statement(
 async def set_my_payout_account(worker: Worker, request: Request, details: PayoutDetails) -> dict[str, str]:
     try:
         await _ledger(request).save_payout_account(worker.id, details.model_dump(), f"worker:{worker.id}")
-    except LedgerError as exc:
+    except PayoutDetailsError as exc:
         raise HTTPException(
             422,
-            detail={
-                "en": f"Please correct your payout details: {exc}",
-                "hi": "कृपया भुगतान विवरण ठीक करें: UPI ID (जैसे naam@bank) या खाता संख्या और IFSC दोनों दें।",
-            },
+            detail={"en": f"Please correct your payout details: {exc}", "hi": f"कृपया भुगतान विवरण ठीक करें: {exc.hi}"},
         ) from None
     return {"status": "saved"}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import replace
+
 from bpp.demo.catalog_seed import demo_items
 from catalog.codec import item_to_json
 from catalog.csv_io import export_csv, parse_csv
@@ -50,3 +54,29 @@ def test_csv_bad_rows_are_reported_by_line_and_good_rows_kept() -> None:
 def test_csv_missing_column_is_one_header_error() -> None:
     parsed = parse_csv("id,name_en\nX,Y\n")
     assert parsed.items == [] and parsed.errors[0].line == 1 and "fee" in parsed.errors[0].field
+
+
+FORMULAS = ("=cmd|' /C calc'!A0", '+HYPERLINK("http://evil.example","x")', "@SUM(A1:A9)", "-2+3", "\t=1+1", "\r=1+1")
+
+
+def test_formula_cells_are_exported_as_text_and_imported_back_unchanged() -> None:
+    items = [replace(demo_items()[0], id=f"SM-F-{n}", description_en=text) for n, text in enumerate(FORMULAS)]
+    exported = export_csv(items)
+    cells = [row["description_en"] for row in csv.DictReader(io.StringIO(exported))]
+    assert cells == ["'" + text for text in FORMULAS], "a spreadsheet must show these, not run them"
+    imported = {item.id: item for _, item in parse_csv(exported).items}
+    kept = [item for item in items if not item.description_en[0].isspace()]  # the import strips a cell's spaces
+    assert len(kept) == 4 and all(imported[item.id] == item for item in kept), "the import takes the mark off"
+
+
+def test_names_that_begin_like_a_formula_are_refused_row_by_row() -> None:
+    [good] = csv.DictReader(io.StringIO(export_csv(demo_items()[:1])))
+    rows = [good | {"name_en": text} for text in FORMULAS] + [good | {"name_en": "-5"}]
+    upload = io.StringIO()
+    writer = csv.DictWriter(upload, fieldnames=list(good))
+    writer.writeheader()
+    writer.writerows(rows)
+    parsed = parse_csv(upload.getvalue())
+    assert [(error.line, error.field) for error in parsed.errors] == [(line, "name_en") for line in range(2, 8)]
+    assert all("formula" in error.error and "सूत्र" in error.error_hi for error in parsed.errors)
+    assert [line for line, _ in parsed.items] == [8], "a name that is a plain number is no formula"

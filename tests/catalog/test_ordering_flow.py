@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bpp.catalog_repo import CatalogRepo
 from bpp.demo.catalog_seed import LUCKNOW, demo_items, seed_demo_catalog
 from bpp.demo.workers_seed import seed_demo_workers
 from bpp.simulator.buyer import BuyerApp
 from bpp.storage.order_tables import orders
+from catalog.formats import timestamp
 from catalog.quote import breakup_sum
 from catalog.schedule import IST
+from schemas.fields import MAX_ID_LENGTH
 from schemas.outgoing import validate_outgoing
 
 HAZRATGANJ = "26.8467,80.9462"
@@ -131,9 +134,11 @@ async def test_whole_order_charges_the_fixed_fee_and_confirm_is_idempotent(seede
     assert on_init["message"]["order"]["quote"] == quote
     assert on_init["message"]["order"]["cancellation_terms"]
 
-    on_confirm = await journey.send("confirm", journey.order(slot, id="BAP-ORDER-1", quote=quote))
+    created = "2026-01-05T09:28:41.123+05:30"  # the buyer app's clock, in its own offset
+    on_confirm = await journey.send("confirm", journey.order(slot, id="BAP-ORDER-1", quote=quote, created_at=created))
     order = on_confirm["message"]["order"]
-    assert order["id"].startswith("SM-") and order["status"] == "Accepted"
+    assert (order["id"], order["created_at"], order["status"]) == ("BAP-ORDER-1", created, "Accepted")
+    assert order["updated_at"] != created
     assert order["quote"] == quote
     assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Pending"
 
@@ -143,9 +148,55 @@ async def test_whole_order_charges_the_fixed_fee_and_confirm_is_idempotent(seede
         count = await conn.scalar(
             select(func.count()).select_from(orders).where(orders.c.transaction_id == journey.transaction_id)
         )
-        total = await conn.scalar(select(orders.c.total).where(orders.c.id == order["id"]))
+        ours, total = (await conn.execute(
+            select(orders.c.id, orders.c.total).where(orders.c.buyer_order_id == order["id"])
+        )).one()
     assert count == 1
     assert total == Decimal(quote["price"]["value"])
+
+    status = await journey.send("status", {"order_id": "BAP-ORDER-1"})
+    assert (status["message"]["order"]["id"], status["message"]["order"]["created_at"]) == ("BAP-ORDER-1", created)
+    by_our_id = await journey.send("status", {"order_id": ours})  # our reference means nothing to a buyer app
+    assert by_our_id["error"]["code"] == "30018"
+
+
+async def test_one_transaction_holds_one_order(seeded: Any, buyer: BuyerApp) -> None:
+    journey = Journey(buyer, seeded)
+    slot = _slot()
+    quote = (await journey.send("select", journey.order(slot)))["message"]["order"]["quote"]
+    await journey.send("init", journey.order(slot))
+    await journey.send("confirm", journey.order(slot, id="BAP-ORDER-1", quote=quote))
+
+    another = await journey.send("confirm", journey.order(slot, id="BAP-ORDER-2", quote=quote))
+    reselect = await journey.send("select", journey.order(_slot(days=2)))
+    reinit = await journey.send("init", journey.order(slot))
+    for refused in (another, reselect, reinit):
+        assert refused["error"]["code"] == "40003", refused
+        assert "BAP-ORDER-1" in refused["error"]["message"] and "new transaction_id" in refused["error"]["message"]
+        assert "id" not in refused["message"]["order"]  # no order is offered as if it were the new one
+    async with seeded.services.db.connect() as conn:
+        ordered = await conn.scalars(
+            select(orders.c.buyer_order_id).where(orders.c.transaction_id == journey.transaction_id)
+        )
+        assert list(ordered) == ["BAP-ORDER-1"]
+        draft = await CatalogRepo(conn).draft(buyer.subscriber_id, journey.transaction_id)
+    assert draft is not None and timestamp(draft.slot_start) == slot["range"]["start"]  # the select changed nothing
+
+    next_time = Journey(buyer, seeded)  # a new transaction books again; the old order id stays the old order's
+    quote = (await next_time.send("select", next_time.order(slot)))["message"]["order"]["quote"]
+    reused = await next_time.send("confirm", next_time.order(slot, id="BAP-ORDER-1", quote=quote))
+    assert reused["error"]["code"] == "31002" and reused["error"]["path"] == "message.order.id"
+    booked = await next_time.send("confirm", next_time.order(slot, id="BAP-ORDER-2", quote=quote))
+    assert booked["message"]["order"]["id"] == "BAP-ORDER-2"
+
+
+async def test_an_order_id_longer_than_the_column_is_refused_with_its_path(server: Any, buyer: BuyerApp) -> None:
+    journey = Journey(buyer, server)
+    context = buyer.context("confirm", journey.transaction_id, journey.bpp_id, server.ondc_url)
+    message = journey.order(_slot(), id="B" * (MAX_ID_LENGTH + 1))
+    refused = await buyer.post(f"{server.ondc_url}/confirm", {"context": context, "message": message})
+    assert not refused.acked and refused.answer["error"]["path"] == "message.order.id"
+    assert orders.c.buyer_order_id.type.length >= MAX_ID_LENGTH
 
 
 async def test_select_without_or_with_an_impossible_slot(seeded: Any, buyer: BuyerApp) -> None:

@@ -99,6 +99,8 @@ def _order_row() -> dict[str, Any]:
     start = NOW + timedelta(hours=2)
     return {
         "id": "SM-ABC123",
+        "buyer_order_id": "BAP-O-77",
+        "buyer_created_at": "2025-03-03T09:28:00+05:30",
         "status": "Accepted",
         "provider_id": LUCKNOW.id,
         "item_id": item.id,
@@ -125,6 +127,7 @@ def _order_row() -> dict[str, Any]:
 def test_build_order_with_worker_otp_and_invoice_is_valid() -> None:
     worker = {"name": "Ramesh", "phone": "9123456780", "gps": "26.85,80.94"}
     order = build_order(_order_row(), worker=worker, otp="4821", invoice_url="https://bpp.example/invoice/1")
+    assert (order["id"], order["created_at"]) == ("BAP-O-77", "2025-03-03T09:28:00+05:30")  # the buyer app's own
     stops = {stop["type"]: stop for stop in order["fulfillments"][0]["stops"]}
     assert stops["end"]["authorization"] == {"type": "OTP", "token": "4821"}
     assert stops["start"]["person"] == {"name": "Ramesh"}

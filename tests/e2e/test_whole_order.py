@@ -223,7 +223,7 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
         finally:
             buying.cancel()
 
-        assert final["id"] == order_id and final["status"] == "Completed"
+        assert final["id"] == journey.order_id and final["status"] == "Completed"  # the worker app shows ours
         callbacks = callbacks_of(buyer, journey.transaction_id)
         assert_all_verified(callbacks)
         assert {(c.error or {}).get("code") for c in callbacks} <= {None, "90002"}  # the wrong OTP, if reported

@@ -20,6 +20,7 @@ from bpp.services import Services
 from bpp.storage.gateway_tables import outbox
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers
+from catalog.formats import timestamp
 from fulfillment.geo import format_gps
 from fulfillment.workers import Registration
 
@@ -74,6 +75,8 @@ async def add_order(
                 bap_id="buyer.test",
                 bap_uri="http://127.0.0.1:9/bap",
                 transaction_id="T-" + order_id,
+                buyer_order_id="BAP-" + order_id,
+                buyer_created_at=timestamp(now),
                 domain="ONDC:SRV11",
                 city="std:0522",
                 provider_id="P1",

@@ -35,14 +35,20 @@ def staff(server: RunningServer) -> StaffClient:
     return client
 
 
+def wire_id(order_id: str) -> str:
+    """The id the buyer app gave our order `order_id` in confirm (as `served_order` stores it)."""
+    return "BAP-" + order_id
+
+
 async def served_order(server: RunningServer, buyer: BuyerApp, worker_id: str | None) -> tuple[str, str]:
-    """A Completed order of `buyer` that `worker_id` served (straight in the database)."""
+    """A Completed order of `buyer` that `worker_id` served (straight in the database): our id, its transaction."""
     services = server.services
     order_id, transaction_id = "O-" + uuid.uuid4().hex[:10], str(uuid.uuid4())
     now = services.clock()
     async with services.db.begin() as conn:
         await conn.execute(orders.insert().values(
             id=order_id, bap_id=buyer.subscriber_id, bap_uri=buyer.bap_uri, transaction_id=transaction_id,
+            buyer_order_id=wire_id(order_id), buyer_created_at=timestamp(),
             domain="ONDC:SRV11", city="std:0522", provider_id="P1", item_id="I1", item_version=1,
             category_id="SRV11-1011", quote={"price": {"currency": "INR", "value": "299.00"}, "breakup": []},
             total=Decimal("299.00"), currency="INR", customer={"name": "Asha", "phone": "9123456789"},
@@ -99,13 +105,14 @@ def respondent_actions(callback: Callback) -> list[str]:
 
 
 async def raised(server: RunningServer, buyer: BuyerApp, order_id: str, transaction_id: str) -> tuple[str, str]:
-    """The staff console id and the IGM issue id of the complaint a buyer app raises about `order_id`."""
-    filed = issue(order_id)
+    """The staff console id and the IGM issue id of the complaint a buyer app raises about our order `order_id`."""
+    filed = issue(wire_id(order_id))
     on_issue = await igm_call(server, buyer, "issue", transaction_id, {"issue": filed})
     assert on_issue.error is None and respondent_actions(on_issue) == ["PROCESSING"]
     assert on_issue.message["issue"]["id"] == filed["id"]
     async with server.services.db.connect() as conn:
         row = (await conn.execute(complaints.select().where(complaints.c.issue_id == filed["id"]))).mappings().one()
+    assert row["order_id"] == order_id  # staff work with our id
     return str(row["id"]), filed["id"]
 
 
@@ -208,21 +215,22 @@ async def test_overdue_flags_once_the_response_deadline_has_passed(
 async def test_issues_the_desk_cannot_file_are_answered_with_an_error(server: RunningServer,
                                                                       buyer: BuyerApp) -> None:
     order_id, txn = await served_order(server, buyer, None)
-    unknown_order = await igm_call(server, buyer, "issue", txn, {"issue": issue("O-nobody")})
+    # buyer apps name orders by their own ids; ours means nothing to them
+    unknown_order = await igm_call(server, buyer, "issue", txn, {"issue": issue(order_id)})
     assert unknown_order.error["code"] == "30018" and "order_details.id" in unknown_order.error["message"]
-    bad_category = await igm_call(server, buyer, "issue", txn, {"issue": issue(order_id, category="WEATHER")})
+    bad_category = await igm_call(server, buyer, "issue", txn, {"issue": issue(wire_id(order_id), category="WEATHER")})
     assert bad_category.error["code"] == "30000"
     unknown_issue = await igm_call(server, buyer, "issue_status", txn, {"issue_id": "ISS-never"})
     assert unknown_issue.error["code"] == "40000"
     wrong_version = {"context": {**igm_context(server, buyer, "issue", txn), "core_version": "2.0.0"},
-                     "message": {"issue": issue(order_id)}}
+                     "message": {"issue": issue(wire_id(order_id))}}
     refused = await buyer.post(f"{server.ondc_url}/issue", wrong_version)
     assert not refused.acked and refused.answer["error"]["path"] == "context.core_version"
 
 
 async def test_the_complainant_closes_her_issue(server: RunningServer, buyer: BuyerApp, staff: StaffClient) -> None:
     order_id, txn = await served_order(server, buyer, None)
-    filed = issue(order_id)
+    filed = issue(wire_id(order_id))
     await igm_call(server, buyer, "issue", txn, {"issue": filed})
     closing = {**filed, "status": "CLOSED", "updated_at": timestamp()}
     on_issue = await igm_call(server, buyer, "issue", txn, {"issue": closing})

@@ -24,6 +24,7 @@ from bpp.settings import Settings
 from bpp.storage.db import Database
 from bpp.storage.ledger_tables import journal_entries, ledger_postings, payout_lines
 from bpp.storage.order_tables import orders
+from catalog.formats import timestamp
 from fulfillment.ledger import LedgerError, cancellation_key, completion_key
 from fulfillment.payouts import LineStatus
 from fulfillment.settlement import cancellation_entry, completion_entry, terms_from_order
@@ -86,6 +87,8 @@ async def add_order(
                 bap_id=bap,
                 bap_uri=f"https://{bap}/ondc",
                 transaction_id=uuid.uuid4().hex,
+                buyer_order_id="BAP-" + order_id,
+                buyer_created_at=timestamp(now),
                 domain="ONDC:SRV11",
                 city="std:0522",
                 provider_id="P1",

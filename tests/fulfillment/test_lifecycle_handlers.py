@@ -19,14 +19,16 @@ TOTAL = Decimal("590.00")
 
 
 async def confirmed_order(server: RunningServer, buyer: BuyerApp, **values: Any) -> tuple[str, str]:
-    """An order of `buyer` straight in the database (Accepted/Pending, slot in 5 hours)."""
+    """An order of `buyer` straight in the database (Accepted/Pending, slot in 5 hours): the id the buyer app
+    gave it (what every request names; ours is another) and its transaction."""
     services = server.services
     order_id, transaction_id = "O-" + uuid.uuid4().hex[:10], str(uuid.uuid4())
     now = services.clock()
     line = {"title": "Tap repair", "price": {"currency": "INR", "value": "590.00"}, "item": {"id": "I1"},
             "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "item"}]}]}
     row = {
-        "id": order_id, "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
+        "id": "SM-" + order_id, "buyer_order_id": order_id, "buyer_created_at": "2026-01-05T10:00:00.000Z",
+        "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
         "domain": "ONDC:SRV11", "city": "std:0522", "provider_id": "P1", "item_id": "I1", "item_version": 1,
         "category_id": "SRV11-1011", "quote": {"price": {"currency": "INR", "value": "590.00"}, "breakup": [line]},
         "total": TOTAL, "currency": "INR", "slot_start": now + timedelta(hours=5),
@@ -55,15 +57,20 @@ async def call(server: RunningServer, buyer: BuyerApp, action: str, transaction_
 
 async def set_state(server: RunningServer, order_id: str, status: str, state: str) -> None:
     async with server.services.db.begin() as conn:
-        await conn.execute(update(orders).where(orders.c.id == order_id).values(status=status, fulfillment_state=state))
+        await conn.execute(update(orders).where(orders.c.buyer_order_id == order_id)
+                           .values(status=status, fulfillment_state=state))
 
 
 async def test_status_track_support(server: RunningServer, buyer: BuyerApp) -> None:
     order_id, txn = await confirmed_order(server, buyer)
     on_status = await call(server, buyer, "status", txn, {"order_id": order_id})
     assert on_status.message["order"]["fulfillments"][0]["state"]["descriptor"]["code"] == "Pending"
+    assert (on_status.message["order"]["id"], on_status.message["order"]["created_at"]) == (
+        order_id, "2026-01-05T10:00:00.000Z")  # the buyer app's, as its confirm gave them
+    by_our_id = await call(server, buyer, "status", txn, {"order_id": "SM-" + order_id})
+    assert by_our_id.error["code"] == "30018"
     on_track = await call(server, buyer, "track", txn, {"order_id": order_id})
-    assert on_track.message["tracking"]["status"] == "inactive"
+    assert on_track.message["tracking"] == {"id": order_id, "status": "inactive"}
     on_support = await call(server, buyer, "support", txn, {"support": {"ref_id": order_id}})
     assert on_support.message["support"]["phone"] == "155330"
 

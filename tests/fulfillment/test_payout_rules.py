@@ -7,6 +7,7 @@ import pytest
 from fulfillment.ledger import BANK, PAYOUT_CLEARING, LedgerError, cash_held, wallet
 from fulfillment.payouts import (
     LineStatus,
+    PayoutDetailsError,
     PayoutLine,
     WorkerPosition,
     export_csv,
@@ -97,3 +98,15 @@ def test_payout_details_are_checked() -> None:
         validate_payout_details({"holder_name": "Sita", "bank_account": "1234567890"})
     with pytest.raises(LedgerError, match="name@bank"):
         validate_payout_details({"holder_name": "Sita", "upi_vpa": "sita"})
+
+
+def test_bank_file_shows_a_formula_holder_name_as_text() -> None:
+    line = {"line_no": 1, "worker_id": "W1", "amount": Decimal("10.00"), "upi_vpa": "sita@upi", "status": "reserved"}
+    text = export_csv("B", [line | {"holder_name": '=HYPERLINK("http://evil.example","Sita")'}])
+    assert text.splitlines()[1] == """B,1,W1,"'=HYPERLINK(""http://evil.example"",""Sita"")",10.00,UPI,sita@upi,,,reserved"""
+
+
+def test_a_holder_name_that_begins_like_a_formula_is_refused_in_both_languages() -> None:
+    with pytest.raises(PayoutDetailsError, match="formula") as refused:
+        validate_payout_details({"holder_name": "@SUM(A1)", "upi_vpa": "sita@upi"})
+    assert "सूत्र" in refused.value.hi

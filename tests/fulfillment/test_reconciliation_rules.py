@@ -1,5 +1,7 @@
 """Reconciliation rules: settlement windows, per buyer-app totals, mismatches against the quote."""
 
+import csv
+import io
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -52,3 +54,12 @@ def test_summary_nets_what_each_side_owes_and_flags_quote_mismatches() -> None:
     assert len(b.mismatches) == 2
     assert "quote promised 600.00" in b.mismatches[0]
     assert export_csv(summaries).splitlines()[1].startswith("bap-a,2025-02-28T18:30:00+00:00")
+
+
+def test_report_shows_a_formula_like_buyer_app_id_as_text_and_keeps_negative_amounts_numbers() -> None:
+    [summary] = summarize([figures("O1", "=cmd|' /C calc'!A0", PaymentMode.CASH_WITH_WORKER,
+                                   finder_fee_payable="15.00")])
+    assert summary.net_due_from_buyer_app < 0
+    row = next(csv.DictReader(io.StringIO(export_csv([summary]))))
+    assert row["bap_id"] == "'=cmd|' /C calc'!A0"
+    assert row["net_due_from_buyer_app"] == str(summary.net_due_from_buyer_app)

@@ -48,14 +48,16 @@ async def seeded(server: RunningServer) -> RunningServer:
 
 async def booked_order(server: RunningServer, buyer: BuyerApp, worker_id: str, start: datetime,
                        **values: Any) -> tuple[str, str]:
-    """An Accepted order of `buyer` for the tap repair, assigned to `worker_id` and in her calendar."""
+    """An Accepted order of `buyer` for the tap repair, assigned to `worker_id` and in her calendar; returns the
+    id the buyer app gave it (what update names; ours is another) and its transaction."""
     services = server.services
     order_id, transaction_id = "O-" + uuid.uuid4().hex[:10], str(uuid.uuid4())
     now = services.clock()
     line = {"title": "Tap repair", "price": {"currency": "INR", "value": "199.00"}, "item": {"id": ITEM_ID},
             "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "item"}]}]}
     row = {
-        "id": order_id, "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
+        "id": "SM-" + order_id, "buyer_order_id": order_id, "buyer_created_at": iso(now),
+        "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
         "domain": "ONDC:SRV11", "city": "std:0522", "provider_id": LUCKNOW.id, "item_id": ITEM_ID, "item_version": 1,
         "category_id": "SRV11-1047", "quote": {"price": {"currency": "INR", "value": "199.00"}, "breakup": [line]},
         "total": Decimal("199.00"), "currency": "INR", "slot_start": start, "slot_end": start + timedelta(hours=1),
@@ -69,7 +71,7 @@ async def booked_order(server: RunningServer, buyer: BuyerApp, worker_id: str, s
     }
     async with services.db.begin() as conn:
         await conn.execute(orders.insert().values(**row))
-        await worker_repo.book(conn, worker_id, order_id, row["slot_start"], row["slot_end"])
+        await worker_repo.book(conn, worker_id, row["id"], row["slot_start"], row["slot_end"])
     return order_id, transaction_id
 
 
@@ -104,7 +106,8 @@ def end_range(callback: Callback) -> dict[str, str]:
 
 async def stored(server: RunningServer, order_id: str) -> dict[str, Any]:
     async with server.services.db.connect() as conn:
-        return dict((await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().one())
+        query = select(orders).where(orders.c.buyer_order_id == order_id)
+        return dict((await conn.execute(query)).mappings().one())
 
 
 async def test_a_move_within_the_terms_is_confirmed_with_the_fee(seeded: RunningServer, buyer: BuyerApp,

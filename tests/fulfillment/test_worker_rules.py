@@ -29,6 +29,7 @@ def test_good_registration_passes() -> None:
     ("change", "field"),
     [
         ({"name": " "}, "name"),
+        ({"name": '=HYPERLINK("http://evil.example")'}, "name"),
         ({"phone": "12345"}, "phone"),
         ({"phone": "5876543210"}, "phone"),
         ({"pin": "12"}, "pin"),
