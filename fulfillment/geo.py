@@ -5,6 +5,9 @@ from __future__ import annotations
 from math import asin, cos, radians, sin, sqrt
 
 EARTH_RADIUS_KM = 6371.0088
+# The geo index (Redis GEO, on the Web Mercator square) refuses points nearer the poles than this;
+# nobody is served there, and a point beyond it would make every later geo update of that worker fail.
+MAX_INDEXABLE_LATITUDE = 85.05112878
 
 
 def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
