@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
 from starlette.responses import JSONResponse
 
-from bpp import invoices, onboarding
+from bpp import category_images, invoices, onboarding
 from bpp.body_limit import BodyLimit
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
@@ -73,6 +73,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
                        exempt_paths=[route.path for route in network_routes])  # they stream against the limit
     app.include_router(invoices.router)
+    app.include_router(category_images.router)
     app.include_router(onboarding.router)  # site verification lives at the site root
     if settings.subscriber_path:
         app.include_router(onboarding.router, prefix=settings.subscriber_path)  # {subscriber_url}/on_subscribe

@@ -14,11 +14,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_repo import CatalogRepo, Draft
+from bpp.category_images import category_image_url
 from bpp.protocol import BusinessError
 from bpp.settings import Settings
 from catalog.codec import item_to_json, provider_to_json
@@ -48,7 +50,12 @@ POLL_SECONDS: Final = 2.0
 
 def settlement_account(settings: Settings) -> SettlementAccount:
     """Where buyer apps that collect the money (PRE-FULFILLMENT) settle it."""
-    return SettlementAccount(settings.settlement_beneficiary_name, settings.settlement_upi_address)
+    return SettlementAccount(
+        settings.settlement_beneficiary_name,
+        settings.settlement_upi_address,
+        settings.settlement_bank_account_number,
+        settings.settlement_ifsc_code,
+    )
 
 
 class QuoteChanged(BusinessError):
@@ -111,7 +118,9 @@ class CatalogService:
                 repo = CatalogRepo(conn)
                 providers = await repo.providers()
                 items = await repo.items(published_only=True)
-            self.snapshot = CatalogSnapshot(providers, items, version=version)
+            self.snapshot = CatalogSnapshot(
+                providers, items, version=version, category_image=partial(category_image_url, self._services.settings)
+            )
 
     async def _watch(self) -> None:
         """Reload when another process changed the catalogue: pub/sub plus a slow poll."""

@@ -12,10 +12,11 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
@@ -25,10 +26,13 @@ from bpp.matching import GeoIndex, Matcher, close_job, order_slot, reopen_job, s
 from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
 from bpp.protocol import BusinessError, OrderAddress
-from bpp.storage.order_tables import orders
+from bpp.storage.order_tables import order_events, orders
 from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
+from catalog.order_message import StartOtp
 from fulfillment.coverage import CoverageIndex
 from fulfillment.geo import format_gps
+from fulfillment.ledger import completion_key
+from fulfillment.start_otp import otp_expired, otp_valid_to
 from fulfillment.states import Event, FulfillmentState, InvalidTransition, transition, wire_fulfillment_code
 from fulfillment.workers import check_rating, is_listed, is_matchable
 from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
@@ -44,6 +48,7 @@ MATCHING_POLL_SECONDS = 0.25
 MAX_OTP_ATTEMPTS = 5
 PROVIDER_CANCEL_REASON = "022"  # the seller-side code of the SRV on_cancel_merchant example
 CASH_PAYMENT_TYPES = ("ON-FULFILLMENT", "POST-FULFILLMENT")
+OTP_ISSUED_EVENT = "otp-issued"  # an order event; the latest one dates the OTP in force
 
 
 class JobRefused(Exception):
@@ -348,9 +353,9 @@ class FulfillmentService:
                     "A new OTP can be sent only after you mark yourself arrived.",
                     "नया OTP केवल 'पहुँच गए' दर्ज करने के बाद भेजा जा सकता है।",
                 )
-            otp = await self._new_otp(conn, order_id)
+            otp = await self._new_otp(conn, order_id, worker_id)
             await self._push_status(conn, await self._load(conn, order_id), otp=otp)
-        self._announce_otp(order_id, otp)
+        self._announce_otp(order_id, otp.token)
 
     async def start_service(self, worker_id: str, order_id: str, otp: str) -> Mapping[str, Any]:
         """Start with the customer's OTP; a wrong OTP is 90002 and counts toward the attempt limit."""
@@ -364,10 +369,18 @@ class FulfillmentService:
                 )
             attempts_left = MAX_OTP_ATTEMPTS - order["otp_attempts"]
             if attempts_left > 0 and verify_secret(order["otp_hash"], otp.strip()):
+                issued_at = await self._otp_issued_at(conn, order_id)
+                if otp_expired(issued_at, self._services.clock()):
+                    raise JobRefused(
+                        "otp_expired",
+                        "This OTP has expired. Request a new OTP; the customer gets it at once.",
+                        "यह OTP समाप्त हो गया है। नया OTP मँगाएँ; ग्राहक को तुरंत मिल जाएगा।",
+                    )
                 started = await self._apply(
                     conn, order_id, Event.STARTED, f"worker:{worker_id}", {}, otp_hash=None, otp_attempts=0
                 )
-                await self._push_status(conn, started)
+                used = StartOtp(otp.strip(), issued_at, otp_valid_to(issued_at), "confirmed")
+                await self._push_status(conn, started, otp=used)
                 return started
             if attempts_left > 0:
                 await conn.execute(
@@ -389,7 +402,7 @@ class FulfillmentService:
             fee = cash_due(order["payment"], order["total"])
             if fee is not None:
                 _check_cash(amount_collected, fee)
-                values["payment"] = {**order["payment"], "status": "PAID"}
+                values["payment"] = cash_paid(order["payment"], order_id)
             elif amount_collected is not None and amount_collected != 0:
                 raise JobRefused(
                     "overcharge",
@@ -443,16 +456,16 @@ class FulfillmentService:
     async def _worker_step(
         self, worker_id: str, order_id: str, event: Event, *, issue_otp: bool = False
     ) -> Mapping[str, Any]:
-        otp: str | None = None
+        otp: StartOtp | None = None
         async with self._services.db.begin() as conn:
             await self._own_order(conn, worker_id, order_id)
             order = await self._apply(conn, order_id, event, f"worker:{worker_id}", {})
             if issue_otp:
-                otp = await self._new_otp(conn, order_id)
+                otp = await self._new_otp(conn, order_id, worker_id)
                 order = await self._load(conn, order_id)
             await self._push_status(conn, order, otp=otp)
         if otp is not None:
-            self._announce_otp(order_id, otp)
+            self._announce_otp(order_id, otp.token)
         return order
 
     async def _own_order(self, conn: AsyncConnection, worker_id: str, order_id: str) -> Mapping[str, Any]:
@@ -491,12 +504,24 @@ class FulfillmentService:
         except BusinessError as exc:
             raise JobRefused(exc.code, "The order changed meanwhile; reload it.", "ऑर्डर बदल गया; फिर से खोलें।") from None
 
-    async def _new_otp(self, conn: AsyncConnection, order_id: str) -> str:
-        otp = f"{secrets.randbelow(10_000):04d}"
+    async def _new_otp(self, conn: AsyncConnection, order_id: str, worker_id: str) -> StartOtp:
+        """A fresh start OTP: only its hash is kept; its issue is an event, which dates its validity."""
+        token = f"{secrets.randbelow(10_000):04d}"
+        now = self._services.clock()
         await conn.execute(
-            update(orders).where(orders.c.id == order_id).values(otp_hash=hash_secret(otp), otp_attempts=0)
+            update(orders).where(orders.c.id == order_id).values(otp_hash=hash_secret(token), otp_attempts=0)
         )
-        return otp
+        await conn.execute(order_events.insert().values(
+            order_id=order_id, at=now, kind=OTP_ISSUED_EVENT, actor=f"worker:{worker_id}", detail={}
+        ))
+        return StartOtp(token, now, otp_valid_to(now), "valid")
+
+    async def _otp_issued_at(self, conn: AsyncConnection, order_id: str) -> datetime:
+        """When the OTP now in force was issued (the latest issue; each one replaces the one before)."""
+        query = select(func.max(order_events.c.at)).where(
+            order_events.c.order_id == order_id, order_events.c.kind == OTP_ISSUED_EVENT
+        )
+        return (await conn.execute(query)).scalar_one()
 
     def _announce_otp(self, order_id: str, otp: str) -> None:
         for listener in self.otp_listeners:
@@ -507,7 +532,7 @@ class FulfillmentService:
         conn: AsyncConnection,
         order: Mapping[str, Any],
         *,
-        otp: str | None = None,
+        otp: StartOtp | None = None,
         invoice_url: str | None = None,
     ) -> None:
         """Queue the unsolicited on_status that reports the order as it now is."""
@@ -524,6 +549,14 @@ def cash_due(payment: Mapping[str, Any], total: Decimal) -> Decimal | None:
     """The fee the worker collects in cash at the door, or None when it is paid another way."""
     unpaid_cash = str(payment.get("type", "")).upper() in CASH_PAYMENT_TYPES and payment.get("status") != "PAID"
     return total if unpaid_cash else None
+
+
+def cash_paid(payment: Mapping[str, Any], order_id: str) -> dict[str, Any]:
+    """The payment once the worker took the cash: PAID, and (SRV: `params.transaction_id` is "required
+    when payment status is PAID") the receipt of that collection, which is the key of the ledger entry
+    that puts the cash in her `cash_held` account (`docs/settlement.md`)."""
+    params = {**(payment.get("params") or {}), "transaction_id": completion_key(order_id)}
+    return {**payment, "status": "PAID", "params": params}
 
 
 def _check_cash(amount: Decimal | None, fee: Decimal) -> None:

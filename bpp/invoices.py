@@ -6,7 +6,6 @@ import hashlib
 import hmac
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -27,8 +26,7 @@ def invoice_token(keys: KeyMaterial, order_id: str) -> str:
 
 def invoice_url(settings: Settings, keys: KeyMaterial, order_id: str) -> str:
     """The link a buyer app gets in the completion on_status."""
-    parts = urlsplit(settings.subscriber_url)
-    return f"{parts.scheme}://{parts.netloc}/invoices/{order_id}?t={invoice_token(keys, order_id)}"
+    return f"{settings.public_origin}/invoices/{order_id}?t={invoice_token(keys, order_id)}"
 
 
 def _rows(quote: dict[str, Any]) -> str:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
-from catalog.order_message import build_order
+from bpp.storage.order_tables import order_events
+from catalog.order_message import Milestones, StartOtp, build_order
 from fulfillment.cancellation import cancelled_quote
 from fulfillment.geo import format_gps
-from fulfillment.states import FulfillmentState, wire_fulfillment_code
+from fulfillment.states import Event, FulfillmentState, wire_fulfillment_code
 
 
 async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -26,16 +29,37 @@ async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> di
     gps = format_gps(worker["last_lat"], worker["last_lng"]) if live else order["worker_assigned_gps"]
     if gps is None:
         return None
-    at = worker["last_seen_at"] if live else order["updated_at"]
-    return {"name": worker["name"], "phone": worker["phone"], "gps": gps, "at": at or order["updated_at"]}
+    return {"name": worker["name"], "phone": worker["phone"], "gps": gps}
+
+
+async def first_event_times(conn: AsyncConnection, order_id: str, *kinds: str) -> dict[str, datetime]:
+    """When each of `kinds` first happened to the order (the event log is append-only: set once)."""
+    query = (
+        select(order_events.c.kind, func.min(order_events.c.at))
+        .where(order_events.c.order_id == order_id, order_events.c.kind.in_(kinds))
+        .group_by(order_events.c.kind)
+    )
+    return {kind: at for kind, at in (await conn.execute(query)).all()}
+
+
+async def milestones(conn: AsyncConnection, order_id: str) -> Milestones:
+    """When the worker set off and when she completed, from the order's events."""
+    times = await first_event_times(conn, order_id, Event.TRAVELLING.value, Event.COMPLETED.value)
+    return Milestones(times.get(Event.TRAVELLING.value), times.get(Event.COMPLETED.value))
 
 
 async def order_message(
-    conn: AsyncConnection, order: Mapping[str, Any], *, otp: str | None = None, invoice_url: str | None = None
+    conn: AsyncConnection, order: Mapping[str, Any], *, otp: StartOtp | None = None, invoice_url: str | None = None
 ) -> dict[str, Any]:
     """The Beckn `order`: states spelt as on the wire, a cancellation's fee in the quote, the worker's stop."""
     view: dict[str, Any] = {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
     cancellation = order["cancellation"] or {}
     if cancellation.get("fee") is not None:
         view["quote"] = cancelled_quote(order["quote"], Decimal(str(cancellation["fee"])))
-    return build_order(view, worker=await worker_position(conn, order), otp=otp, invoice_url=invoice_url)
+    return build_order(
+        view,
+        worker=await worker_position(conn, order),
+        otp=otp,
+        invoice_url=invoice_url,
+        milestones=await milestones(conn, order["id"]),
+    )

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     platform_commission_percent: Decimal = Field(Decimal("10"), ge=0, le=100)
     settlement_beneficiary_name: str = "Seva Mitra Uttar Pradesh"  # where prepaying buyer apps settle
     settlement_upi_address: str = "sevamitra.up@upi"  # placeholder: set the programme's real UPI address
+    # demo placeholders (all zeros, bank code "DEMO"): set the programme's real account and IFSC
+    settlement_bank_account_number: str = Field("000000000000", pattern=r"^[0-9]{9,18}$")
+    settlement_ifsc_code: str = Field("DEMO0000000", pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
     helpline_phone: str = "155330"
     support_email: str = "sevamitra-support@up.gov.in"
 
@@ -150,6 +153,12 @@ class Settings(BaseSettings):
         if bad or not value:
             raise ValueError(f"expected city codes like std:0522; got {bad or value}")
         return value
+
+    @property
+    def public_origin(self) -> str:
+        """`scheme://host[:port]` of `subscriber_url`: where our public pages (invoices, images) live."""
+        parts = urlsplit(self.subscriber_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def subscriber_path(self) -> str:

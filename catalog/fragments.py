@@ -6,16 +6,26 @@ English description and `long_desc` the Hindi one (Beckn descriptors have no lan
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
-from catalog.formats import money
-from catalog.model import FULFILLMENT_ID, CancellationTerm, Provider, RescheduleTerms, ServiceItem
+from catalog.formats import money, timestamp
+from catalog.model import FULFILLMENT_ID, Availability, CancellationTerm, Provider, RescheduleTerms, ServiceItem
 from catalog.quote import CURRENCY
-from catalog.schedule import format_days
+from catalog.schedule import IST, MAX_SEARCH_DAYS, format_days
 
 PAYMENT_PRE: Final = {"id": "PY1", "type": "PRE-FULFILLMENT", "collected_by": "BAP"}
 PAYMENT_ON: Final = {"id": "PY2", "type": "ON-FULFILLMENT", "collected_by": "BPP"}
 PAYMENT_IDS: Final = ("PY1", "PY2")
+# A term holds while the fulfillment is in its state, with no clock deadline (docs/catalogue.md), so
+# `cancel_by` names that limit instead of the `duration` the ONDC examples put there.
+CANCEL_BY: Final = {"label": "until_fulfillment_state_changes"}
+# Our items are stand-alone services without customizations: no parent, sent empty as the ONDC
+# on_search examples send it for a base service (docs/catalogue.md).
+NO_PARENT_ITEM: Final = ""
+
+CategoryImage = Callable[[str], str]  # category code -> absolute URL of its image
 
 
 def descriptor(
@@ -42,6 +52,7 @@ def _cancellation_term(term: CancellationTerm) -> dict[str, Any]:
         fee = {"percentage": str(term.fee_percent or 0)}
     return {
         "fulfillment_state": {"descriptor": {"code": term.state}},
+        "cancel_by": dict(CANCEL_BY),
         "reason_required": term.reason_required,
         "cancellation_fee": fee,
     }
@@ -60,21 +71,22 @@ def reschedule_tag(terms: RescheduleTerms) -> dict[str, Any]:
     }
 
 
-def item_fragment(item: ServiceItem, provider: Provider) -> dict[str, Any]:
-    """The on_search item: fixed price, ids, terms, and when it can be booked."""
+def item_fragment(item: ServiceItem, provider: Provider, category_image: CategoryImage | None) -> dict[str, Any]:
+    """The on_search item: fixed price, ids, terms, and when it can be booked.
+
+    Without images of its own an item shows its category's image, served by the BPP itself.
+    """
     availability = item.availability
     timing = (
         ("time_from", availability.opens.strftime("%H%M")),
         ("time_to", availability.closes.strftime("%H%M")),
     )
-    schedule: dict[str, Any] = {"frequency": f"PT{availability.slot_minutes}M"}
-    if availability.holidays:
-        schedule["holidays"] = [f"{day.isoformat()}T00:00:00.000Z" for day in sorted(availability.holidays)]
+    schedule = {"frequency": f"PT{availability.slot_minutes}M", "holidays": holidays(availability.holidays)}
+    images = item.images or ((category_image(item.category_id),) if category_image else ())
     return {
         "id": item.id,
-        "descriptor": descriptor(
-            item.name_en, item.name_hi, item.description_en, item.description_hi, item.images
-        ),
+        "parent_item_id": NO_PARENT_ITEM,
+        "descriptor": descriptor(item.name_en, item.name_hi, item.description_en, item.description_hi, images),
         "price": {"currency": CURRENCY, "value": money(item.fee), "maximum_value": money(item.fee)},
         "category_ids": [item.category_id],
         "fulfillment_ids": [FULFILLMENT_ID],
@@ -97,6 +109,11 @@ def item_fragment(item: ServiceItem, provider: Provider) -> dict[str, Any]:
     }
 
 
+def holidays(days: Iterable[date]) -> list[str]:
+    """Holiday dates as the bundle's `date-time` strings (an empty list when there are none)."""
+    return [f"{day.isoformat()}T00:00:00.000Z" for day in sorted(days)]
+
+
 def provider_fragment(provider: Provider) -> dict[str, Any]:
     """The on_search provider without items: descriptor, location, hyperlocal serviceability."""
     return {
@@ -113,6 +130,27 @@ def provider_fragment(provider: Provider) -> dict[str, Any]:
                 "area_code": provider.area_code,
             }
         ],
+    }
+
+
+def provider_time(availabilities: Sequence[Availability], now: datetime) -> dict[str, Any]:
+    """The provider's `time` (SRV on_search table: required; an item's own `time` takes precedence).
+
+    Bookable from today (IST) for as many days as slot searches look ahead, on every weekday one of
+    the offered items is served, at the finest slot frequency among them, closed only on the
+    holidays all of them share.
+    """
+    start = datetime.combine(now.astimezone(IST).date(), time(0), IST)
+    days = frozenset[int]().union(*(availability.days for availability in availabilities))
+    shared_holidays = frozenset.intersection(*(availability.holidays for availability in availabilities))
+    return {
+        "label": "validity",
+        "range": {"start": timestamp(start), "end": timestamp(start + timedelta(days=MAX_SEARCH_DAYS))},
+        "days": format_days(days),
+        "schedule": {
+            "frequency": f"PT{min(availability.slot_minutes for availability in availabilities)}M",
+            "holidays": holidays(shared_holidays),
+        },
     }
 
 

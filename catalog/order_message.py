@@ -3,26 +3,60 @@
 The row is the one in `bpp/storage/order_tables.py`; JSON columns hold Beckn fragments exactly as
 they were agreed in on_init/on_confirm (quote, billing, payment, end_location, customer, terms).
 
-`worker` (optional) is a mapping with `name`, `phone`, `gps` ("lat,lng") and optionally `at`
-(an aware datetime of that position; the order's `updated_at` otherwise).
+`worker` (optional) is a mapping with `name`, `phone` and `gps` ("lat,lng"). `milestones` are
+when the worker set off and when she finished, from the order's event log: the start stop's
+`time.timestamp` ("actual timestamp when the service provider started from start point", SRV
+on_status table) and the end stop's, each set once; the position's own fix time is not one of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from catalog.formats import timestamp
 from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE
+
+INVOICE_LABEL: Final = "INVOICE"  # the document label of every SRV example and the on_status table
+
+
+@dataclass(frozen=True, slots=True)
+class Milestones:
+    """When the assigned worker set off towards the customer, and when she completed the service."""
+
+    set_off_at: datetime | None = None
+    completed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartOtp:
+    """The customer's start OTP as the end stop's `authorization`; `status` is `valid` while it waits
+    to be read out and `confirmed` once accepted (`fulfillment.states.otp_authorization_status`)."""
+
+    token: str
+    valid_from: datetime
+    valid_to: datetime
+    status: str
+
+    def authorization(self) -> dict[str, str]:
+        return {
+            "type": "OTP",
+            "token": self.token,
+            "valid_from": timestamp(self.valid_from),
+            "valid_to": timestamp(self.valid_to),
+            "status": self.status,
+        }
 
 
 def build_order(
     order: Mapping[str, Any],
     *,
     worker: Mapping[str, Any] | None = None,
-    otp: str | None = None,
+    otp: StartOtp | None = None,
     invoice_url: str | None = None,
+    milestones: Milestones = Milestones(),
 ) -> dict[str, Any]:
     """The Beckn `order` for an orders row; pass the worker once assigned and the OTP to share."""
     location_id = f"{order['provider_id']}-L1"
@@ -41,7 +75,7 @@ def build_order(
             }
         ],
         "billing": dict(order["billing"]),
-        "fulfillments": [_fulfillment(order, worker, otp)],
+        "fulfillments": [_fulfillment(order, worker, otp, milestones)],
         "quote": order["quote"],
         "payments": [dict(order["payment"])],
         "created_at": order["buyer_created_at"],  # as confirm sent it; updated_at is our clock
@@ -52,49 +86,64 @@ def build_order(
     if order.get("cancellation"):
         message["cancellation"] = _cancellation(order["cancellation"])
     if invoice_url:
-        message["documents"] = [{"url": invoice_url, "label": "Invoice"}]
+        message["documents"] = [{"url": invoice_url, "label": INVOICE_LABEL}]
     return message
 
 
 def _fulfillment(
-    order: Mapping[str, Any], worker: Mapping[str, Any] | None, otp: str | None
+    order: Mapping[str, Any], worker: Mapping[str, Any] | None, otp: StartOtp | None, milestones: Milestones
 ) -> dict[str, Any]:
     stops: list[dict[str, Any]] = []
     if worker is not None:
-        stops.append(_start_stop(worker, worker.get("at") or order["updated_at"]))
-    stops.append(_end_stop(order, otp))
+        stops.append(_start_stop(order, worker, milestones.set_off_at))
+    stops.append(_end_stop(order, otp, milestones.completed_at))
     return {
         "id": FULFILLMENT_ID,
         "type": FULFILLMENT_TYPE,
         "state": {"descriptor": {"code": order["fulfillment_state"]}},
         "tracking": False,
+        "rateable": True,  # the buyer app may rate the fulfillment (bpp/handlers/rating.py)
         "stops": stops,
     }
 
 
-def _start_stop(worker: Mapping[str, Any], at: datetime) -> dict[str, Any]:
-    return {
+def _stop_time(order: Mapping[str, Any], at: datetime | None, *, slot_label: str | None) -> dict[str, Any] | None:
+    """A stop's `time`: the booked slot as `range` (labelled when given) and when it happened."""
+    time: dict[str, Any] = {}
+    if order.get("slot_start") and order.get("slot_end"):
+        if slot_label is not None:
+            time["label"] = slot_label
+        time["range"] = {"start": timestamp(order["slot_start"]), "end": timestamp(order["slot_end"])}
+    if at is not None:
+        time["timestamp"] = timestamp(at)
+    return time or None
+
+
+def _start_stop(order: Mapping[str, Any], worker: Mapping[str, Any], set_off_at: datetime | None) -> dict[str, Any]:
+    """The worker's stop: `time.range` is the booked slot she sets off within, `timestamp` when she did."""
+    stop: dict[str, Any] = {
         "type": "start",
         "location": {"gps": worker["gps"]},
-        "time": {"timestamp": timestamp(at)},
         "person": {"name": worker["name"]},
         "contact": {"phone": worker["phone"]},
     }
+    time = _stop_time(order, set_off_at, slot_label=None)
+    if time is not None:
+        stop["time"] = time
+    return stop
 
 
-def _end_stop(order: Mapping[str, Any], otp: str | None) -> dict[str, Any]:
+def _end_stop(order: Mapping[str, Any], otp: StartOtp | None, completed_at: datetime | None) -> dict[str, Any]:
     customer = order["customer"]
     contact = {key: customer[key] for key in ("phone", "email") if customer.get(key)}
     stop: dict[str, Any] = {"type": "end", "location": dict(order["end_location"]), "contact": contact}
     if customer.get("name"):
         stop["person"] = {"name": customer["name"]}
-    if order.get("slot_start") and order.get("slot_end"):
-        stop["time"] = {
-            "label": "confirmed",
-            "range": {"start": timestamp(order["slot_start"]), "end": timestamp(order["slot_end"])},
-        }
+    time = _stop_time(order, completed_at, slot_label="confirmed")
+    if time is not None:
+        stop["time"] = time
     if otp is not None:
-        stop["authorization"] = {"type": "OTP", "token": otp}
+        stop["authorization"] = otp.authorization()
     return stop
 
 

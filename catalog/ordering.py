@@ -78,6 +78,7 @@ def order_items(item: ServiceItem, provider: Provider) -> list[dict[str, Any]]:
             "id": item.id,
             "fulfillment_ids": [FULFILLMENT_ID],
             "location_ids": [provider.location_id],
+            "category_ids": [item.category_id],
             "quantity": {"selected": {"count": 1}},
         }
     ]

@@ -2,7 +2,9 @@
 
 Shapes follow the SRV examples: on_init carries `Settlement_Details` (counterparty and account)
 and `Buyer_Finder_Fee`; on_confirm carries `Settlement_Counterparty` (account),
-`Settlement_Details` (window, basis, withholding, phase) and `Buyer_Finder_Fee`.
+`Settlement_Details` (window, basis, withholding, phase) and `Buyer_Finder_Fee`. Both carry our
+account in `params` too (`bank_account_number`, `virtual_payment_address`, the IFSC as Beckn's
+`bank_code`): the SRV attribute tables of on_init/on_confirm/on_status mark the first two required.
 """
 
 from __future__ import annotations
@@ -25,6 +27,16 @@ class SettlementAccount:
 
     beneficiary_name: str
     upi_address: str
+    bank_account_number: str
+    ifsc_code: str
+
+    def params(self) -> dict[str, str]:
+        """The account as Beckn `payments[].params` name it."""
+        return {
+            "bank_account_number": self.bank_account_number,
+            "bank_code": self.ifsc_code,
+            "virtual_payment_address": self.upi_address,
+        }
 
 
 def _group(code: str, values: tuple[tuple[str, str], ...]) -> dict[str, Any]:
@@ -40,6 +52,8 @@ def _counterparty(terms: dict[str, str], account: SettlementAccount) -> tuple[tu
         ("Counterparty", counterparty),
         ("Mode", "UPI"),
         ("Beneficiary_Name", account.beneficiary_name),
+        ("Bank_Account_No", account.bank_account_number),
+        ("Ifsc_Code", account.ifsc_code),
         ("UPI_Address", account.upi_address),
     )
 
@@ -51,7 +65,7 @@ def init_payment(
     return {
         "id": "PY1" if terms["type"] == "PRE-FULFILLMENT" else "PY2",
         **terms,
-        "params": {"amount": money(total), "currency": CURRENCY},
+        "params": {**account.params(), "amount": money(total), "currency": CURRENCY},
         "status": "NOT-PAID",
         "tags": [
             _group("Settlement_Details", _counterparty(terms, account)),
@@ -79,7 +93,7 @@ def confirm_payment(
     return {
         "id": "PY1" if terms["type"] == "PRE-FULFILLMENT" else "PY2",
         **terms,
-        "params": {**(params or {}), "amount": money(total), "currency": CURRENCY},
+        "params": {**(params or {}), **account.params(), "amount": money(total), "currency": CURRENCY},
         "status": status,
         "tags": [
             _group("Settlement_Counterparty", _counterparty(terms, account)),

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from catalog.fragments import PAYMENT_ON, PAYMENT_PRE, item_fragment, provider_fragment, serviceability_tag
+from catalog.fragments import (
+    PAYMENT_ON,
+    PAYMENT_PRE,
+    CategoryImage,
+    item_fragment,
+    provider_fragment,
+    provider_time,
+    serviceability_tag,
+)
 from catalog.fuzzy import MATCH_THRESHOLD, similarity, tokens
 from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider, ServiceItem
 from catalog.schedule import first_start_within
@@ -35,7 +43,12 @@ class CatalogSnapshot:
     """An immutable view of the published items; `version` is the `sm:catalog:version` it was built at."""
 
     def __init__(
-        self, providers: Iterable[Provider], items: Iterable[ServiceItem], *, version: int = 0
+        self,
+        providers: Iterable[Provider],
+        items: Iterable[ServiceItem],
+        *,
+        version: int = 0,
+        category_image: CategoryImage | None = None,
     ) -> None:
         self.version = version
         self.providers: Mapping[str, Provider] = {provider.id: provider for provider in providers}
@@ -49,7 +62,10 @@ class CatalogSnapshot:
                 continue
             names = (item.name_en, item.name_hi, category.name_en, category.name_hi or "")
             entry = _Entry(
-                item, category, item_fragment(item, provider), tuple(w for n in names for w in tokens(n))
+                item,
+                category,
+                item_fragment(item, provider, category_image),
+                tuple(w for n in names for w in tokens(n)),
             )
             self._entries[provider.id].append(entry)
             self._service_tags[(provider.id, category.code)] = serviceability_tag(provider, [category.code])[
@@ -74,7 +90,7 @@ class CatalogSnapshot:
             covered = self._covered(intent, provider, coverage)
             matched = [entry for entry in entries if self._matches(entry, intent, domain, covered, now)]
             if matched:
-                providers.append(self._provider_answer(provider, matched))
+                providers.append(self._provider_answer(provider, matched, now))
         if not providers:
             return None
         return {
@@ -122,10 +138,11 @@ class CatalogSnapshot:
             self._name_cache[key] = cached
         return cached
 
-    def _provider_answer(self, provider: Provider, matched: list[_Entry]) -> dict[str, Any]:
+    def _provider_answer(self, provider: Provider, matched: list[_Entry], now: datetime) -> dict[str, Any]:
         categories = dict.fromkeys(entry.category.code for entry in matched)
         return {
             **self._provider_fragments[provider.id],
+            "time": provider_time([entry.item.availability for entry in matched], now),
             "tags": [self._service_tags[(provider.id, code)] for code in categories],
             "items": [entry.fragment for entry in matched],
         }

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from bpp.demo.catalog_seed import LUCKNOW, demo_items
-from catalog.order_message import build_order
+from catalog.order_message import Milestones, StartOtp, build_order
 from catalog.quote import quote_for
 from catalog.search_intent import parse_intent
 from catalog.snapshot import CatalogSnapshot
@@ -16,7 +16,7 @@ from schemas.outgoing import validate_enums, validate_outgoing
 
 NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)  # Monday 09:30 IST
 HAZRATGANJ = "26.8467,80.9462"
-SNAPSHOT = CatalogSnapshot([LUCKNOW], demo_items())
+SNAPSHOT = CatalogSnapshot([LUCKNOW], demo_items(), category_image=lambda code: f"https://bpp.example/img/{code}.svg")
 
 
 def _everywhere(lat: float, lng: float, radius_km: float) -> set[str]:
@@ -93,6 +93,20 @@ def test_on_search_is_valid_and_charges_the_fixed_fee() -> None:
         assert Decimal(item["price"]["value"]) == fees[item["id"]]
 
 
+def test_on_search_items_carry_what_the_srv_table_requires() -> None:
+    message = _search({"category": {"id": "SRV11-*"}, "fulfillment": _at(HAZRATGANJ)})
+    assert message is not None
+    provider = message["catalog"]["providers"][0]
+    assert provider["time"]["label"] == "validity"
+    assert provider["time"]["range"] == {"start": "2025-03-02T18:30:00.000Z", "end": "2025-04-02T18:30:00.000Z"}
+    assert provider["time"]["schedule"]["frequency"].startswith("PT")
+    for item in provider["items"]:
+        assert item["parent_item_id"] == ""  # a stand-alone service (docs/catalogue.md)
+        assert item["descriptor"]["images"] == [{"url": f"https://bpp.example/img/{item['category_ids'][0]}.svg"}]
+        assert isinstance(item["time"]["schedule"]["holidays"], list)
+        assert all(term["cancel_by"] for term in item["cancellation_terms"])
+
+
 def _order_row() -> dict[str, Any]:
     item = demo_items()[4]
     quote = quote_for(item).to_beckn()
@@ -126,12 +140,23 @@ def _order_row() -> dict[str, Any]:
 
 def test_build_order_with_worker_otp_and_invoice_is_valid() -> None:
     worker = {"name": "Ramesh", "phone": "9123456780", "gps": "26.85,80.94"}
-    order = build_order(_order_row(), worker=worker, otp="4821", invoice_url="https://bpp.example/invoice/1")
+    otp = StartOtp("4821", NOW, NOW + timedelta(minutes=15), "valid")
+    set_off, done = NOW + timedelta(minutes=100), NOW + timedelta(hours=3)
+    order = build_order(_order_row(), worker=worker, otp=otp, invoice_url="https://bpp.example/invoice/1",
+                        milestones=Milestones(set_off, done))
     assert (order["id"], order["created_at"]) == ("BAP-O-77", "2025-03-03T09:28:00+05:30")  # the buyer app's own
     stops = {stop["type"]: stop for stop in order["fulfillments"][0]["stops"]}
-    assert stops["end"]["authorization"] == {"type": "OTP", "token": "4821"}
+    assert stops["end"]["authorization"] == {
+        "type": "OTP", "token": "4821", "valid_from": "2025-03-03T04:00:00.000Z",
+        "valid_to": "2025-03-03T04:15:00.000Z", "status": "valid",
+    }
     assert stops["start"]["person"] == {"name": "Ramesh"}
-    assert order["documents"][0]["url"].endswith("/invoice/1")
+    slot = {"start": "2025-03-03T06:00:00.000Z", "end": "2025-03-03T07:00:00.000Z"}
+    assert stops["start"]["time"] == {"range": slot, "timestamp": "2025-03-03T05:40:00.000Z"}
+    assert stops["end"]["time"] == {"label": "confirmed", "range": slot, "timestamp": "2025-03-03T07:00:00.000Z"}
+    assert order["fulfillments"][0]["rateable"] is True
+    assert order["items"][0]["category_ids"] == [demo_items()[4].category_id]
+    assert order["documents"] == [{"url": "https://bpp.example/invoice/1", "label": "INVOICE"}]
     assert order["quote"]["breakup"][0]["price"]["value"] == "199.00"
     for action in ("on_confirm", "on_status", "on_update", "on_cancel"):
         assert validate_outgoing(action, {"context": _context(action), "message": {"order": order}}) == []

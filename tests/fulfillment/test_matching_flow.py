@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from datetime import timedelta
 from decimal import Decimal
 from types import ModuleType
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from bpp.fulfillment_service import FulfillmentService, JobRefused
 from bpp.services import Services
 from bpp.storage.worker_tables import offers, workers
 from fulfillment.geo import haversine_km
+from fulfillment.start_otp import OTP_VALIDITY
 
 LAT, LNG = 26.8467, 80.9462
 KM = 1 / 111.0  # degrees of latitude per km
@@ -171,15 +173,42 @@ async def test_whole_job_with_otp_and_cash(services: Services, fx: ModuleType) -
     statuses = await fx.callbacks(services, order_id, "on_status")
     codes = [s["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"] for s in statuses]
     assert codes == ["Pending", "In-Transit", "At-Location", "At-Location", "Completed"]
-    start_stop = statuses[0]["message"]["order"]["fulfillments"][0]["stops"][0]
-    assert start_stop["type"] == "start" and start_stop["person"]["name"] == "sunita"
-    assert start_stop["location"]["gps"] and start_stop["time"]["timestamp"]
-    end_stop = statuses[2]["message"]["order"]["fulfillments"][0]["stops"][-1]
-    assert end_stop["authorization"]["token"] == otps[order_id]
-    assert urlsplit(statuses[-1]["message"]["order"]["documents"][0]["url"]).path.endswith(order_id)
+    stops = [{stop["type"]: stop for stop in s["message"]["order"]["fulfillments"][0]["stops"]} for s in statuses]
+    assert stops[0]["start"]["person"]["name"] == "sunita" and stops[0]["start"]["location"]["gps"]
+    assert "time" not in stops[0]["start"]  # assigned, not yet on her way
+    set_off = {stop["start"]["time"]["timestamp"] for stop in stops[1:]}
+    assert len(set_off) == 1  # when she set off, the same in every later on_status (not her last GPS fix)
+    arrived, started = stops[2]["end"]["authorization"], stops[3]["end"]["authorization"]
+    assert arrived["type"] == "OTP" and arrived["token"] == otps[order_id] and arrived["status"] == "valid"
+    assert arrived["valid_from"] < arrived["valid_to"]
+    assert started == {**arrived, "status": "confirmed"}  # the customer's OTP was accepted
+    assert "timestamp" not in stops[3]["end"].get("time", {})
+    assert stops[4]["end"]["time"]["timestamp"] >= set_off.pop()  # when the service ended
+    completed = statuses[-1]["message"]["order"]
+    assert completed["payments"][0]["status"] == "PAID"
+    assert completed["payments"][0]["params"]["transaction_id"] == f"order:{order_id}:completed"  # the cash receipt
+    assert completed["documents"][0]["label"] == "INVOICE"
+    assert urlsplit(completed["documents"][0]["url"]).path.endswith(order_id)
     async with services.db.connect() as conn:
         free = (await conn.execute(select(workers.c.current_order_id).where(workers.c.id == "sunita"))).scalar()
     assert free is None
+
+
+async def test_an_expired_otp_is_refused_and_a_new_one_starts(services: Services, fx: ModuleType) -> None:
+    otps: dict[str, str] = {}
+    services.fulfillment.otp_listeners.append(otps.__setitem__)
+    order_id = await _assigned(services, fx)
+    await services.fulfillment.mark_travelling("sunita", order_id)
+    await services.fulfillment.mark_arrived("sunita", order_id)
+    issued = services.clock()
+    services.clock = lambda: issued + OTP_VALIDITY + timedelta(seconds=1)
+    with pytest.raises(JobRefused) as expired:
+        await services.fulfillment.start_service("sunita", order_id, otps[order_id])
+    assert expired.value.code == "otp_expired"
+    assert (await fx.order_row(services, order_id))["otp_attempts"] == 0  # not a wrong guess
+    await services.fulfillment.reissue_otp("sunita", order_id)
+    started = await services.fulfillment.start_service("sunita", order_id, otps[order_id])
+    assert started["fulfillment_state"] == "Service-Started"
 
 
 async def test_worker_cannot_touch_someone_elses_job(services: Services, fx: ModuleType) -> None:
