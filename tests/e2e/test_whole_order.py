@@ -70,12 +70,41 @@ def assert_fee_locked(callbacks: list[Callback]) -> Decimal:
 
 
 async def assert_invoice_served(completed: dict[str, Any]) -> None:
-    invoices = [doc for doc in completed.get("documents") or [] if doc.get("label") == "Invoice"]
+    invoices = [doc for doc in completed.get("documents") or [] if doc.get("label") == "INVOICE"]
     assert len(invoices) == 1, completed.get("documents")
     async with httpx.AsyncClient(timeout=10) as http:
         answer = await http.get(invoices[0]["url"])
     assert answer.status_code == 200, answer.text
     assert completed["id"] in answer.text
+
+
+async def assert_srv_table_fields(callbacks: list[Callback]) -> None:
+    """Fields of the SRV attribute tables (issue 9 §2.3-8) on the callbacks of one cash order."""
+    provider = one_of(callbacks, "on_search").message["catalog"]["providers"][0]
+    assert provider["time"]["label"] == "validity" and provider["time"]["range"]["start"]
+    item = provider["items"][0]
+    assert item["parent_item_id"] == "" and item["time"]["schedule"]["holidays"] == []
+    assert all(term["cancel_by"] for term in item["cancellation_terms"])
+    async with httpx.AsyncClient(timeout=10) as http:
+        image = await http.get(item["descriptor"]["images"][0]["url"])
+    assert image.status_code == 200 and image.headers["content-type"].startswith("image/svg+xml")
+    for action in ("on_select", "on_init", "on_confirm"):
+        assert one_of(callbacks, action).message["order"]["items"][0]["category_ids"] == item["category_ids"]
+    for action in ("on_init", "on_confirm"):
+        params = one_of(callbacks, action).message["order"]["payments"][0]["params"]
+        assert params["bank_account_number"] and params["bank_code"] and params["virtual_payment_address"]
+    confirmed = one_of(callbacks, "on_confirm").message["order"]
+    assert confirmed["fulfillments"][0]["rateable"] is True
+    assert all(term["cancel_by"] for term in confirmed["cancellation_terms"])
+    completed = completion_of(callbacks)
+    payment = completed["payments"][0]
+    assert payment["status"] == "PAID" and payment["params"]["transaction_id"]  # the worker's cash receipt
+    stops = {stop["type"]: stop for stop in completed["fulfillments"][0]["stops"]}
+    assert stops["start"]["time"]["range"] == stops["end"]["time"]["range"]  # the booked slot
+    assert stops["start"]["time"]["timestamp"] <= stops["end"]["time"]["timestamp"]  # set off, then finished
+    shown = [stop["authorization"] for c in callbacks if c.action == "on_status"
+             for stop in c.message["order"]["fulfillments"][0]["stops"] if stop.get("authorization")]
+    assert {"type", "token", "valid_from", "valid_to", "status"} <= set(shown[0])
 
 
 async def assert_ledger_balanced(server: RunningServer) -> None:
@@ -233,6 +262,7 @@ async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer:
             ("In-progress", "At-Location"), ("Completed", "Completed"), ("Completed", "Completed"),
         ]  # assigned, travelling, arrived, started, completed, then the answer to the buyer's /status
         await assert_invoice_served(completion_of(callbacks))
+        await assert_srv_table_fields(callbacks)
 
         wallet = (await plumber.get("/worker/api/wallet")).json()
         assert wallet["worker_id"] == plumber_id
