@@ -29,6 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bpp.demo.registry import TOKEN_FILE, TOKEN_HEADER, read_published_token  # noqa: E402
 from signing import (  # noqa: E402
     build_authorization_header,
     generate_encryption_keypair,
@@ -121,14 +122,16 @@ def timestamp() -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def subscribe(registry: str, subscriber_id: str, public_key: str, encryption_public: str, url: str) -> None:
+def subscribe(registry: str, token: str | None, subscriber_id: str, public_key: str, encryption_public: str,
+              url: str) -> None:
     payload = {"context": {"operation": {"ops_no": 1}}, "message": {
         "request_id": str(uuid.uuid4()), "timestamp": timestamp(),
         "entity": {"subscriber_id": subscriber_id, "unique_key_id": "k1", "callback_url": "/",
                    "key_pair": {"signing_public_key": public_key, "encryption_public_key": encryption_public,
                                 "valid_from": timestamp(), "valid_until": "2030-01-01T00:00:00.000Z"}},
         "network_participant": [{"subscriber_url": url, "domain": "ONDC:SRV11", "type": "buyerApp"}]}}
-    httpx.post(f"{registry}/subscribe", json=payload, timeout=5).raise_for_status()
+    httpx.post(f"{registry}/subscribe", json=payload, headers={TOKEN_HEADER: token or ""},
+               timeout=5).raise_for_status()
 
 
 def write_requests(path: Path, count: int, bap_key: str, gateway_key: str, bap_uri: str) -> dict[str, float]:
@@ -203,8 +206,9 @@ def main() -> None:
         gateway_key, gateway_public = generate_signing_keypair()
         _, encryption_public = generate_encryption_keypair()
         bap_uri = f"http://127.0.0.1:{receiver_port}/ondc"
-        subscribe(bpp, "bench-bap.local", bap_public, encryption_public, bap_uri)
-        subscribe(bpp, "bench-gateway.local", gateway_public, encryption_public, bap_uri)
+        token = read_published_token(work / TOKEN_FILE)  # written by `serve --demo` in its folder
+        subscribe(bpp, token, "bench-bap.local", bap_public, encryption_public, bap_uri)
+        subscribe(bpp, token, "bench-gateway.local", gateway_public, encryption_public, bap_uri)
         print(f"signing {args.requests} unique searches …", flush=True)
         requests_file = work / "requests.tsv"
         write_requests(requests_file, 4000, bap_key, gateway_key, bap_uri)

@@ -25,6 +25,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bpp.demo.registry import TOKEN_FILE, read_published_token  # noqa: E402
 from bpp.simulator.buyer import BuyerApp, free_port  # noqa: E402
 from bpp.simulator.journey import Journey  # noqa: E402
 
@@ -36,8 +37,8 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def play(bpp: str, orders: int) -> tuple[dict[str, list[float]], list[float]]:
-    buyer = BuyerApp(registry_url=bpp)
+async def play(bpp: str, orders: int, registry_token: str | None) -> tuple[dict[str, list[float]], list[float]]:
+    buyer = BuyerApp(registry_url=bpp, registry_token=registry_token)
     await buyer.start()
     delays: dict[str, list[float]] = {action: [] for action in ACTIONS}
     acks: list[float] = []
@@ -82,7 +83,7 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        delays, acks = asyncio.run(play(bpp, args.orders))
+        delays, acks = asyncio.run(play(bpp, args.orders, read_published_token(Path(work) / TOKEN_FILE)))
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=15)

@@ -115,7 +115,7 @@ async def server(backend: Backend, request: pytest.FixtureRequest) -> AsyncItera
 @pytest.fixture
 async def buyer(server: RunningServer) -> AsyncIterator[BuyerApp]:
     """A buyer app with its own keys and callback server, known to the server's registry."""
-    app = BuyerApp(registry_url=server.base_url)
+    app = BuyerApp(registry_url=server.base_url, registry_token=server.app.state.demo_registry.subscribe_token)
     await app.start()
     yield app
     await app.stop()

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bpp.demo.registry import TOKEN_FILE, read_published_token
 from bpp.simulator.buyer import BuyerApp
 from bpp.simulator.journey import Journey, JourneyFailed, Step
 
@@ -24,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="the BPP's subscriber URL (default http://127.0.0.1:8000/ondc)")
     parser.add_argument("--registry", default=None,
                         help="registry URL (default: the demo registry of the BPP's host)")
+    parser.add_argument("--registry-token", default=None,
+                        help=f"the demo registry's /subscribe token (default: read from {TOKEN_FILE}, which "
+                        "`serve --demo` writes in the folder it runs in)")
     parser.add_argument("--category", default="SRV11-*", help="category id or prefix to search (default SRV11-*)")
     parser.add_argument("--gps", default="26.8467,80.9462", help="where the service is needed (default Hazratganj)")
     parser.add_argument("--prepaid", action="store_true", help="pay through the buyer app (PRE-FULFILLMENT)")
@@ -49,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _play(args: argparse.Namespace, registry: str) -> int:
-    buyer = BuyerApp(registry_url=registry)
+    buyer = BuyerApp(registry_url=registry, registry_token=args.registry_token or read_published_token())
     await buyer.start()
     journey = Journey(buyer, args.bpp.rstrip("/"), category=args.category, end_gps=args.gps,
                       payment_type="PRE-FULFILLMENT" if args.prepaid else "ON-FULFILLMENT",

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bpp.demo.registry import TOKEN_HEADER
 from schemas.ack import ack_body, nack_body
 from schemas.outgoing import OUTGOING_ACTIONS, validate_outgoing
 from signing import (
@@ -95,6 +96,7 @@ class BuyerApp:
     """Our own keys, a callback server on loopback, and a registry that knows both us and the BPP."""
 
     registry_url: str
+    registry_token: str | None = None  # the demo registry's /subscribe token (bpp/demo/registry.py)
     subscriber_id: str = field(default_factory=lambda: f"sim-buyer-{uuid.uuid4().hex[:8]}.sevamitra.local")
     unique_key_id: str = "sim-key-1"
     domain: str = "ONDC:SRV11"
@@ -157,7 +159,8 @@ class BuyerApp:
             },
         }
         assert self._http is not None
-        answer = await self._http.post(f"{self.registry_url}/subscribe", json=payload)
+        headers = {TOKEN_HEADER: self.registry_token} if self.registry_token else {}
+        answer = await self._http.post(f"{self.registry_url}/subscribe", json=payload, headers=headers)
         answer.raise_for_status()
 
     async def stop(self) -> None:

@@ -169,7 +169,8 @@ async def test_unpublish_through_server_a_stops_server_b_offering_the_item(backe
             stack.push_async_callback(server.stop)
             servers.append(server)
         server_a, server_b = servers
-        buyer = BuyerApp(registry_url=server_b.base_url)
+        buyer = BuyerApp(registry_url=server_b.base_url,
+                         registry_token=server_b.app.state.demo_registry.subscribe_token)
         await buyer.start()
         stack.push_async_callback(buyer.stop)
         await seed_demo_catalog(server_a.services)
