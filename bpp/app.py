@@ -19,7 +19,6 @@ from bpp.demo.registry import router as demo_registry_router
 from bpp.fulfillment_service import JobRefused
 from bpp.gateway.endpoint import beckn_routes
 from bpp.http_errors import FieldErrors, field_errors_handler, validation_error_handler
-from bpp.openapi_errors import serve_true_errors
 from bpp.services import Services, build_services
 from bpp.settings import Settings
 from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
@@ -88,7 +87,6 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(FieldErrors, field_errors_handler)
     app.add_exception_handler(JobRefused, worker_api.job_refused_handler)
-    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/"))
 
     @app.get("/health", tags=["ops"])
     async def health() -> JSONResponse:
