@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 
+from bpp.api_types import CSV_RESPONSE
 from bpp.auth import Principal, require_staff
 from bpp.catalog_repo import CatalogRepo, StaleVersion
 from bpp.catalog_service import CatalogError, CatalogService
@@ -129,7 +130,7 @@ async def list_items(request: Request, _: AnyStaff, provider_id: str | None = No
         return [item_to_json(item) for item in await CatalogRepo(conn).items(provider_id)]
 
 
-@router.get("/items.csv", response_class=PlainTextResponse)
+@router.get("/items.csv", response_class=PlainTextResponse, responses=CSV_RESPONSE)
 async def export_items(request: Request, _: AnyStaff, provider_id: str | None = None) -> Response:
     """All items (or one provider's) in the CSV import format."""
     async with request.app.state.services.db.connect() as conn:

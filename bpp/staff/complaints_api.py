@@ -7,7 +7,6 @@ callers of 155330 and reads. Every answer is pushed to the buyer app as an unsol
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bpp import worker_repo
+from bpp.api_types import Rupees
 from bpp.auth import Principal, require_staff
 from bpp.complaint_desk import ComplaintDesk
 from bpp.complaints_repo import ComplaintsRepo, RatingsRepo
@@ -61,7 +61,7 @@ class Decision(BaseModel):
     short_desc: str = Field(min_length=3, max_length=500)
     long_desc: str | None = Field(default=None, max_length=4000)
     action_triggered: ActionTriggered
-    refund_amount: Decimal | None = Field(default=None, decimal_places=2)
+    refund_amount: Rupees | None = None
 
 
 def _services(request: Request) -> Services:

@@ -15,6 +15,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from bpp import worker_repo
+from bpp.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
 from bpp.auth import Principal, require_staff
 from bpp.ledger_service import LedgerService, NotFound
 from bpp.worker_app.wallet_api import PayoutDetails, position_view
@@ -26,8 +27,12 @@ router = APIRouter(prefix="/staff/api", tags=["staff: wallets and payouts"])
 MoneyStaff = Annotated[Principal, Depends(require_staff("admin", "district_officer"))]
 
 
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+DEFAULT_WINDOW = timedelta(days=8)
+
+
 class NewBatch(BaseModel):
-    minimum: Decimal = Field(default=Decimal("100"), ge=0, decimal_places=2)
+    minimum: Rupees = Decimal("100")
     cutoff: datetime | None = None  # default: now
     district: str | None = None  # admins only; a district officer's batch is always her district
 
@@ -38,7 +43,7 @@ class LineOutcome(BaseModel):
 
 
 class CashDeposit(BaseModel):
-    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    amount: PositiveRupees
     receipt: str = Field(min_length=1, max_length=64, description="deposit slip or bank reference")
 
 
@@ -171,7 +176,7 @@ async def batch_detail(batch_id: str, staff: MoneyStaff, request: Request) -> di
     return await _check_batch_district(request, staff, batch_id)
 
 
-@router.get("/payouts/{batch_id}/csv", response_class=PlainTextResponse)
+@router.get("/payouts/{batch_id}/csv", response_class=PlainTextResponse, responses=CSV_RESPONSE)
 async def batch_csv(batch_id: str, staff: MoneyStaff, request: Request) -> PlainTextResponse:
     await _check_batch_district(request, staff, batch_id)
     return PlainTextResponse(
@@ -183,7 +188,7 @@ async def batch_csv(batch_id: str, staff: MoneyStaff, request: Request) -> Plain
 
 @router.post("/payouts/{batch_id}/lines/{line_no}/{outcome}")
 async def settle_line(
-    batch_id: str, line_no: int, outcome: LineStatus, body: LineOutcome, staff: MoneyStaff, request: Request
+    batch_id: str, line_no: RowId, outcome: LineStatus, body: LineOutcome, staff: MoneyStaff, request: Request
 ) -> dict[str, Any]:
     """`paid` moves the money clearing → bank; `failed` returns it to the wallet. Repeats change nothing."""
     if outcome is LineStatus.RESERVED:
@@ -202,7 +207,7 @@ async def settle_line(
 # --- reconciliation ------------------------------------------------------------------------------------
 
 
-@router.get("/reconciliation", response_model=None)
+@router.get("/reconciliation", response_model=None, responses=CSV_RESPONSE)
 async def reconciliation(
     staff: MoneyStaff,
     request: Request,
@@ -212,9 +217,7 @@ async def reconciliation(
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> list[dict[str, object]] | PlainTextResponse:
     """Per buyer app and settlement window starting in [start, end) (default: the last 7 days)."""
-    end = end or datetime.now(UTC) + timedelta(days=1)
-    start = start or end - timedelta(days=8)
-    if start.tzinfo is None or end.tzinfo is None:
+    if (start is not None and start.tzinfo is None) or (end is not None and end.tzinfo is None):
         raise HTTPException(
             422,
             detail={
@@ -222,6 +225,9 @@ async def reconciliation(
                 "hi": "start और end समय-क्षेत्र सहित दें, जैसे 2025-03-01T00:00:00Z।",
             },
         )
+    end = end or datetime.now(UTC) + timedelta(days=1)
+    # by default the 8 days before `end`, starting no earlier than the calendar (an `end` in year 1 is no 500)
+    start = start or max(end, EARLIEST + DEFAULT_WINDOW) - DEFAULT_WINDOW
     summaries = await _ledger(request).reconciliation(start, end, bap_id, _district(staff))
     if format == "csv":
         return PlainTextResponse(export_csv(summaries), media_type="text/csv")

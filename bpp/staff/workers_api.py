@@ -15,6 +15,7 @@ from bpp import worker_repo
 from bpp.auth import Principal, hash_secret, require_staff
 from bpp.http_errors import FieldErrors, FieldProblem
 from bpp.services import Services
+from catalog.taxonomy import CATEGORIES
 from fulfillment.workers import (
     VERIFICATION_STEPS,
     Registration,
@@ -52,7 +53,8 @@ class Reason(BaseModel):
 
 
 class Radius(BaseModel):
-    radius_km: float = Field(gt=0, le=50)
+    # strict: JSON `true` is not 1 km; 50 km is already a day's travel for a home visit
+    radius_km: float = Field(gt=0, le=50, strict=True)
 
 
 def _services(request: Request) -> Services:
@@ -180,6 +182,11 @@ async def change_standing(
 @router.put("/matching-radius/{category_id}")
 async def set_matching_radius(category_id: str, body: Radius, staff: Admin, request: Request) -> dict[str, Any]:
     """A category's own matching radius (default: the provider's serviceability radius)."""
+    if category_id not in CATEGORIES:
+        raise HTTPException(404, detail={
+            "en": f"No category {category_id}; use a code from GET /staff/api/catalog/categories.",
+            "hi": f"{category_id} नाम की कोई श्रेणी नहीं है; GET /staff/api/catalog/categories की सूची से कोड लें।",
+        })
     services = _services(request)
     async with services.db.begin() as conn:
         await services.fulfillment.set_radius(conn, category_id, body.radius_km)

@@ -13,9 +13,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bpp import worker_repo
+from bpp.api_types import RowId, Rupees
 from bpp.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
 from bpp.fulfillment_service import FulfillmentService, JobRefused
 from bpp.services import Services
+from fulfillment.geo import MAX_INDEXABLE_LATITUDE
 from fulfillment.workers import BANNED, is_listed, rating_average
 from schemas.errors import INVALID_OTP
 
@@ -30,8 +32,9 @@ class Login(BaseModel):
 
 
 class Position(BaseModel):
-    lat: float = Field(ge=-90, le=90)
-    lng: float = Field(ge=-180, le=180)
+    # strict: JSON `false` is no coordinate
+    lat: float = Field(ge=-MAX_INDEXABLE_LATITUDE, le=MAX_INDEXABLE_LATITUDE, strict=True)
+    lng: float = Field(ge=-180, le=180, strict=True)
 
 
 class StartWithOtp(BaseModel):
@@ -39,7 +42,7 @@ class StartWithOtp(BaseModel):
 
 
 class Completion(BaseModel):
-    amount_collected: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    amount_collected: Rupees | None = None
 
 
 def _services(request: Request) -> Services:
@@ -135,13 +138,13 @@ async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/offers/{offer_id}/accept")
-async def accept(offer_id: int, worker: Worker, request: Request) -> dict[str, Any]:
+async def accept(offer_id: RowId, worker: Worker, request: Request) -> dict[str, Any]:
     order = await _fulfillment(request).accept_offer(worker.id, offer_id)
     return _job(order)
 
 
 @router.post("/offers/{offer_id}/decline")
-async def decline(offer_id: int, worker: Worker, request: Request) -> dict[str, Any]:
+async def decline(offer_id: RowId, worker: Worker, request: Request) -> dict[str, Any]:
     await _fulfillment(request).decline_offer(worker.id, offer_id)
     return {"declined": True}
 
