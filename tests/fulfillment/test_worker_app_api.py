@@ -232,3 +232,13 @@ async def test_an_unverified_worker_cannot_go_online(server: RunningServer, fx: 
         bad_gps = await app.post("/worker/api/location", json={"lat": 126.0, "lng": 80.0})
         assert bad_gps.status_code == 422 and bad_gps.json()["errors"][0]["field"] == "lat"
         assert (await app.get("/worker/api/me")).json()["online"] is False
+
+
+@pytest.mark.parametrize("offer_id", ["99999999999999999999", str(2**63), "0", "-1"])
+async def test_an_offer_id_no_row_can_have_is_refused_with_a_4xx(server: RunningServer, offer_id: str) -> None:
+    """Ids beyond the 64-bit column made the database driver raise (500); they name no offer."""
+    token = server.services.tokens.issue(Principal(kind="worker", id="W-none", role="worker"))
+    async with httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
+        for action in ("accept", "decline"):
+            answer = await http.post(f"/worker/api/offers/{offer_id}/{action}")
+            assert 400 <= answer.status_code < 500, (action, answer.status_code, answer.text)
