@@ -33,7 +33,15 @@ from fulfillment.coverage import CoverageIndex
 from fulfillment.geo import format_gps
 from fulfillment.ledger import completion_key
 from fulfillment.start_otp import otp_expired, otp_valid_to
-from fulfillment.states import Event, FulfillmentState, InvalidTransition, transition, wire_fulfillment_code
+from fulfillment.states import (
+    OTP_CONFIRMED,
+    OTP_VALID,
+    Event,
+    FulfillmentState,
+    InvalidTransition,
+    transition,
+    wire_fulfillment_code,
+)
 from fulfillment.workers import check_rating, is_listed, is_matchable
 from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
 
@@ -379,7 +387,7 @@ class FulfillmentService:
                 started = await self._apply(
                     conn, order_id, Event.STARTED, f"worker:{worker_id}", {}, otp_hash=None, otp_attempts=0
                 )
-                used = StartOtp(otp.strip(), issued_at, otp_valid_to(issued_at), "confirmed")
+                used = StartOtp(otp.strip(), issued_at, otp_valid_to(issued_at), OTP_CONFIRMED)
                 await self._push_status(conn, started, otp=used)
                 return started
             if attempts_left > 0:
@@ -514,7 +522,7 @@ class FulfillmentService:
         await conn.execute(order_events.insert().values(
             order_id=order_id, at=now, kind=OTP_ISSUED_EVENT, actor=f"worker:{worker_id}", detail={}
         ))
-        return StartOtp(token, now, otp_valid_to(now), "valid")
+        return StartOtp(token, now, otp_valid_to(now), OTP_VALID)
 
     async def _otp_issued_at(self, conn: AsyncConnection, order_id: str) -> datetime:
         """When the OTP now in force was issued (the latest issue; each one replaces the one before)."""

@@ -104,11 +104,15 @@ def wire_fulfillment_code(fulfillment_state: str) -> str:
     return F.AT_LOCATION.value if state is F.SERVICE_STARTED else state.value
 
 
+OTP_VALID: Final = "valid"  # issued at the door, not yet read out
+OTP_CONFIRMED: Final = "confirmed"  # the customer's OTP was accepted: the service started
+
+
 def otp_authorization_status(fulfillment_state: str) -> str | None:
     """The end stop's OTP `authorization.status`: `valid` at the door, `confirmed` once started."""
     state = FulfillmentState(fulfillment_state)
     if state is F.AT_LOCATION:
-        return "valid"
+        return OTP_VALID
     if state is F.SERVICE_STARTED:
-        return "confirmed"
+        return OTP_CONFIRMED
     return None
