@@ -133,7 +133,8 @@ def _csv_field(name: str) -> str:
 def parse_csv(text: str) -> ParsedCsv:
     """Read items from CSV text; good rows become items, bad rows become RowErrors by line."""
     result = ParsedCsv()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    # newline="": the csv module then reads a bare CR as a line end instead of raising on it
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     missing = [name for name in sorted(_REQUIRED) if name not in (reader.fieldnames or ())]
     if missing:
         result.errors.append(

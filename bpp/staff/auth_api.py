@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bpp.auth import LoginThrottle, Principal, issue_token, login_source, verify_login_secret
@@ -13,7 +13,8 @@ router = APIRouter(prefix="/staff/api", tags=["staff"])
 
 
 class Login(BaseModel):
-    username: str
+    # as the column holds it: PostgreSQL refuses a NUL in text, which made a 500 of a wrong login
+    username: str = Field(min_length=1, max_length=64, pattern=r"^[^\x00]+$")
     password: str
 
 
