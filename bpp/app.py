@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from starlette.responses import JSONResponse
 
 from bpp import category_images, invoices, onboarding
@@ -18,7 +19,8 @@ from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
 from bpp.fulfillment_service import JobRefused
 from bpp.gateway.endpoint import beckn_routes
-from bpp.http_errors import FieldErrors, field_errors_handler, validation_error_handler
+from bpp.http_errors import FieldErrors, field_errors_handler, unstorable_text_handler, validation_error_handler
+from bpp.openapi_errors import serve_true_errors
 from bpp.services import Services, build_services
 from bpp.settings import Settings
 from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
@@ -86,7 +88,9 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         app.include_router(demo_registry_router)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(FieldErrors, field_errors_handler)
+    app.add_exception_handler(DBAPIError, unstorable_text_handler)
     app.add_exception_handler(JobRefused, worker_api.job_refused_handler)
+    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/"))
 
     @app.get("/health", tags=["ops"])
     async def health() -> JSONResponse:

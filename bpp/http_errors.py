@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -44,3 +45,15 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
         FieldProblem(".".join(str(p) for p in err["loc"] if p != "body"), err["msg"], f"यह फ़ील्ड जाँचें: {err['msg']}")
         for err in exc.errors()
     ])
+
+
+NOT_IN_REPERTOIRE = "22021"  # PostgreSQL's SQLSTATE for text it cannot hold: a NUL character (SQLite keeps it)
+
+
+async def unstorable_text_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A NUL in any text the staff or worker APIs store or look up is the sender's mistake: 422, not 500."""
+    assert isinstance(exc, DBAPIError)
+    if getattr(exc.orig, "sqlstate", None) != NOT_IN_REPERTOIRE:
+        raise exc
+    return _answer([FieldProblem("", "Remove the NUL character (\\u0000) from the text and send again.",
+                                 "पाठ से NUL वर्ण (\\u0000) हटाकर फिर भेजें।")])

@@ -31,10 +31,13 @@ from bpp import worker_repo
 from bpp.staff.users import create_staff_user
 
 EXAMPLES_PER_OPERATION = 15  # 53 operations: about 800 requests, ~20 s a backend
+# PostgreSQL keeps no NUL in text: the app answers it 422 on every field (test_api_edges pins that), a rule the
+# document does not repeat on each string, so generated text leaves it out.
+NO_NUL = schemathesis.Config.from_dict({"generation": {"allow-x00": False}})
 ALWAYS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Operations whose valid requests may be refused for what no schema can say: the body names live data (the
-# catalogue's published categories, a batch line's state, the cash a worker holds) or pairs fields (UPI, or an
-# account with its IFSC). Their other promises are still checked.
+# catalogue's published categories, a batch line's state, the cash a worker holds, a cutoff not after now) or
+# pairs fields (UPI, or an account with its IFSC). Their other promises are still checked.
 DATA_DEPENDENT = {
     "POST /staff/api/workers",
     "PUT /staff/api/catalog/items/{item_id}",
@@ -43,6 +46,7 @@ DATA_DEPENDENT = {
     "POST /staff/api/wallets/{worker_id}/cash-deposits",
     "PUT /worker/api/wallet/payout-account",
     "POST /staff/api/payouts/{batch_id}/lines/{line_no}/{outcome}",
+    "POST /staff/api/payouts",
 }
 
 
@@ -59,7 +63,8 @@ def fuzz_operation(operation: schemathesis.APIOperation, session: requests.Sessi
     checks = ALWAYS if operation.label in DATA_DEPENDENT else [*ALWAYS, positive_data_acceptance]
     cases = itertools.count()
 
-    @hypothesis.settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+    # derandomize: the same cases on every run, so a red suite always means a change broke a promise
+    @hypothesis.settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
                          phases=[hypothesis.Phase.generate],  # the first failure, unshrunk: bounded time
                          suppress_health_check=list(hypothesis.HealthCheck))
     @hypothesis.given(case=operation.as_strategy())
@@ -73,7 +78,7 @@ def fuzz_operation(operation: schemathesis.APIOperation, session: requests.Sessi
 
 def fuzz(openapi_url: str, staff_token: str, worker_token: str) -> tuple[int, Findings]:
     """Every staff and worker operation in turn; (cases run, broken promises by operation)."""
-    schema = schemathesis.openapi.from_url(openapi_url).include(path_regex=r"^/(staff|worker)/api/")
+    schema = schemathesis.openapi.from_url(openapi_url, config=NO_NUL).include(path_regex=r"^/(staff|worker)/api/")
     findings = Findings()
     cases = 0
     with requests.Session() as session:
