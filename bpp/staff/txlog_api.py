@@ -67,12 +67,13 @@ async def transaction_log(transaction_id: str, request: Request, staff: LogReade
                                       .order_by(messages.c.received_at))).mappings().all()
         order_cities = (await conn.execute(select(orders.c.city).where(orders.c.transaction_id == transaction_id)
                                            )).scalars().all()
-        _check_district(staff, _transaction_districts(inbound, order_cities))
         callbacks = (await conn.execute(select(outbox).where(outbox.c.transaction_id == transaction_id)
                                         .order_by(outbox.c.created_at))).mappings().all()
         attempts = (await conn.execute(select(delivery_attempts)
                                        .where(delivery_attempts.c.transaction_id == transaction_id)
                                        .order_by(delivery_attempts.c.started_at))).mappings().all()
+    if inbound or order_cities or callbacks or attempts:  # an id with no record has nothing to hide
+        _check_district(staff, _transaction_districts(inbound, order_cities))
     return {
         "transaction_id": transaction_id,
         "inbound": [

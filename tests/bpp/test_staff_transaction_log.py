@@ -52,3 +52,8 @@ async def test_an_unverified_request_cannot_move_a_transaction_into_another_dist
     await log_request(server, transaction_id, KANPUR, "NACK")  # anyone may send this; its city proves nothing
     assert (await read_log(server, transaction_id, "district_officer", KANPUR)).status_code == 403
     assert (await read_log(server, transaction_id, "district_officer", LUCKNOW)).status_code == 200
+
+
+async def test_an_id_with_no_record_reads_as_empty_for_an_officer_too(server: RunningServer) -> None:
+    answer = await read_log(server, "txn-unknown", "district_officer", KANPUR)
+    assert answer.status_code == 200 and answer.json()["inbound"] == []
