@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from bpp.demo.registry import TOKEN_HEADER
 from schemas.ack import ack_body, nack_body
+from schemas.attributes import validate_attributes
 from schemas.outgoing import OUTGOING_ACTIONS, validate_outgoing
 from signing import (
     build_authorization_header,
@@ -46,7 +47,8 @@ class Callback:
     raw: bytes
     received_at: float
     signature_ok: bool
-    schema_errors: list[str]
+    schema_errors: list[str]  # the SRV bundle schema
+    attribute_errors: list[str]  # the SRV attribute tables (required attributes, conditions in prose)
 
     @property
     def context(self) -> dict[str, Any]:
@@ -198,8 +200,10 @@ class BuyerApp:
             verify_authorization_header(header, raw, await self._bpp_key(header))
         except Exception:
             signature_ok = False
-        errors = validate_outgoing(action, body) if action in OUTGOING_ACTIONS else []
-        callback = Callback(action, body, raw, time.monotonic(), signature_ok, errors)
+        checked = action in OUTGOING_ACTIONS
+        schema_errors = validate_outgoing(action, body) if checked else []
+        attribute_errors = validate_attributes(action, body) if checked else []
+        callback = Callback(action, body, raw, time.monotonic(), signature_ok, schema_errors, attribute_errors)
         assert self._arrived is not None
         async with self._arrived:
             self.callbacks.append(callback)
