@@ -1,24 +1,33 @@
-"""The outbox dispatcher: claims due callbacks, delivers them, retries with backoff until their deadline."""
+"""The outbox dispatcher: claims due callbacks, delivers them, retries with backoff until their deadline.
+
+A claim is a short lease that its dispatcher renews while the attempt runs, so a claim of a process that died
+(kill -9, power cut) lapses within seconds and the callback is re-claimed well inside its deadline: a reply's
+deadline is as short as 30 s, which a fixed lease of a minute outlived. The attempt is counted when claimed, so
+a crash mid-attempt leaves a row that says an attempt was made, and its outcome unknown.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 
 from bpp.delivery import CallbackSender, DeliveryResult, backoff_seconds
+from bpp.lost_replies import follow_up_expired
 from bpp.storage.gateway_tables import outbox
 
 if TYPE_CHECKING:
     from bpp.services import Services
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
+# far shorter than the shortest reply window (outbox.MIN_REPLY_WINDOW, 30 s); renewed every RENEW_EVERY seconds
+LEASE = timedelta(seconds=6)
+RENEW_EVERY = LEASE.total_seconds() / 3
 
 
 class Dispatcher:
@@ -62,8 +71,33 @@ class Dispatcher:
         """Claim and deliver one batch of due callbacks; returns how many were tried."""
         rows = await self._claim()
         if rows:
-            await asyncio.gather(*(self._deliver(row) for row in rows))
+            async with self._renewing([row["id"] for row in rows]):
+                await asyncio.gather(*(self._deliver(row) for row in rows))
         return len(rows)
+
+    @contextlib.asynccontextmanager
+    async def _renewing(self, outbox_ids: list[int]) -> AsyncIterator[None]:
+        """Keep the lease on `outbox_ids` alive while their attempts run (an attempt may outlast one lease)."""
+        renewer = asyncio.create_task(self._renew_forever(outbox_ids), name="dispatcher-lease")
+        try:
+            yield
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+
+    async def _renew_forever(self, outbox_ids: list[int]) -> None:
+        while True:
+            await asyncio.sleep(RENEW_EVERY)
+            try:
+                async with self._services.db.begin() as conn:
+                    await conn.execute(
+                        update(outbox)  # rows already recorded have no claim left to renew
+                        .where(outbox.c.id.in_(outbox_ids), outbox.c.claimed_until.is_not(None))
+                        .values(claimed_until=self._services.clock() + LEASE)
+                    )
+            except Exception:
+                log.exception("renewing the dispatcher's claims failed; retrying")
 
     async def _claim(self) -> list[Mapping[str, Any]]:
         services = self._services
@@ -86,13 +120,13 @@ class Dispatcher:
                 await conn.execute(
                     update(outbox)
                     .where(outbox.c.id.in_([row["id"] for row in rows]))
-                    .values(claimed_until=now + LEASE)
+                    .values(claimed_until=now + LEASE, attempts=outbox.c.attempts + 1)
                 )
         return list(rows)
 
     async def _deliver(self, row: Mapping[str, Any]) -> None:
         if row["deadline"] < self._services.clock():
-            await self._expire(row, "deadline passed before this attempt (the dispatcher was not running)")
+            await self._expire(row, _missed_deadline(row))
             return
         attempt = row["attempts"] + 1
         result = await self._sender.send(
@@ -102,12 +136,16 @@ class Dispatcher:
         await self._record(row, attempt, result)
 
     async def _expire(self, row: Mapping[str, Any], reason: str) -> None:
-        log.warning("callback %s %s expired: %s", row["action"], row["message_id"], reason)
+        """Give up on a callback whose deadline passed before this attempt (which is not counted)."""
+        log.warning("callback %s %s expired after %d attempts: %s", row["action"], row["message_id"],
+                    row["attempts"], reason)
         async with self._services.db.begin() as conn:
-            await conn.execute(
+            expired = await conn.execute(
                 update(outbox).where(and_(outbox.c.id == row["id"], outbox.c.status == "pending"))
-                .values(status="expired", claimed_until=None, last_error=reason)
+                .values(status="expired", claimed_until=None, attempts=row["attempts"], last_error=reason)
             )
+            if expired.rowcount == 1:
+                await follow_up_expired(self._services, conn, row)
 
     async def _record(self, row: Mapping[str, Any], attempt: int, result: DeliveryResult) -> None:
         services = self._services
@@ -124,6 +162,16 @@ class Dispatcher:
             else:
                 values.update(next_attempt_at=retry_at)
         async with services.db.begin() as conn:
-            await conn.execute(
+            recorded = await conn.execute(
                 update(outbox).where(and_(outbox.c.id == row["id"], outbox.c.status == "pending")).values(**values)
             )
+            if recorded.rowcount == 1 and values.get("status") == "expired":
+                await follow_up_expired(services, conn, row)
+
+
+def _missed_deadline(row: Mapping[str, Any]) -> str:
+    """Why a callback claimed after its deadline was never (or never again) sent."""
+    if row["claimed_until"] is not None:  # an earlier claim was never released: its process stopped mid-attempt
+        return (f"deadline passed; attempt {row['attempts']} was cut short when the process stopped, so whether "
+                f"the buyer app got it is unknown")
+    return "deadline passed before this attempt (the dispatcher was not running)"

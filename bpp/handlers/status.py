@@ -36,10 +36,14 @@ async def find_order(
     return order
 
 
+async def status_message(services: Services, conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any]:
+    """The on_status `message` of an order as it is now (with the invoice once completed)."""
+    invoice = services.fulfillment.invoice_url(order["id"]) if order["status"] == OrderStatus.COMPLETED else None
+    return {"order": await order_message(conn, order, invoice_url=invoice)}
+
+
 async def handle(services: Services, request: InboundRequest) -> None:
     order_id = request.model.message.order_id
     async with services.db.begin() as conn:
         order = await find_order(conn, request, order_id)
-        invoice = services.fulfillment.invoice_url(order["id"]) if order["status"] == OrderStatus.COMPLETED else None
-        message = {"order": await order_message(conn, order, invoice_url=invoice)}
-        await services.outbox.reply(conn, request, message=message)
+        await services.outbox.reply(conn, request, message=await status_message(services, conn, order))

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bpp import dispatcher as dispatcher_module
 from bpp.delivery import backoff_seconds
 from bpp.dispatcher import Dispatcher
 from bpp.protocol import OrderAddress
@@ -35,6 +36,8 @@ class Receiver:
         self.port = port
         self.answer = answer
         self.posts: Counter[str] = Counter()
+        self.answering = asyncio.Event()  # clear it to hold every POST open until it is set again
+        self.answering.set()
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -45,6 +48,7 @@ class Receiver:
     async def _receive(self, request: Request) -> Response:
         body = orjson.loads(await request.body())
         self.posts[body["context"]["message_id"]] += 1
+        await self.answering.wait()
         if self.answer == "NACK":
             return Response(nack_body("23001", "buyer app cannot take this callback now"),
                             media_type="application/json")
@@ -217,3 +221,41 @@ async def test_backoff_stays_capped_after_a_thousand_attempts(services: Services
     row = await outbox_row(services, message_id)
     assert (row.status, row.attempts) == ("pending", 1101)
     assert roughly(row.next_attempt_at, before + timedelta(seconds=services.settings.callback_max_backoff_seconds))
+
+
+async def test_a_claim_is_renewed_while_its_attempt_runs_and_lapses_soon_after_its_owner_stops(
+    services: Services, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dispatcher_module, "LEASE", timedelta(milliseconds=300))
+    monkeypatch.setattr(dispatcher_module, "RENEW_EVERY", 0.1)
+    receiver.answering.clear()
+    await receiver.start()
+    [message_id] = await add_callbacks(services, receiver.bap_uri, 1)
+
+    attempt = asyncio.create_task(services.dispatcher.run_once())
+    while not receiver.posts[message_id]:
+        await asyncio.sleep(0.01)
+    first_claim = (await outbox_row(services, message_id)).claimed_until
+    while (await outbox_row(services, message_id)).claimed_until <= first_claim + timedelta(milliseconds=300):
+        await asyncio.sleep(0.02)  # until the lease has been renewed past where it first ran out
+    assert await Dispatcher(services, services.sender).run_once() == 0, "a live attempt's claim was taken over"
+    row = await outbox_row(services, message_id)
+    assert (row.status, row.attempts) == ("pending", 1), "an attempt is counted when it starts"
+
+    receiver.answering.set()
+    assert await attempt == 1
+    row = await outbox_row(services, message_id)
+    assert (row.status, row.attempts, row.claimed_until) == ("delivered", 1, None)
+
+
+async def test_an_attempt_cut_short_by_a_crash_is_counted_when_the_deadline_then_passes(services: Services) -> None:
+    [message_id] = await add_callbacks(services, "http://127.0.0.1:9/ondc", 1)
+    now = services.clock()
+    # as a process killed mid-attempt leaves its row: attempt 1 counted, the claim never released, then down
+    await change_row(services, message_id, attempts=1, claimed_until=now - timedelta(seconds=1),
+                     deadline=now - timedelta(seconds=2))
+
+    assert await services.dispatcher.run_once() == 1
+    row = await outbox_row(services, message_id)
+    assert (row.status, row.attempts, row.claimed_until) == ("expired", 1, None)
+    assert "attempt 1 was cut short when the process stopped" in row.last_error
