@@ -25,11 +25,13 @@ def load_yaml(path: Path) -> Any:
 
 
 def bundle() -> dict[str, Any]:
-    return load_yaml(SPEC_DIR / BUNDLE_FILE)
+    document: dict[str, Any] = load_yaml(SPEC_DIR / BUNDLE_FILE)
+    return document
 
 
 def core() -> dict[str, Any]:
-    return load_yaml(SPEC_DIR / CORE_FILE)
+    document: dict[str, Any] = load_yaml(SPEC_DIR / CORE_FILE)
+    return document
 
 
 def components_dir() -> Path:

@@ -52,4 +52,6 @@ pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.
 redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
 
 python3 -m ruff check .
+python3 -m mypy --strict signing schemas catalog fulfillment
+lint-imports
 python3 -m pytest -q "$@"

@@ -128,7 +128,9 @@ class RegistryClient:
         redis_key = CACHE_KEY_PREFIX + key
         try:
             async with self._redis.pipeline(transaction=False) as pipe:
-                raw, pttl = await pipe.get(redis_key).pttl(redis_key).execute()
+                pipe.get(redis_key)
+                pipe.pttl(redis_key)
+                raw, pttl = await pipe.execute()
         except RedisError as exc:
             logger.warning("registry cache read failed, asking the registry: %s", exc)
             return None
