@@ -8,6 +8,7 @@ import signal
 
 from bpp.commands.common import add_config_option, configure_logging, settings_from
 from bpp.services import build_services
+from bpp.storage.reachability import ensure_storage_reachable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     configure_logging()
     settings = settings_from(args)
+    asyncio.run(ensure_storage_reachable(settings.database_url, settings.redis_url))
     asyncio.run(_dispatch(settings))
     return 0
 

@@ -9,6 +9,7 @@ import json
 from bpp.commands.common import add_config_option, settings_from
 from bpp.ledger_repo import CheckReport, LedgerRepo
 from bpp.storage.db import Database
+from bpp.storage.reachability import ensure_database_reachable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +36,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 async def check_database(database_url: str) -> CheckReport:
+    await ensure_database_reachable(database_url)
     db = Database(database_url)
     try:
         async with db.connect() as conn:

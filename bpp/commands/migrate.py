@@ -7,6 +7,7 @@ import asyncio
 
 from bpp.commands.common import add_config_option, settings_from
 from bpp.storage.migrate import upgrade_database
+from bpp.storage.reachability import ensure_database_reachable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,6 +19,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    asyncio.run(ensure_database_reachable(settings.database_url))
     asyncio.run(upgrade_database(settings.database_url))
     print(f"database is at the newest schema: {settings.database_url.split('@')[-1]}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 
 from bpp.commands.common import add_config_option, configure_logging, settings_from
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bpp.app import create_app
     from bpp.services import check_configuration
+    from bpp.storage.reachability import ensure_storage_reachable
 
     configure_logging()
     overrides: dict[str, object] = {}
@@ -39,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if settings.demo and not settings.registry_url:
         registry_url = f"http://{_loopback(args.host)}:{args.port}"
     check_configuration(settings, registry_url)  # a missing key or registry stops here, in one line
+    asyncio.run(ensure_storage_reachable(settings.database_url, settings.redis_url))  # so does a database down
     app = create_app(settings, registry_url=registry_url)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                 loop="uvloop", http="httptools")
