@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from bpp.auth import TokenSigner
 from bpp.delivery import CallbackSender
+from bpp.demo.keys import demo_key_file, ensure_demo_keys
 from bpp.dispatcher import Dispatcher
 from bpp.gateway.admission import SEEN_TTL_SECONDS, Admitter, LocalAdmitter, RedisAdmitter, SourceLimiter
 from bpp.gateway.search_path import SearchPath
@@ -26,13 +27,7 @@ from bpp.outbox import Outbox
 from bpp.settings import ConfigError, Settings
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
-from signing import (
-    RegistryClient,
-    encryption_public_key_b64,
-    generate_encryption_keypair,
-    generate_signing_keypair,
-    signing_public_key_b64,
-)
+from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
 
 if TYPE_CHECKING:
     from bpp.catalog_service import CatalogService
@@ -57,17 +52,17 @@ class KeyMaterial:
 
 
 def load_key_material(settings: Settings) -> KeyMaterial:
-    """Keys from the environment or key_file; the demo makes throwaway ones; otherwise stop with a hint."""
+    """Keys from the environment or key_file; the demo keeps its own in its data folder; otherwise stop with a
+    hint."""
     signing = settings.signing_private_key.get_secret_value() if settings.signing_private_key else None
     encryption = settings.encryption_private_key.get_secret_value() if settings.encryption_private_key else None
-    if settings.key_file and not (signing and encryption):
-        stored = _read_key_file(settings.key_file)
+    key_file = settings.key_file
+    if settings.demo and key_file is None and not (signing and encryption):
+        key_file = ensure_demo_keys(demo_key_file(settings.database_url))
+    if key_file and not (signing and encryption):
+        stored = _read_key_file(key_file)
         signing = signing or stored.get("signing_private_key")
         encryption = encryption or stored.get("encryption_private_key")
-    if settings.demo and not signing:
-        signing, _ = generate_signing_keypair()
-    if settings.demo and not encryption:
-        encryption, _ = generate_encryption_keypair()
     if not signing or not encryption:
         raise ConfigError(
             "setting signing_private_key / encryption_private_key (SEVAMITRA_SIGNING_PRIVATE_KEY, "

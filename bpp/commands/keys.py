@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
+from bpp.private_files import write_private
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 
@@ -59,7 +59,7 @@ def generate_keys(args: argparse.Namespace) -> int:
         }
         content = json.dumps(keys, indent=2) + "\n"
     try:
-        _write_private(path, content, replace=args.force)
+        write_private(path, content, replace=args.force)
     except FileExistsError:
         print(f"error: {path} already exists; pass --force to replace it", file=sys.stderr)
         return 1
@@ -69,13 +69,3 @@ def generate_keys(args: argparse.Namespace) -> int:
     print(json.dumps({"signing_public_key": signing_public, "encr_public_key": encryption_public}, indent=2))
     print(f"private keys written to {path} (mode 0600)", file=sys.stderr)
     return 0
-
-
-def _write_private(path: Path, content: str, replace: bool) -> None:
-    """Write a file only its owner can read, created so that it is never readable by others, even briefly."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
-    fd = os.open(path, flags, 0o600)
-    with os.fdopen(fd, "w") as file:
-        os.fchmod(fd, 0o600)
-        file.write(content)
