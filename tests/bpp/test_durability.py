@@ -39,6 +39,7 @@ async def test_callback_is_delivered_after_a_restart(server: Any, buyer: BuyerAp
     restarted = await start_server(settings, port)
     try:
         buyer.ack_callbacks = True
+        buyer.registry_token = restarted.app.state.demo_registry.subscribe_token  # each start makes a new one
         await buyer.subscribe()
         async with restarted.services.db.connect() as conn:
             row = (await conn.execute(select(outbox).where(outbox.c.message_id == sent.message_id))).one()
