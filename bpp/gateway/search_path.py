@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from bpp.delivery import backoff_seconds
-from bpp.handlers import handler_for
+from bpp.handlers import search
 from bpp.protocol import InboundRequest
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class SearchPath:
 
     async def _answer(self, request: InboundRequest) -> PendingAnswer | None:
         services = self._services
-        message = await handler_for("search")(services, request)
+        message = await search.handle(services, request)
         if message is None:
             return None
         return PendingAnswer(

@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
-from functools import cache
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final
+
+from bpp.handlers import (
+    cancel,
+    confirm,
+    init,
+    issue,
+    issue_status,
+    rating,
+    search,
+    select,
+    status,
+    support,
+    track,
+    update,
+)
 
 Handler = Callable[..., Awaitable[Any]]
 
-
-@cache
-def handler_for(action: str) -> Handler:
-    """The `handle` function of `bpp.handlers.<action>`."""
-    module = importlib.import_module(f"bpp.handlers.{action}")
-    return module.handle
+# A literal table, not a lookup by module name: a handler that fails to import stops the server at start-up
+# instead of being answered to buyer apps as "feature not supported".
+HANDLERS: Final[Mapping[str, Handler]] = {
+    "search": search.handle,
+    "select": select.handle,
+    "init": init.handle,
+    "confirm": confirm.handle,
+    "status": status.handle,
+    "track": track.handle,
+    "cancel": cancel.handle,
+    "update": update.handle,
+    "rating": rating.handle,
+    "support": support.handle,
+    "issue": issue.handle,
+    "issue_status": issue_status.handle,
+}

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bpp import cli
-from bpp.commands import subscribe
+from bpp.commands import keys, signature_tools, subscribe
 from bpp.settings import Settings
 from signing import encryption_public_key_b64, generate_encryption_keypair, signing_public_key_b64
 
@@ -31,13 +31,13 @@ ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixtu
 Run = Callable[..., tuple[int, str, str]]
 
 
-MY_COMMANDS = ("bpp.commands.keys", "bpp.commands.signature_tools", "bpp.commands.subscribe")
+MY_COMMANDS = (keys.register, signature_tools.register, subscribe.register)
 
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """`bpp.cli.main(argv)` with `stdin` bytes, limited to these commands; returns (exit code, stdout, stderr)."""
-    monkeypatch.setattr(cli, "COMMAND_MODULES", MY_COMMANDS)
+    monkeypatch.setattr(cli, "COMMANDS", MY_COMMANDS)
 
     def _run(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
@@ -53,7 +53,7 @@ def _bap(vectors: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_every_command_has_help_and_description(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "COMMAND_MODULES", MY_COMMANDS)
+    monkeypatch.setattr(cli, "COMMANDS", MY_COMMANDS)
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     helps = {choice.dest: choice.help for choice in subparsers._choices_actions}

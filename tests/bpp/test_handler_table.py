@@ -1,0 +1,13 @@
+"""The action → handler table: every routed action has its handler, found without a lookup by module name."""
+
+import inspect
+
+from bpp.gateway.endpoint import ACTIONS
+from bpp.handlers import HANDLERS
+
+
+def test_every_routed_action_has_exactly_one_handler() -> None:
+    assert sorted(HANDLERS) == sorted(ACTIONS)
+    for action, handler in HANDLERS.items():
+        assert inspect.iscoroutinefunction(handler)
+        assert handler.__module__ == f"bpp.handlers.{action}"  # the table names each action's own module
