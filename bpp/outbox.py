@@ -14,16 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.protocol import InboundRequest, OrderAddress
 from bpp.settings import Settings
 from bpp.storage.gateway_tables import messages, outbox
+from catalog.formats import timestamp
 from schemas.fields import parse_iso_duration
 
 MIN_REPLY_WINDOW = timedelta(seconds=30)
 # An error reply carries no `message`, except where the SRV bundle requires one (on_rating).
 MESSAGE_ALWAYS = frozenset({"rating"})
-
-
-def rfc3339(moment: datetime) -> str:
-    """RFC 3339 UTC with milliseconds, e.g. 2026-11-22T10:00:00.000Z."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 class Outbox:
@@ -50,7 +46,7 @@ class Outbox:
             "bpp_uri": self._settings.subscriber_url,
             "transaction_id": base["transaction_id"],
             "message_id": message_id,
-            "timestamp": rfc3339(self._clock()),
+            "timestamp": timestamp(self._clock()),
             "ttl": ttl,
         }
 

@@ -9,7 +9,9 @@ PAISA = Decimal("0.01")
 
 
 def to_paise(amount: Decimal) -> Decimal:
-    """Round to whole paise, half up (how GST amounts are rounded on Indian invoices)."""
+    """Round to whole paise, half up: how GST amounts are rounded on Indian invoices and every ledger split."""
+    if not isinstance(amount, Decimal):  # a float would carry binary rounding error into the books
+        raise TypeError(f"money must be Decimal, got {type(amount).__name__}")
     return amount.quantize(PAISA, rounding=ROUND_HALF_UP)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-PAISE = Decimal("0.01")
+from catalog.formats import to_paise
+
 ZERO = Decimal("0.00")
 
 
@@ -108,13 +109,6 @@ COMMISSION = Account(AccountKind.COMMISSION_INCOME)
 TAX = Account(AccountKind.TAX_PAYABLE)
 PAYOUT_CLEARING = Account(AccountKind.PAYOUT_CLEARING)
 BANK = Account(AccountKind.BANK)
-
-
-def to_paise(amount: Decimal) -> Decimal:
-    """Round to paise, half up (the rounding rule of every split)."""
-    if not isinstance(amount, Decimal):
-        raise LedgerError(f"money must be Decimal, got {type(amount).__name__}")
-    return amount.quantize(PAISE, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from catalog.formats import to_paise
 from fulfillment.ledger import (
     COMMISSION,
     TAX,
@@ -26,7 +27,6 @@ from fulfillment.ledger import (
     finder_fee_payable,
     receivable,
     refunds_payable,
-    to_paise,
     wallet,
 )
 

@@ -14,6 +14,7 @@ import httpx
 from bpp.commands.common import add_config_option, settings_from
 from bpp.services import KeyMaterial, load_key_material
 from bpp.settings import ConfigError, Settings
+from catalog.formats import timestamp
 
 SELLER_OPS_NO = 2  # ONDC registry operation: subscribe as a seller app (non-MSN)
 SEND_TIMEOUT_SECONDS = 15.0
@@ -40,10 +41,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="validity of the key pair in days (default 365)",
     )
     parser.set_defaults(func=subscribe)
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def build_subscribe_payload(
@@ -74,8 +71,8 @@ def build_subscribe_payload(
         "key_pair": {
             "signing_public_key": keys.signing_public_key,
             "encryption_public_key": keys.encryption_public_key,
-            "valid_from": _timestamp(now),
-            "valid_until": _timestamp(now + timedelta(days=valid_days)),
+            "valid_from": timestamp(now),
+            "valid_until": timestamp(now + timedelta(days=valid_days)),
         },
     }
     participants = [
@@ -92,7 +89,7 @@ def build_subscribe_payload(
         "context": {"operation": {"ops_no": SELLER_OPS_NO}},
         "message": {
             "request_id": request_id,
-            "timestamp": _timestamp(now),
+            "timestamp": timestamp(now),
             "entity": entity,
             "network_participant": participants,
         },
