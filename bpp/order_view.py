@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
+from bpp.catalog_repo import CatalogRepo
 from bpp.storage.order_tables import order_events
 from catalog.order_message import Milestones, StartOtp, build_order
 from fulfillment.cancellation import cancelled_quote
@@ -56,10 +57,12 @@ async def order_message(
     cancellation = order["cancellation"] or {}
     if cancellation.get("fee") is not None:
         view["quote"] = cancelled_quote(order["quote"], Decimal(str(cancellation["fee"])))
+    worker = await worker_position(conn, order)
     return build_order(
         view,
-        worker=await worker_position(conn, order),
+        worker=worker,
         otp=otp,
         invoice_url=invoice_url,
         milestones=await milestones(conn, order["id"]),
+        district=await CatalogRepo(conn).provider(order["provider_id"]) if worker is not None else None,
     )

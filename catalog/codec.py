@@ -121,6 +121,7 @@ def provider_to_json(provider: Provider) -> dict[str, Any]:
         "serviceability_km": str(provider.serviceability_km),
         "images": list(provider.images),
         "version": provider.version,
+        "city_name": provider.city_name,
     }
 
 
@@ -137,4 +138,5 @@ def provider_from_json(data: Mapping[str, Any]) -> Provider:
         serviceability_km=Decimal(str(data.get("serviceability_km") or "3")),
         images=tuple(data.get("images") or ()),
         version=int(data.get("version", 1)),
+        city_name=str(data.get("city_name") or ""),
     )

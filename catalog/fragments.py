@@ -24,6 +24,9 @@ CANCEL_BY: Final = {"label": "until_fulfillment_state_changes"}
 # Our items are stand-alone services without customizations: no parent, sent empty as the ONDC
 # on_search examples send it for a base service (docs/catalogue.md).
 NO_PARENT_ITEM: Final = ""
+# What one booking buys: one visit. "unit" is the SRV on_search table's own usage for
+# `items.quantity.unitized.measure.unit`.
+ONE_VISIT: Final = {"unitized": {"measure": {"unit": "unit", "value": "1"}}}
 
 CategoryImage = Callable[[str], str]  # category code -> absolute URL of its image
 
@@ -88,6 +91,7 @@ def item_fragment(item: ServiceItem, provider: Provider, category_image: Categor
         "parent_item_id": NO_PARENT_ITEM,
         "descriptor": descriptor(item.name_en, item.name_hi, item.description_en, item.description_hi, images),
         "price": {"currency": CURRENCY, "value": money(item.fee), "maximum_value": money(item.fee)},
+        "quantity": ONE_VISIT,
         "category_ids": [item.category_id],
         "fulfillment_ids": [FULFILLMENT_ID],
         "location_ids": [provider.location_id],
@@ -107,6 +111,18 @@ def item_fragment(item: ServiceItem, provider: Provider, category_image: Categor
             "schedule": schedule,
         },
     }
+
+
+def with_bookable_range(item: dict[str, Any], bookable: dict[str, str]) -> dict[str, Any]:
+    """The item fragment of one answer with the `time.range` it can be booked in (the SRV on_search table
+    requires it of every item; it moves with the day, while the fragment is built once per snapshot)."""
+    return {**item, "time": {**item["time"], "range": bookable}}
+
+
+def bookable_range(now: datetime) -> dict[str, str]:
+    """From today (IST) for as many days as slot searches look ahead."""
+    start = datetime.combine(now.astimezone(IST).date(), time(0), IST)
+    return {"start": timestamp(start), "end": timestamp(start + timedelta(days=MAX_SEARCH_DAYS))}
 
 
 def holidays(days: Iterable[date]) -> list[str]:
@@ -140,12 +156,11 @@ def provider_time(availabilities: Sequence[Availability], now: datetime) -> dict
     the offered items is served, at the finest slot frequency among them, closed only on the
     holidays all of them share.
     """
-    start = datetime.combine(now.astimezone(IST).date(), time(0), IST)
     days = frozenset[int]().union(*(availability.days for availability in availabilities))
     shared_holidays = frozenset.intersection(*(availability.holidays for availability in availabilities))
     return {
         "label": "validity",
-        "range": {"start": timestamp(start), "end": timestamp(start + timedelta(days=MAX_SEARCH_DAYS))},
+        "range": bookable_range(now),
         "days": format_days(days),
         "schedule": {
             "frequency": f"PT{min(availability.slot_minutes for availability in availabilities)}M",

@@ -10,6 +10,7 @@ from typing import Final
 FULFILLMENT_STATES: Final = ("Pending", "In-Transit", "At-Location")
 FULFILLMENT_ID: Final = "F1"  # one Home-Service fulfillment per order
 FULFILLMENT_TYPE: Final = "Home-Service"
+STATE_NAMES: Final = {"UP": "Uttar Pradesh"}  # state codes of the districts Seva Mitra serves
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,10 +28,15 @@ class Provider:
     serviceability_km: Decimal = Decimal("3")
     images: tuple[str, ...] = ()
     version: int = 1
+    city_name: str = ""  # the district's name, e.g. "Lucknow" (the worker's stop names it; docs/conformance.md)
 
     @property
     def location_id(self) -> str:
         return f"{self.id}-L1"
+
+    @property
+    def state_name(self) -> str | None:
+        return STATE_NAMES.get(self.state_code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The row is the one in `bpp/storage/order_tables.py`; JSON columns hold Beckn fragments exactly as
 they were agreed in on_init/on_confirm (quote, billing, payment, end_location, customer, terms).
 
-`worker` (optional) is a mapping with `name`, `phone` and `gps` ("lat,lng"). `milestones` are
+`worker` (optional) is a mapping with `name`, `phone` and `gps` ("lat,lng"); `district` is the provider
+(the Seva Mitra district unit) she works for, whose place names her stop. `milestones` are
 when the worker set off and when she finished, from the order's event log: the start stop's
 `time.timestamp` ("actual timestamp when the service provider started from start point", SRV
 on_status table) and the end stop's, each set once; the position's own fix time is not one of them.
@@ -17,7 +18,8 @@ from datetime import datetime
 from typing import Any, Final
 
 from catalog.formats import timestamp
-from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE
+from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider
+from catalog.ordering import INDIA, with_country_name
 
 INVOICE_LABEL: Final = "INVOICE"  # the document label of every SRV example and the on_status table
 
@@ -57,8 +59,9 @@ def build_order(
     otp: StartOtp | None = None,
     invoice_url: str | None = None,
     milestones: Milestones = Milestones(),
+    district: Provider | None = None,
 ) -> dict[str, Any]:
-    """The Beckn `order` for an orders row; pass the worker once assigned and the OTP to share."""
+    """The Beckn `order` for an orders row; pass the worker (and her district unit) once assigned and the OTP."""
     location_id = f"{order['provider_id']}-L1"
     terms = order.get("terms") or {}
     message: dict[str, Any] = {
@@ -75,7 +78,7 @@ def build_order(
             }
         ],
         "billing": dict(order["billing"]),
-        "fulfillments": [_fulfillment(order, worker, otp, milestones)],
+        "fulfillments": [_fulfillment(order, worker, otp, milestones, district)],
         "quote": order["quote"],
         "payments": [dict(order["payment"])],
         "created_at": order["buyer_created_at"],  # as confirm sent it; updated_at is our clock
@@ -91,11 +94,15 @@ def build_order(
 
 
 def _fulfillment(
-    order: Mapping[str, Any], worker: Mapping[str, Any] | None, otp: StartOtp | None, milestones: Milestones
+    order: Mapping[str, Any],
+    worker: Mapping[str, Any] | None,
+    otp: StartOtp | None,
+    milestones: Milestones,
+    district: Provider | None,
 ) -> dict[str, Any]:
     stops: list[dict[str, Any]] = []
     if worker is not None:
-        stops.append(_start_stop(order, worker, milestones.set_off_at))
+        stops.append(_start_stop(order, worker, milestones.set_off_at, district))
     stops.append(_end_stop(order, otp, milestones.completed_at))
     return {
         "id": FULFILLMENT_ID,
@@ -119,11 +126,13 @@ def _stop_time(order: Mapping[str, Any], at: datetime | None, *, slot_label: str
     return time or None
 
 
-def _start_stop(order: Mapping[str, Any], worker: Mapping[str, Any], set_off_at: datetime | None) -> dict[str, Any]:
+def _start_stop(
+    order: Mapping[str, Any], worker: Mapping[str, Any], set_off_at: datetime | None, district: Provider | None
+) -> dict[str, Any]:
     """The worker's stop: `time.range` is the booked slot she sets off within, `timestamp` when she did."""
     stop: dict[str, Any] = {
         "type": "start",
-        "location": {"gps": worker["gps"]},
+        "location": _worker_location(worker["gps"], district),
         "person": {"name": worker["name"]},
         "contact": {"phone": worker["phone"]},
     }
@@ -133,10 +142,32 @@ def _start_stop(order: Mapping[str, Any], worker: Mapping[str, Any], set_off_at:
     return stop
 
 
+def _worker_location(gps: str, district: Provider | None) -> dict[str, Any]:
+    """Where the worker sets off: her own position as `gps`; the address fields the SRV on_status table requires
+    name the district unit she works for (its location id, name, address, PIN, district, state), as the SRV
+    examples name the provider's location on the start stop. We hold no address of hers, and the customer's
+    data is never put here (docs/conformance.md)."""
+    location: dict[str, Any] = {"gps": gps}
+    if district is None:
+        return location
+    location.update(
+        id=district.location_id,
+        descriptor={"name": district.name_en},
+        address=district.address,
+        area_code=district.area_code,
+        country=dict(INDIA),
+    )
+    if district.city_name:
+        location["city"] = {"code": district.city, "name": district.city_name}
+    if district.state_name:
+        location["state"] = {"code": district.state_code, "name": district.state_name}
+    return location
+
+
 def _end_stop(order: Mapping[str, Any], otp: StartOtp | None, completed_at: datetime | None) -> dict[str, Any]:
     customer = order["customer"]
     contact = {key: customer[key] for key in ("phone", "email") if customer.get(key)}
-    stop: dict[str, Any] = {"type": "end", "location": dict(order["end_location"]), "contact": contact}
+    stop: dict[str, Any] = {"type": "end", "location": with_country_name(order["end_location"]), "contact": contact}
     if customer.get("name"):
         stop["person"] = {"name": customer["name"]}
     time = _stop_time(order, completed_at, slot_label="confirmed")

@@ -10,9 +10,11 @@ from typing import Any, Final
 from catalog import fragments
 from catalog.formats import timestamp
 from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider, ServiceItem
+from catalog.schedule import IST
 from catalog.search_intent import parse_slot
 
 DEFAULT_PAYMENT: Final = {"type": "ON-FULFILLMENT", "collected_by": "BPP"}
+INDIA: Final = {"code": "IND", "name": "India"}
 
 
 class OrderRequestError(ValueError):
@@ -85,11 +87,27 @@ def order_items(item: ServiceItem, provider: Provider) -> list[dict[str, Any]]:
 
 
 def time_range(start: datetime, end: datetime, label: str) -> dict[str, Any]:
-    return {"label": label, "range": {"start": timestamp(start), "end": timestamp(end)}}
+    """A slot as a stop's `time`; `days` is the slot's weekday in India (ISO, 1 = Monday), the "day on which
+    the service is confirmed" of the SRV on_select and on_init tables."""
+    return {
+        "label": label,
+        "days": str(start.astimezone(IST).isoweekday()),
+        "range": {"start": timestamp(start), "end": timestamp(end)},
+    }
+
+
+def with_country_name(location: Mapping[str, Any]) -> dict[str, Any]:
+    """The customer's place with `country.name`, which the SRV order tables require of the end stop, while
+    buyer apps send the code (`IND`, as every SRV example does). The code is kept; a place without a country
+    is in India too (we serve only Indian districts). Another country is echoed as given."""
+    country = dict(location.get("country") or {})
+    if country.get("code", INDIA["code"]) != INDIA["code"]:
+        return dict(location)
+    return {**location, "country": {**INDIA, **country}}
 
 
 def end_stop(location: Mapping[str, Any], time: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
-    stop: dict[str, Any] = {"type": "end", "location": dict(location), **extra}
+    stop: dict[str, Any] = {"type": "end", "location": with_country_name(location), **extra}
     if time is not None:
         stop["time"] = time
     return stop

@@ -46,9 +46,10 @@ class Quote:
         }
 
     def _line(self, title: str, kind: str, amount: Decimal) -> dict[str, Any]:
-        item: dict[str, Any] = {"id": self.item_id}
+        # Every line is about the one visit booked, so each carries its quantity (SRV order tables:
+        # `quote.breakup.item.quantity` is required on every line, tax and fees included).
+        item: dict[str, Any] = {"id": self.item_id, "quantity": {"selected": {"count": 1}}}
         if kind == "item":
-            item["quantity"] = {"selected": {"count": 1}}
             item["price"] = {"currency": CURRENCY, "value": money(amount)}
         return {
             "title": title,

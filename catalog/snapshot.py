@@ -11,10 +11,12 @@ from catalog.fragments import (
     PAYMENT_ON,
     PAYMENT_PRE,
     CategoryImage,
+    bookable_range,
     item_fragment,
     provider_fragment,
     provider_time,
     serviceability_tag,
+    with_bookable_range,
 )
 from catalog.fuzzy import MATCH_THRESHOLD, similarity, tokens
 from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider, ServiceItem
@@ -140,9 +142,10 @@ class CatalogSnapshot:
 
     def _provider_answer(self, provider: Provider, matched: list[_Entry], now: datetime) -> dict[str, Any]:
         categories = dict.fromkeys(entry.category.code for entry in matched)
+        bookable = bookable_range(now)
         return {
             **self._provider_fragments[provider.id],
             "time": provider_time([entry.item.availability for entry in matched], now),
             "tags": [self._service_tags[(provider.id, code)] for code in categories],
-            "items": [entry.fragment for entry in matched],
+            "items": [with_bookable_range(entry.fragment, bookable) for entry in matched],
         }

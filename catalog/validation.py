@@ -251,6 +251,7 @@ def parse_provider(data: Mapping[str, Any]) -> tuple[Provider | None, list[Field
     checker.name("name_hi")
     checker.text("address", max_length=300)
     checker.text("area_code", max_length=12)
+    checker.text("city_name", max_length=80, required=False)
     if not isinstance(data.get("gps"), str) or not _GPS.fullmatch(data["gps"]):
         checker.fail(
             "gps", "gps must be 'lat,lng' like 26.8467,80.9462.", "gps 26.8467,80.9462 जैसा 'lat,lng' हो।"

@@ -23,10 +23,14 @@ new table version cannot slip one past.
 
 Actions without a table (on_cancel, on_rating, on_support, on_track and the IGM ones) have no attribute
 check: `validate_attributes` returns no errors for them.
+
+A few table rules we knowingly do not follow are listed in `KNOWN_DEVIATIONS`, each with the table line,
+our reason and exactly which attribute it waives under which condition; nothing else is waived.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -124,6 +128,58 @@ CONDITIONAL_RULES: Final[Mapping[str, Rule]] = {
     "required if 'xinput/required' = true in /on_init": _only_across_messages,
     "required if in /confirm": _only_across_messages,
 }
+
+
+# --- table rules we knowingly do not follow ------------------------------------------------------------
+@dataclass(frozen=True)
+class KnownDeviation:
+    """A required attribute we do not send under `waived_when`, and why (docs/conformance.md lists them)."""
+
+    action: str
+    path: str  # the table path, dotted, without list indices
+    table_line: str
+    reason: str
+    waived_when: Rule
+
+
+def _fulfillment_state(scope: Scope) -> object:
+    return (scope.get("fulfillments", {}).get("state") or {}).get("descriptor", {}).get("code")
+
+
+def _start_stop_before_set_off(scope: Scope) -> bool:
+    """The worker's stop while she has not set off: assigned (`Pending`), or cancelled (before she set off
+    we have no time; after, we send the one we have)."""
+    return _for_start_stop(scope) and _fulfillment_state(scope) in (
+        FulfillmentState.PENDING, FulfillmentState.CANCELLED)
+
+
+def _end_stop_before_completion(scope: Scope) -> bool:
+    """The customer's stop until the service has ended (`Completed`)."""
+    return _for_end_stop(scope) and _fulfillment_state(scope) != FulfillmentState.COMPLETED
+
+
+_STOP_TIMESTAMP: Final = ("on_status `fulfillments.stops.time.timestamp`: \"actual timestamp when the service "
+                          "provider started from start point and reached the customer location\", required")
+KNOWN_DEVIATIONS: Final = (
+    KnownDeviation(
+        "on_status", "message.order.fulfillments.stops.time.timestamp", _STOP_TIMESTAMP,
+        "the start stop's timestamp is when the worker actually set off (issue 9), set once; before that "
+        "moment there is no true value to send",
+        _start_stop_before_set_off,
+    ),
+    KnownDeviation(
+        "on_status", "message.order.fulfillments.stops.time.timestamp", _STOP_TIMESTAMP,
+        "the end stop's timestamp is when the service ended (issue 9), set once; before that moment there is "
+        "no true value to send",
+        _end_stop_before_completion,
+    ),
+)
+
+
+def _waived(action: str, json_path: str, scope: Scope) -> bool:
+    path = re.sub(r"\[\d+\]", "", json_path)
+    return any(deviation.action == action and deviation.path == path and deviation.waived_when(scope)
+               for deviation in KNOWN_DEVIATIONS)
 # Table keys that do not name the JSON path they mean: (table path) -> (the key on the wire, a requirement
 # replacing the table's or None). on_search puts `city` and `country` straight under `context`, where Beckn
 # 1.1.0 has `context.location`; its `items.tags.code` row is a tag group (see `_service_item`).
@@ -253,7 +309,8 @@ def _missing(action: str, attribute: Attribute, path: str, scope: Scope) -> Iter
     """Errors for an absent attribute: itself when it is required here, else the required ones beneath
     it when it is a plain container (an absent optional or conditional object requires nothing)."""
     if _required_here(attribute, scope):
-        yield f"{path}: missing; {_why(action, attribute)}"
+        if not _waived(action, path, scope):
+            yield f"{path}: missing; {_why(action, attribute)}"
     elif attribute.requirement is None:
         for key, child in attribute.children.items():
             yield from _missing(action, child, f"{path}.{key}", scope)

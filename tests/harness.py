@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from fastapi import FastAPI
 from bpp.app import create_app
 from bpp.services import Services
 from bpp.settings import Settings
+from schemas.attributes import validate_attributes
+from schemas.outgoing import validate_outgoing
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 
@@ -67,6 +70,12 @@ class RunningServer:
     async def stop(self) -> None:
         self.uvicorn_server.should_exit = True
         await self.task
+
+
+def conformance_errors(action: str, body: Mapping[str, Any]) -> list[str]:
+    """What the simulated buyer app checks in one of our callbacks: the SRV bundle schema and the SRV attribute
+    tables (required attributes, less our known deviations; docs/conformance.md). Empty when it conforms."""
+    return [*validate_outgoing(action, body), *validate_attributes(action, body)]
 
 
 async def serve(app: FastAPI, port: int) -> RunningServer:

@@ -27,6 +27,7 @@ LUCKNOW: Final = Provider(
     gps="26.8467,80.9462",
     address="Seva Mitra Kendra, Hazratganj, Lucknow, Uttar Pradesh",
     area_code="226001",
+    city_name="Lucknow",
 )
 
 _DAYTIME: Final = Availability()  # every day 08:00-20:00, 60-minute arrival windows

@@ -13,6 +13,9 @@ from typing import Any, NoReturn
 from bpp.simulator.buyer import BuyerApp, Callback, SentRequest
 
 HAZRATGANJ = "26.8467,80.9462"
+# The simulated buyer app's GSTIN, sent as `billing.tax_id` (the SRV order tables require it; in ONDC it is
+# the buyer app's GST number). Uttar Pradesh (09), a made-up PAN, a valid check character; the BPP echoes it.
+BUYER_APP_GSTIN = "09AAHCS4821K1Z1"
 
 
 class JourneyFailed(Exception):
@@ -87,12 +90,12 @@ class Journey:
             problems.append("signature does not verify")
         if callback.schema_errors:
             problems.append("schema: " + "; ".join(callback.schema_errors[:3]))
+        if callback.attribute_errors:  # a buyer app may refuse a message lacking what the SRV tables require
+            shown = "; ".join(callback.attribute_errors[:3])
+            problems.append(f"SRV attribute table, {len(callback.attribute_errors)} missing: {shown}")
         if callback.error:
             problems.append(f"error {callback.error.get('code')}: {callback.error.get('message')}")
         detail = "; ".join(problems) or _summary(callback)
-        if callback.attribute_errors:  # shown, not yet a failure: issue 9 §2 is completing our messages
-            shown = "; ".join(callback.attribute_errors[:3])
-            detail += f"; SRV attribute table, {len(callback.attribute_errors)} missing: {shown}"
         self._record(callback.action, not problems, detail, started)
 
     async def search(self) -> Callback:
@@ -145,7 +148,7 @@ class Journey:
         order["fulfillments"] = [{"id": fulfillment_id, "type": "Home-Service", "stops": [customer_stop]}]
         order["billing"] = {"name": "Ram Prakash", "address": "12, Hazratganj, Lucknow 226001",
                             "city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"},
-                            "email": "ram.prakash@example.in", "phone": "9415000001"}
+                            "email": "ram.prakash@example.in", "phone": "9415000001", "tax_id": BUYER_APP_GSTIN}
         order["payments"] = [{"type": self.payment_type,
                               "collected_by": "BPP" if self.payment_type == "ON-FULFILLMENT" else "BAP"}]
         on_init = await self._reply(await self._send("init", {"order": order}))

@@ -9,9 +9,11 @@ from typing import Any
 
 from bpp.demo.catalog_seed import LUCKNOW, demo_items
 from catalog.order_message import Milestones, StartOtp, build_order
+from catalog.ordering import with_country_name
 from catalog.quote import quote_for
 from catalog.search_intent import parse_intent
 from catalog.snapshot import CatalogSnapshot
+from schemas.attributes import validate_attributes
 from schemas.outgoing import validate_enums, validate_outgoing
 
 NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)  # Monday 09:30 IST
@@ -105,6 +107,9 @@ def test_on_search_items_carry_what_the_srv_table_requires() -> None:
         assert item["descriptor"]["images"] == [{"url": f"https://bpp.example/img/{item['category_ids'][0]}.svg"}]
         assert isinstance(item["time"]["schedule"]["holidays"], list)
         assert all(term["cancel_by"] for term in item["cancellation_terms"])
+        assert item["time"]["range"] == provider["time"]["range"]  # bookable from today, as far as searches look
+        assert item["quantity"] == {"unitized": {"measure": {"unit": "unit", "value": "1"}}}  # one visit
+    assert validate_attributes("on_search", {"context": _context("on_search"), "message": message}) == []
 
 
 def _order_row() -> dict[str, Any]:
@@ -160,6 +165,34 @@ def test_build_order_with_worker_otp_and_invoice_is_valid() -> None:
     assert order["quote"]["breakup"][0]["price"]["value"] == "199.00"
     for action in ("on_confirm", "on_status", "on_update", "on_cancel"):
         assert validate_outgoing(action, {"context": _context(action), "message": {"order": order}}) == []
+
+
+def test_the_workers_stop_names_her_district_unit_and_never_the_customers_place() -> None:
+    """SRV on_status requires an address, PIN, district, state and country on every stop; we hold only the
+    worker's position, so the start stop names the district unit she works for (docs/conformance.md)."""
+    worker = {"name": "Ramesh", "phone": "9123456780", "gps": "26.85,80.94"}
+    customer_place = {"gps": "26.85,80.95", "address": "12 Hazratganj", "area_code": "226010",
+                      "city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}, "country": {"code": "IND"}}
+    row = _order_row() | {"fulfillment_state": "In-Transit", "end_location": customer_place}
+    order = build_order(row, worker=worker, milestones=Milestones(set_off_at=NOW), district=LUCKNOW)
+    stops = {stop["type"]: stop for stop in order["fulfillments"][0]["stops"]}
+    assert stops["start"]["location"] == {
+        "gps": "26.85,80.94", "id": "SM-LKO-L1", "descriptor": {"name": "Seva Mitra Lucknow"},
+        "address": "Seva Mitra Kendra, Hazratganj, Lucknow, Uttar Pradesh", "area_code": "226001",
+        "city": {"code": "std:0522", "name": "Lucknow"}, "state": {"code": "UP", "name": "Uttar Pradesh"},
+        "country": {"code": "IND", "name": "India"},
+    }
+    assert stops["end"]["location"]["country"] == {"code": "IND", "name": "India"}  # the code the buyer app sent
+    payload = {"context": _context("on_status"), "message": {"order": order}}
+    assert validate_outgoing("on_status", payload) == []
+    stops_lacking = [error for error in validate_attributes("on_status", payload) if ".stops[" in error]
+    assert stops_lacking == []  # and the end stop's time is waived until the service ends
+
+
+def test_the_customers_country_gets_its_name_and_keeps_its_code() -> None:
+    assert with_country_name({"gps": "1,2", "country": {"code": "IND"}})["country"] == {"code": "IND", "name": "India"}
+    assert with_country_name({"gps": "1,2"})["country"] == {"code": "IND", "name": "India"}  # we serve India only
+    assert with_country_name({"country": {"code": "NPL"}}) == {"country": {"code": "NPL"}}  # echoed as given
 
 
 def test_build_order_of_a_cancelled_order() -> None:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from harness import RunningServer
+from harness import RunningServer, conformance_errors
 
 from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.simulator.buyer import BuyerApp, Callback
@@ -54,9 +54,11 @@ def charged(order: dict[str, Any]) -> Decimal:
 
 
 def assert_all_verified(callbacks: list[Callback]) -> None:
-    for callback in callbacks:
-        assert callback.signature_ok, f"{callback.action}: signature does not verify"
-        assert not callback.schema_errors, f"{callback.action}: {callback.schema_errors[:3]}"
+    """Every callback is signed and conforms: the SRV bundle schema and the SRV attribute tables."""
+    assert all(callback.signature_ok for callback in callbacks), "a callback's signature does not verify"
+    problems = {f"{callback.action} {error}" for callback in callbacks
+                for error in conformance_errors(callback.action, callback.body)}
+    assert not problems, "\n".join(sorted(problems))
 
 
 def assert_fee_locked(callbacks: list[Callback]) -> Decimal:

@@ -9,6 +9,7 @@ from reference import EXAMPLES
 
 from schemas.attributes import (
     CONDITIONAL_RULES,
+    KNOWN_DEVIATIONS,
     OPTIONAL,
     REQUIRED,
     attribute_table,
@@ -188,7 +189,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
         "message.order.quote.breakup[].item.quantity",
@@ -202,7 +202,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
         "message.order.quote.breakup[].item.quantity",
@@ -215,7 +214,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
         "message.order.quote.breakup[].item.quantity",
@@ -228,7 +226,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
         "message.order.quote.breakup[].item.quantity",
@@ -240,7 +237,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.quote.breakup[].item.quantity",
     ],
@@ -411,7 +407,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
     ],
@@ -423,7 +418,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
     ],
@@ -435,7 +429,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
     ],
@@ -447,7 +440,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.items[].location_ids",
     ],
@@ -458,7 +450,6 @@ ATTRIBUTE_OUTCOME: dict[str, list[str]] = {
         "message.order.fulfillments[].stops[].location.city.name",
         "message.order.fulfillments[].stops[].location.country.name",
         "message.order.fulfillments[].stops[].location.state.name",
-        "message.order.fulfillments[].stops[].time.timestamp",
         "message.order.items[].category_ids",
         "message.order.quote.breakup[].item.quantity",
     ],
@@ -610,6 +601,38 @@ def test_conditions_on_other_messages_never_require_but_a_sent_object_is_checked
     assert not any("xinput" in path for path in _paths(*_order("on_confirm")))
     paths = _paths(*_order("on_confirm", xinput={"form": {"mimetype": "text/html"}}))
     assert "message.order.xinput.form.url" in paths and "message.order.xinput.form.mimetype" not in paths
+
+
+# --- known deviations -------------------------------------------------------------------------------------
+def _stop_timestamps_missing(state: str) -> set[str]:
+    """Which stops' `time.timestamp` an on_status in fulfillment `state` is told it lacks (neither stop has one)."""
+    slot = {"range": {"start": "2026-01-05T10:00:00.000Z", "end": "2026-01-05T11:00:00.000Z"}}
+    stops = [{"type": "start", "time": slot}, {"type": "end", "time": {"label": "confirmed", **slot}}]
+    fulfillment = {"state": {"descriptor": {"code": state}}, "stops": stops}
+    paths = _paths(*_order("on_status", fulfillments=[fulfillment]))
+    return {stop["type"] for index, stop in enumerate(stops)
+            if f"message.order.fulfillments[0].stops[{index}].time.timestamp" in paths}
+
+
+def test_a_stop_time_not_yet_reached_is_waived_and_one_that_has_passed_is_still_required() -> None:
+    assert _stop_timestamps_missing("Pending") == set()  # she has not set off, the service has not ended
+    assert _stop_timestamps_missing("In-Transit") == {"start"}  # she has set off: her time is due
+    assert _stop_timestamps_missing("At-Location") == {"start"}
+    assert _stop_timestamps_missing("Completed") == {"start", "end"}
+    assert _stop_timestamps_missing("Cancelled") == set()
+
+
+def test_a_deviation_waives_only_its_own_action_and_path() -> None:
+    """The same stop without a timestamp in a table that does not require it, and another missing leaf of the
+    same stop, are not touched by the waiver."""
+    assert {(d.action, d.path) for d in KNOWN_DEVIATIONS} == {
+        ("on_status", "message.order.fulfillments.stops.time.timestamp")}
+    stop = {"type": "end", "time": {"range": {"start": "2026-01-05T10:00:00.000Z"}}}
+    fulfillment = {"state": {"descriptor": {"code": "Pending"}}, "stops": [stop]}
+    paths = _paths(*_order("on_status", fulfillments=[fulfillment]))
+    assert "message.order.fulfillments[0].stops[0].time.range.end" in paths
+    assert "message.order.fulfillments[0].stops[0].time.label" in paths
+    assert all(deviation.table_line and deviation.reason for deviation in KNOWN_DEVIATIONS)
 
 
 # --- optional_present -------------------------------------------------------------------------------------
