@@ -10,7 +10,7 @@ state `Service-Started` in `orders.fulfillment_state` so the machine can tell "a
 "started"; on the wire use `wire_fulfillment_code()` (→ `At-Location`) and
 `otp_authorization_status()` (→ `confirmed`). Never send `Service-Started` itself.
 
-Flow: Created/Pending →assigned→ Accepted/Pending →travelling→ In-progress/In-Transit
+Flow: Created/Pending →accepted (on_confirm) or assigned→ Accepted/Pending →travelling→ In-progress/In-Transit
 →arrived→ In-progress/At-Location →started→ In-progress/Service-Started →completed→
 Completed/Completed; `cancelled` from any non-final pair → Cancelled/Cancelled; `rescheduled`
 only before the worker sets off (fulfillment Pending), keeping the order status.
@@ -36,6 +36,7 @@ class FulfillmentState(StrEnum):
 
 
 class Event(StrEnum):
+    ACCEPTED = "accepted"  # we took the buyer app's confirm: the order exists and awaits its worker
     ASSIGNED = "assigned"
     TRAVELLING = "travelling"
     ARRIVED = "arrived"
@@ -54,6 +55,7 @@ S, F = OrderStatus, FulfillmentState
 # (order status, fulfillment state, event) -> (new order status, new fulfillment state)
 Pair = tuple[OrderStatus, FulfillmentState]
 _TRANSITIONS: Final[dict[tuple[OrderStatus, FulfillmentState, Event], Pair]] = {
+    (S.CREATED, F.PENDING, Event.ACCEPTED): (S.ACCEPTED, F.PENDING),
     (S.CREATED, F.PENDING, Event.ASSIGNED): (S.ACCEPTED, F.PENDING),
     (S.ACCEPTED, F.PENDING, Event.ASSIGNED): (S.ACCEPTED, F.PENDING),  # re-assignment
     (S.ACCEPTED, F.PENDING, Event.TRAVELLING): (S.IN_PROGRESS, F.IN_TRANSIT),

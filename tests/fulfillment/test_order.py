@@ -1,0 +1,67 @@
+"""The Order aggregate without a database: a confirm goes through the state machine and raises its events."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from fulfillment.order import (
+    BookedService,
+    Channel,
+    CustomerDetails,
+    Order,
+    PaymentTerms,
+    Quote,
+    QuoteLine,
+    Slot,
+)
+from fulfillment.states import FulfillmentState, OrderStatus
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+QUOTE = {
+    "price": {"currency": "INR", "value": "590.00"},
+    "breakup": [
+        {"title": "Tap repair", "price": {"currency": "INR", "value": "500.00"}},
+        {"title": "tax", "price": {"currency": "INR", "value": "90.00"}},
+    ],
+    "ttl": "PT15M",
+}
+
+
+def confirmed_order() -> Order:
+    return Order.confirm(
+        id="SM-1", buyer_order_id="BAP-ORDER-1", buyer_created_at="2026-11-20T09:29:58.120Z",
+        transaction_id="T1", channel=Channel("bap.example", "https://bap.example/beckn", "ONDC:SRV11", "std:0522"),
+        service=BookedService("P1", "I1", 3, "SRV11-1001"), quote=Quote.from_snapshot(QUOTE),
+        details=CustomerDetails({"name": "Asha"}, {"gps": "26.85,80.95"}, {"name": "Asha"}),
+        payment=PaymentTerms({"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"}),
+        terms={"cancellation_terms": []}, slot=Slot(NOW, NOW.replace(hour=11)), at=NOW,
+    )
+
+
+def test_a_confirmed_order_is_accepted_through_the_state_machine_and_logs_created_then_accepted() -> None:
+    order = confirmed_order()
+    assert (order.status, order.fulfillment_state, order.version) == (OrderStatus.ACCEPTED, FulfillmentState.PENDING, 1)
+    assert [(event.kind, event.actor, dict(event.detail)) for event in order.pending_events] == [
+        ("Created", "bap.example", {}),
+        ("Accepted", "system", {"item_version": 3, "total": "590.00"}),
+    ]
+    assert order.progress.updated_at == order.created_at == NOW
+
+
+def test_the_quote_keeps_its_amounts_as_decimal_and_its_wire_snapshot() -> None:
+    quote = Quote.from_snapshot(QUOTE)
+    assert (quote.total, quote.currency) == (Decimal("590.00"), "INR")
+    assert quote.lines == (QuoteLine("Tap repair", Decimal("500.00")), QuoteLine("tax", Decimal("90.00")))
+    assert quote.snapshot is QUOTE
+    assert Quote.from_snapshot(QUOTE, total=Decimal("590.00")).total == Decimal("590.00")
+
+
+def test_payment_terms_read_the_agreed_payment() -> None:
+    terms = confirmed_order().progress.payment
+    assert (terms.type, terms.collected_by, terms.status) == ("ON-FULFILLMENT", "BPP", "NOT-PAID")
+
+
+def test_storing_clears_the_pending_events_and_sets_the_version() -> None:
+    order = confirmed_order()
+    order.stored(2)
+    assert (order.pending_events, order.version) == ((), 2)
+
