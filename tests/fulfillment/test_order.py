@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+
 from fulfillment.order import (
     BookedService,
     Channel,
@@ -13,7 +15,7 @@ from fulfillment.order import (
     QuoteLine,
     Slot,
 )
-from fulfillment.states import FulfillmentState, OrderStatus
+from fulfillment.states import Event, FulfillmentState, InvalidTransition, OrderStatus
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 QUOTE = {
@@ -65,3 +67,22 @@ def test_storing_clears_the_pending_events_and_sets_the_version() -> None:
     order.stored(2)
     assert (order.pending_events, order.version) == ((), 2)
 
+
+
+def test_a_step_moves_the_order_and_is_logged_as_the_event() -> None:
+    order = confirmed_order()
+    order.stored(1)
+    later = NOW.replace(hour=10)
+    order.advance(Event.TRAVELLING, actor="worker:W1", at=later)
+    assert (order.status, order.fulfillment_state) == (OrderStatus.IN_PROGRESS, FulfillmentState.IN_TRANSIT)
+    assert order.progress.updated_at == later
+    assert [(event.kind, event.actor) for event in order.pending_events] == [("travelling", "worker:W1")]
+
+
+def test_a_step_the_state_machine_forbids_changes_nothing() -> None:
+    order = confirmed_order()
+    order.stored(1)
+    with pytest.raises(InvalidTransition) as refused:
+        order.advance(Event.COMPLETED, actor="worker:W1", at=NOW)
+    assert refused.value.code == "20007"
+    assert (order.status, order.pending_events) == (OrderStatus.ACCEPTED, ())

@@ -1,0 +1,173 @@
+"""Orders in the `orders` table as `fulfillment.order.Order` aggregates, and their events in `order_events`.
+
+No `orders` row leaves this module: callers get an `Order` (or None), and give one back to `add` or `save`.
+`save` is the optimistic lock: it writes only if the stored `version` is still the one the order was read
+at, so two changes that raced cannot both win (the loser is refused and reads the order again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.protocol import BusinessError
+from bpp.storage.order_tables import order_events, orders
+from fulfillment.order import (
+    BookedService,
+    Channel,
+    CustomerDetails,
+    Order,
+    OrderEvent,
+    PaymentTerms,
+    Progress,
+    Quote,
+    Slot,
+)
+from fulfillment.states import FulfillmentState
+from schemas.enums import OrderStatus
+from schemas.errors import INVALID_ORDER_STATE
+
+
+class OrderChangedMeanwhile(BusinessError):
+    """Someone saved the order after it was read; read it again and decide again."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(INVALID_ORDER_STATE.code, f"order {order_id} changed meanwhile; read it again and retry")
+
+
+class OrderRepo:
+    """The orders of one transaction (`conn`); `lock_rows` takes a row lock on reads (PostgreSQL)."""
+
+    def __init__(self, conn: AsyncConnection, *, lock_rows: bool = False) -> None:
+        self._conn = conn
+        self._lock_rows = lock_rows
+
+    async def get(self, order_id: str) -> Order | None:
+        return await self._one(select(orders).where(orders.c.id == order_id))
+
+    async def get_by_buyer_order(self, bap_id: str, buyer_order_id: str) -> Order | None:
+        """The order a buyer app gave this id to (unique per buyer app)."""
+        query = select(orders).where(orders.c.bap_id == bap_id, orders.c.buyer_order_id == buyer_order_id)
+        return await self._one(query)
+
+    async def get_by_transaction(self, bap_id: str, transaction_id: str) -> Order | None:
+        """The order of a buyer app's transaction: a transaction holds at most one."""
+        query = select(orders).where(orders.c.bap_id == bap_id, orders.c.transaction_id == transaction_id)
+        return await self._one(query)
+
+    async def add(self, order: Order) -> None:
+        """Store a new order and the events it raised."""
+        await self._conn.execute(orders.insert().values(**_row(order), version=order.version))
+        await self._append_events(order)
+        order.stored(order.version)
+
+    async def save(self, order: Order) -> None:
+        """Store the order's changes and events if nobody saved it since it was read; else OrderChangedMeanwhile."""
+        new_version = order.version + 1
+        result = await self._conn.execute(
+            update(orders)
+            .where(orders.c.id == order.id, orders.c.version == order.version)
+            .values(**_progress_columns(order.progress), version=new_version)
+        )
+        if result.rowcount != 1:
+            raise OrderChangedMeanwhile(order.id)
+        await self._append_events(order)
+        order.stored(new_version)
+
+    async def _one(self, query: Select[Any]) -> Order | None:
+        if self._lock_rows:
+            query = query.with_for_update()
+        row = (await self._conn.execute(query)).mappings().first()
+        return _order(row) if row is not None else None
+
+    async def _append_events(self, order: Order) -> None:
+        if order.pending_events:
+            rows = [_event_row(order.id, event) for event in order.pending_events]
+            await self._conn.execute(order_events.insert(), rows)
+
+
+def _order(row: Mapping[str, Any]) -> Order:
+    slot = Slot(row["slot_start"], row["slot_end"]) if row["slot_start"] and row["slot_end"] else None
+    progress = Progress(
+        status=OrderStatus(row["status"]),
+        fulfillment_state=FulfillmentState(row["fulfillment_state"]),
+        slot=slot,
+        payment=PaymentTerms(row["payment"]),
+        updated_at=row["updated_at"],
+        worker_id=row["worker_id"],
+        worker_assigned_gps=row["worker_assigned_gps"],
+        otp_hash=row["otp_hash"],
+        otp_attempts=row["otp_attempts"],
+        cancellation=row["cancellation"],
+    )
+    return Order(
+        id=row["id"],
+        buyer_order_id=row["buyer_order_id"],
+        buyer_created_at=row["buyer_created_at"],
+        transaction_id=row["transaction_id"],
+        channel=Channel(row["bap_id"], row["bap_uri"], row["domain"], row["city"]),
+        service=BookedService(row["provider_id"], row["item_id"], row["item_version"], row["category_id"]),
+        quote=Quote.from_snapshot(row["quote"], total=row["total"]),
+        details=CustomerDetails(row["customer"], row["end_location"], row["billing"]),
+        terms=row["terms"],
+        created_at=row["created_at"],
+        progress=progress,
+        version=row["version"],
+    )
+
+
+def _progress_columns(progress: Progress) -> dict[str, Any]:
+    return {
+        "status": progress.status.value,
+        "fulfillment_state": progress.fulfillment_state.value,
+        "slot_start": progress.slot.start if progress.slot else None,
+        "slot_end": progress.slot.end if progress.slot else None,
+        "payment": dict(progress.payment.snapshot),
+        "updated_at": progress.updated_at,
+        "worker_id": progress.worker_id,
+        "worker_assigned_gps": progress.worker_assigned_gps,
+        "otp_hash": progress.otp_hash,
+        "otp_attempts": progress.otp_attempts,
+        "cancellation": dict(progress.cancellation) if progress.cancellation is not None else None,
+    }
+
+
+def _row(order: Order) -> dict[str, Any]:
+    """Every column of the order but `version` (the repository owns that)."""
+    return {
+        "id": order.id,
+        "bap_id": order.channel.bap_id,
+        "bap_uri": order.channel.bap_uri,
+        "transaction_id": order.transaction_id,
+        "buyer_order_id": order.buyer_order_id,
+        "buyer_created_at": order.buyer_created_at,
+        "domain": order.channel.domain,
+        "city": order.channel.city,
+        "provider_id": order.service.provider_id,
+        "item_id": order.service.item_id,
+        "item_version": order.service.item_version,
+        "category_id": order.service.category_id,
+        "quote": dict(order.quote.snapshot),
+        "total": order.quote.total,
+        "currency": order.quote.currency,
+        "customer": dict(order.details.customer),
+        "end_location": dict(order.details.end_location),
+        "billing": dict(order.details.billing),
+        "terms": dict(order.terms) if order.terms is not None else None,
+        "created_at": order.created_at,
+        **_progress_columns(order.progress),
+    }
+
+
+def _event_row(order_id: str, event: OrderEvent) -> dict[str, Any]:
+    return {
+        "order_id": order_id, "at": event.at, "kind": event.kind, "actor": event.actor, "detail": dict(event.detail),
+    }
+
+
+def message_fields(order: Order) -> dict[str, Any]:
+    """The order as `catalog.order_message.build_order` reads it (catalog sits below the domain's Order)."""
+    return {**_row(order), "version": order.version}

@@ -1,0 +1,107 @@
+"""OrderRepo on each backend: an Order round-trips through the orders table, and `save` is an optimistic lock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from harness import Backend
+from sqlalchemy import select
+
+from bpp.order_repo import OrderChangedMeanwhile, OrderRepo
+from bpp.storage.db import Database
+from bpp.storage.order_tables import order_events
+from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote, Slot
+from fulfillment.states import Event, FulfillmentState, OrderStatus
+
+NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+QUOTE = {
+    "price": {"currency": "INR", "value": "590.00"},
+    "breakup": [{"title": "Tap repair", "price": {"currency": "INR", "value": "590.00"}}],
+}
+
+
+@pytest.fixture
+async def db(backend: Backend) -> AsyncIterator[Database]:
+    database = Database(backend.database_url)
+    yield database
+    await database.dispose()
+
+
+def new_order(order_id: str = "SM-1", transaction_id: str = "T1", buyer_order_id: str = "BAP-ORDER-1") -> Order:
+    return Order.confirm(
+        id=order_id, buyer_order_id=buyer_order_id, buyer_created_at="2026-11-20T09:29:58.120Z",
+        transaction_id=transaction_id,
+        channel=Channel("bap.example", "https://bap.example/beckn", "ONDC:SRV11", "std:0522"),
+        service=BookedService("P1", "I1", 3, "SRV11-1001"), quote=Quote.from_snapshot(QUOTE),
+        details=CustomerDetails({"name": "Asha", "phone": "9876543210"}, {"gps": "26.85,80.95"}, {"name": "Asha"}),
+        payment=PaymentTerms({"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"}),
+        terms={"cancellation_terms": [{"fulfillment_state": {"descriptor": {"code": "Pending"}}}]},
+        slot=Slot(NOW, NOW.replace(hour=11)), at=NOW,
+    )
+
+
+async def test_an_added_order_reads_back_the_same_by_id_buyer_order_and_transaction(db: Database) -> None:
+    async with db.begin() as conn:
+        await OrderRepo(conn).add(new_order())
+    async with db.connect() as conn:
+        repo = OrderRepo(conn)
+        found = [await repo.get("SM-1"), await repo.get_by_buyer_order("bap.example", "BAP-ORDER-1"),
+                 await repo.get_by_transaction("bap.example", "T1")]
+        query = select(order_events.c.kind, order_events.c.actor).order_by(order_events.c.id)
+        kinds = (await conn.execute(query)).all()
+        assert await repo.get("SM-2") is None and await repo.get_by_transaction("bap.example", "T2") is None
+    expected = new_order()
+    for order in found:
+        assert order is not None
+        assert (order.id, order.buyer_order_id, order.buyer_created_at, order.transaction_id, order.version) == (
+            "SM-1", "BAP-ORDER-1", "2026-11-20T09:29:58.120Z", "T1", 1)
+        assert (order.channel, order.service, order.terms, order.created_at) == (
+            expected.channel, expected.service, expected.terms, NOW)
+        quote = order.quote
+        assert (quote.total, quote.currency, dict(quote.snapshot)) == (Decimal("590.00"), "INR", QUOTE)
+        assert order.details == expected.details and order.progress == expected.progress
+        assert order.pending_events == ()
+    assert [tuple(row) for row in kinds] == [("Created", "bap.example"), ("Accepted", "system")]
+
+
+async def test_save_writes_the_change_and_its_event_and_bumps_the_version(db: Database) -> None:
+    async with db.begin() as conn:
+        await OrderRepo(conn).add(new_order())
+    later = NOW.replace(hour=10)
+    async with db.begin() as conn:
+        repo = OrderRepo(conn, lock_rows=db.is_postgres)
+        order = await repo.get("SM-1")
+        assert order is not None
+        order.advance(Event.TRAVELLING, actor="worker:W1", at=later, detail={"km": 2})
+        await repo.save(order)
+        assert (order.version, order.pending_events) == (2, ())
+    async with db.connect() as conn:
+        stored = await OrderRepo(conn).get("SM-1")
+        last = (await conn.execute(select(order_events).order_by(order_events.c.id.desc()))).mappings().first()
+    assert stored is not None
+    assert (stored.status, stored.fulfillment_state, stored.version, stored.progress.updated_at) == (
+        OrderStatus.IN_PROGRESS, FulfillmentState.IN_TRANSIT, 2, later)
+    assert last is not None and (last["kind"], last["actor"], last["detail"]) == ("travelling", "worker:W1", {"km": 2})
+
+
+async def test_a_save_from_a_stale_read_is_refused_and_stores_nothing(db: Database) -> None:
+    async with db.begin() as conn:
+        await OrderRepo(conn).add(new_order())
+    async with db.connect() as conn:
+        first, second = await OrderRepo(conn).get("SM-1"), await OrderRepo(conn).get("SM-1")
+    assert first is not None and second is not None
+    first.advance(Event.TRAVELLING, actor="worker:W1", at=NOW)
+    second.advance(Event.CANCELLED, actor="bap.example", at=NOW)
+    async with db.begin() as conn:
+        await OrderRepo(conn).save(first)
+    with pytest.raises(OrderChangedMeanwhile) as refused:
+        async with db.begin() as conn:
+            await OrderRepo(conn).save(second)
+    assert refused.value.code == "20007"
+    async with db.connect() as conn:
+        stored = await OrderRepo(conn).get("SM-1")
+        cancelled = await conn.scalar(select(order_events.c.id).where(order_events.c.kind == "cancelled"))
+    assert stored is not None and (stored.status, stored.version, cancelled) == (OrderStatus.IN_PROGRESS, 2, None)
