@@ -74,7 +74,12 @@ class RunningServer:
 
 def conformance_errors(action: str, body: Mapping[str, Any]) -> list[str]:
     """What the simulated buyer app checks in one of our callbacks: the SRV bundle schema and the SRV attribute
-    tables (required attributes, less our known deviations; docs/conformance.md). Empty when it conforms."""
+    tables (required attributes, less our known deviations; docs/conformance.md). Empty when it conforms.
+
+    A callback carrying an `error` is a refusal: its message echoes what names the request, not an answer the
+    tables describe (SRV's own `on_select_nack` example is one), so only the bundle checks it."""
+    if body.get("error"):
+        return validate_outgoing(action, body)
     return [*validate_outgoing(action, body), *validate_attributes(action, body)]
 
 

@@ -9,21 +9,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from harness import conformance_errors
 from sqlalchemy import func, select
 
 from bpp.catalog_repo import CatalogRepo
 from bpp.demo.catalog_seed import LUCKNOW, demo_items, seed_demo_catalog
 from bpp.demo.workers_seed import seed_demo_workers
 from bpp.simulator.buyer import BuyerApp
+from bpp.simulator.journey import BUYER_APP_GSTIN
 from bpp.storage.order_tables import orders
 from catalog.formats import timestamp
 from catalog.quote import breakup_sum
 from catalog.schedule import IST
 from schemas.fields import MAX_ID_LENGTH
-from schemas.outgoing import validate_outgoing
 
 HAZRATGANJ = "26.8467,80.9462"
 ITEM = next(item for item in demo_items() if item.id == "SM-LKO-PLUMBER-TAP")
+LUCKNOW_PLACE = {"city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}}  # as an SRV buyer app sends them
 
 
 @pytest.fixture
@@ -63,13 +65,14 @@ class Journey:
         if not expect_reply:
             return {}
         callback = await self.buyer.wait_for(f"on_{action}", self.buyer.replies_to(sent))
-        assert validate_outgoing(f"on_{action}", callback.body) == [], callback.body
+        assert conformance_errors(f"on_{action}", callback.body) == [], callback.body
         return callback.body
 
     def order(self, slot: dict[str, Any] | None, **extra: Any) -> dict[str, Any]:
         stop: dict[str, Any] = {
             "type": "end",
-            "location": {"gps": "26.8500,80.9480", "address": "12 Ashok Marg, Hazratganj", "area_code": "226001"},
+            "location": {"gps": "26.8500,80.9480", "address": "12 Ashok Marg, Hazratganj", "area_code": "226001",
+                         **LUCKNOW_PLACE},
             "contact": {"phone": "9876543210"},
         }
         if slot is not None:
@@ -80,7 +83,8 @@ class Journey:
                 "items": [{"id": ITEM.id, "quantity": {"selected": {"count": 1}}}],
                 "fulfillments": [{"type": "Home-Service", "stops": [stop]}],
                 "payments": [{"type": "ON-FULFILLMENT"}],
-                "billing": {"name": "Asha Verma", "phone": "9876543210", "address": "12 Ashok Marg, Lucknow"},
+                "billing": {"name": "Asha Verma", "phone": "9876543210", "address": "12 Ashok Marg, Lucknow",
+                            "tax_id": BUYER_APP_GSTIN, **LUCKNOW_PLACE},
                 **extra,
             }
         }

@@ -7,35 +7,43 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from harness import RunningServer
+from harness import RunningServer, conformance_errors
 from sqlalchemy import update
 
+from bpp.catalog_service import settlement_account
 from bpp.simulator.buyer import BuyerApp
+from bpp.simulator.journey import BUYER_APP_GSTIN
 from bpp.storage.order_tables import orders
+from catalog.ordering import payment_terms
+from catalog.payment_terms import confirm_payment
 from fulfillment.geo import format_gps
-from schemas.outgoing import validate_outgoing
 
 TOTAL = Decimal("590.00")
 
 
 async def confirmed_order(server: RunningServer, buyer: BuyerApp, **values: Any) -> tuple[str, str]:
-    """An order of `buyer` straight in the database (Accepted/Pending, slot in 5 hours): the id the buyer app
-    gave it (what every request names; ours is another) and its transaction."""
+    """An order of `buyer` straight in the database (Accepted/Pending, slot in 5 hours), as confirm stores one:
+    the id the buyer app gave it (what every request names; ours is another) and its transaction."""
     services = server.services
     order_id, transaction_id = "O-" + uuid.uuid4().hex[:10], str(uuid.uuid4())
     now = services.clock()
-    line = {"title": "Tap repair", "price": {"currency": "INR", "value": "590.00"}, "item": {"id": "I1"},
+    line = {"title": "Tap repair", "price": {"currency": "INR", "value": "590.00"},
+            "item": {"id": "I1", "quantity": {"selected": {"count": 1}}},
             "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "item"}]}]}
+    place = {"city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}}
     row = {
         "id": "SM-" + order_id, "buyer_order_id": order_id, "buyer_created_at": "2026-01-05T10:00:00.000Z",
         "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
         "domain": "ONDC:SRV11", "city": "std:0522", "provider_id": "P1", "item_id": "I1", "item_version": 1,
-        "category_id": "SRV11-1011", "quote": {"price": {"currency": "INR", "value": "590.00"}, "breakup": [line]},
+        "category_id": "SRV11-1011",
+        "quote": {"price": {"currency": "INR", "value": "590.00"}, "breakup": [line], "ttl": "PT15M"},
         "total": TOTAL, "currency": "INR", "slot_start": now + timedelta(hours=5),
         "slot_end": now + timedelta(hours=6), "customer": {"name": "Asha", "phone": "9123456789"},
-        "end_location": {"gps": format_gps(26.8467, 80.9462), "address": "12 Hazratganj", "area_code": "226001"},
-        "billing": {"name": "Asha", "phone": "9123456789"},
-        "payment": {"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"},
+        "end_location": {"gps": format_gps(26.8467, 80.9462), "address": "12 Hazratganj", "area_code": "226001",
+                         "country": {"code": "IND"}, **place},
+        "billing": {"name": "Asha", "phone": "9123456789", "tax_id": BUYER_APP_GSTIN, **place},
+        "payment": confirm_payment(payment_terms({"type": "ON-FULFILLMENT"}), TOTAL,
+                                   settlement_account(services.settings), None, status="NOT-PAID"),
         "status": "Accepted", "fulfillment_state": "Pending", "otp_attempts": 0,
         "created_at": now, "updated_at": now, "version": 1, **values,
     }
@@ -51,7 +59,7 @@ async def call(server: RunningServer, buyer: BuyerApp, action: str, transaction_
     sent = await buyer.post(f"{settings.subscriber_url}/{action}", body)
     assert sent.acked, sent.body if hasattr(sent, "body") else sent
     callback = await buyer.wait_for("on_" + action, buyer.replies_to(sent))
-    assert validate_outgoing("on_" + action, callback.body) == []
+    assert conformance_errors("on_" + action, callback.body) == []
     return callback
 
 

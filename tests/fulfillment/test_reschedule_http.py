@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 import pytest
-from harness import RunningServer
+from harness import RunningServer, conformance_errors
 from reference import EXAMPLES
 from sqlalchemy import select
 
@@ -23,7 +23,6 @@ from catalog.fragments import reschedule_tag
 from catalog.model import RescheduleTerms
 from catalog.schedule import IST
 from fulfillment.geo import format_gps
-from schemas.outgoing import validate_outgoing
 
 ITEM_ID = "SM-LKO-PLUMBER-TAP"
 EXAMPLE = EXAMPLES / "srv-draft-services" / "update" / "update_reschedule.json"
@@ -88,14 +87,14 @@ def reschedule_message(order_id: str, start: datetime | None) -> dict[str, Any]:
 
 
 async def update(server: RunningServer, buyer: BuyerApp, transaction_id: str, message: dict[str, Any]) -> Callback:
-    """POST update, expect the ACK, return the on_update (which must validate against the SRV bundle)."""
+    """POST update, expect the ACK, return the on_update (which must conform: SRV bundle and attribute table)."""
     settings = server.services.settings
     body = {"context": buyer.context("update", transaction_id, settings.subscriber_id, settings.subscriber_url),
             "message": message}
     sent = await buyer.post(f"{settings.subscriber_url}/update", body)
     assert sent.acked, sent.answer
     callback = await buyer.wait_for("on_update", buyer.replies_to(sent))
-    assert callback.signature_ok and validate_outgoing("on_update", callback.body) == []
+    assert callback.signature_ok and conformance_errors("on_update", callback.body) == []
     return callback
 
 
