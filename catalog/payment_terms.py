@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
+from catalog.finder_fee import NO_FINDER_FEE, FinderFee
 from catalog.formats import money
 from catalog.quote import CURRENCY
-from catalog.search_intent import FinderFee
 
-NO_FINDER_FEE: Final = FinderFee("percent", Decimal("0"))
 SETTLEMENT_WINDOW: Final = "P1D"
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from catalog.finder_fee import NO_FINDER_FEE, FeeKind, FinderFee
 from catalog.formats import to_paise
 from fulfillment.ledger import (
     COMMISSION,
@@ -41,30 +42,6 @@ class SettlementError(LedgerError):
 class PaymentMode(StrEnum):
     BUYER_APP_COLLECTS = "buyer_app"  # collected_by BAP (PRE-FULFILLMENT): the buyer app holds the money
     CASH_WITH_WORKER = "cash"  # collected_by BPP (ON-FULFILLMENT): the worker takes cash at the door
-
-
-class FeeKind(StrEnum):
-    PERCENT = "percent"
-    AMOUNT = "amount"
-
-
-@dataclass(frozen=True, slots=True)
-class FinderFee:
-    """The buyer app's finder fee as its `Buyer_Finder_Fee` tag states it."""
-
-    kind: FeeKind
-    value: Decimal
-
-    def on(self, pre_tax: Decimal, full_pre_tax: Decimal) -> Decimal:
-        """The fee on `pre_tax`; a flat amount scales with the share of the full fee being settled."""
-        if self.kind is FeeKind.PERCENT:
-            return to_paise(pre_tax * self.value / HUNDRED)
-        if full_pre_tax == 0:
-            return ZERO
-        return to_paise(self.value * pre_tax / full_pre_tax)
-
-
-NO_FINDER_FEE = FinderFee(FeeKind.AMOUNT, ZERO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +272,7 @@ def _payment_mode(payment: Mapping[str, Any]) -> PaymentMode:
 def _finder_fee(tag: Mapping[str, str]) -> FinderFee:
     if not tag.get("Buyer_Finder_Fee_Amount"):
         return NO_FINDER_FEE
-    kind_text = tag.get("Buyer_Finder_Fee_Type", "percent").lower()
-    kind = FeeKind.PERCENT if kind_text.startswith("percent") else FeeKind.AMOUNT
+    kind = FeeKind.named(tag.get("Buyer_Finder_Fee_Type", "percent"))
     value = _decimal(tag["Buyer_Finder_Fee_Amount"], "Buyer_Finder_Fee_Amount")
     if kind is FeeKind.AMOUNT:
         value = to_paise(value)

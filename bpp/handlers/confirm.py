@@ -29,11 +29,11 @@ from bpp.handlers.order_input import (
 from bpp.protocol import BusinessError
 from bpp.storage.order_tables import order_events, orders
 from catalog import fragments, ordering
+from catalog.finder_fee import FinderFee, finder_fee_from_tags
 from catalog.formats import timestamp
 from catalog.model import Provider, ServiceItem
 from catalog.order_message import build_order
 from catalog.payment_terms import confirm_payment
-from catalog.search_intent import FinderFee, finder_fee_from_tags
 from schemas.errors import ORDER_VALIDATION_FAILURE
 
 if TYPE_CHECKING:

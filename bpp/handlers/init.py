@@ -21,8 +21,8 @@ from bpp.handlers.order_input import (
 )
 from bpp.protocol import BusinessError
 from catalog import ordering
+from catalog.finder_fee import FinderFee
 from catalog.payment_terms import init_payment
-from catalog.search_intent import FinderFee
 from schemas.errors import INVALID_REQUEST
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 
-from catalog.search_intent import FinderFee, parse_intent
+from catalog.finder_fee import FinderFee
+from catalog.search_intent import parse_intent
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from catalog.finder_fee import FeeKind, FinderFee
 from fulfillment.ledger import (
     COMMISSION,
     TAX,
@@ -17,8 +18,6 @@ from fulfillment.ledger import (
     wallet,
 )
 from fulfillment.settlement import (
-    FeeKind,
-    FinderFee,
     OrderTerms,
     PaymentMode,
     SettlementError,
