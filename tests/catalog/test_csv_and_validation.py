@@ -6,16 +6,25 @@ import csv
 import io
 from dataclasses import replace
 
-from bpp.demo.catalog_seed import demo_items
-from catalog.codec import item_to_json
+from bpp.demo.catalog_seed import LUCKNOW, demo_items
+from catalog.codec import item_to_json, provider_to_json
 from catalog.csv_io import export_csv, parse_csv
-from catalog.validation import parse_item
+from catalog.validation import parse_item, parse_provider
 
 
 def test_valid_item_round_trips() -> None:
     item = demo_items()[0]
     parsed, errors = parse_item(item_to_json(item))
     assert errors == [] and parsed == item
+
+
+def test_a_providers_district_name_round_trips_and_may_be_left_out() -> None:
+    """`city_name` names the district on the worker's stop (docs/conformance.md); older providers have none."""
+    assert parse_provider(provider_to_json(LUCKNOW)) == (LUCKNOW, [])
+    without = {key: value for key, value in provider_to_json(LUCKNOW).items() if key != "city_name"}
+    assert parse_provider(without) == (replace(LUCKNOW, city_name=""), [])
+    _, errors = parse_provider({**provider_to_json(LUCKNOW), "city_name": "L" * 81})
+    assert [error.field for error in errors] == ["city_name"]
 
 
 def test_wrong_fields_are_named() -> None:
