@@ -23,12 +23,15 @@ MESSAGE_ALWAYS = frozenset({"rating"})
 
 
 class Outbox:
-    """Builds callback contexts and stores callbacks for the dispatcher."""
+    """Builds callback contexts and stores callbacks for the dispatcher.
+
+    Storing a callback does not wake the dispatcher: the row is invisible to it until the caller's transaction
+    commits, so the wake-up belongs after the commit (`UnitOfWork.after_commit`, or the caller's own).
+    """
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime]) -> None:
         self._settings = settings
         self._clock = clock
-        self.on_enqueued: Callable[[], None] = lambda: None
 
     def callback_context(
         self, base: Mapping[str, Any], action: str, message_id: str, ttl: str = "PT30S"
@@ -127,7 +130,6 @@ class Outbox:
                 status="pending",
             )
         )
-        self.on_enqueued()
 
 
 def callback_url(bap_uri: str, action: str) -> str:

@@ -27,6 +27,7 @@ from bpp.outbox import Outbox
 from bpp.settings import ConfigError, Settings
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
+from bpp.unit_of_work import UnitOfWork
 from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
 
 if TYPE_CHECKING:
@@ -123,13 +124,16 @@ class Services:
             settings.callback_timeout_seconds,
         )
         self.dispatcher = Dispatcher(self, self.sender)
-        self.outbox.on_enqueued = self.dispatcher.wake
         self.inbox = Inbox(self)
         self.search_path = SearchPath(self)
         self.source_limiter = SourceLimiter(settings.source_rate_limit_per_minute)
         self.catalog = CatalogService(self)
         self.fulfillment = FulfillmentService(self)
         self.ledger = LedgerService(self)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new business transaction with the orders, the outbox, and the dispatcher woken after its commit."""
+        return UnitOfWork(self.db, self.outbox, self.dispatcher.wake)
 
     async def start(self, *, run_dispatcher: bool = True) -> None:
         """Start background work: the log writer, the area services, the inbox sweeper, the dispatcher."""

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from harness import Backend
+from order_factory import CONFIRMED_AT as NOW
+from order_factory import QUOTE, confirmed_order
 from sqlalchemy import select
 
 from bpp.order_repo import OrderChangedMeanwhile, OrderRepo
 from bpp.storage.db import Database
 from bpp.storage.order_tables import order_events
-from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote, Slot
 from fulfillment.states import Event, FulfillmentState, OrderStatus
-
-NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-QUOTE = {
-    "price": {"currency": "INR", "value": "590.00"},
-    "breakup": [{"title": "Tap repair", "price": {"currency": "INR", "value": "590.00"}}],
-}
 
 
 @pytest.fixture
@@ -30,22 +24,9 @@ async def db(backend: Backend) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-def new_order(order_id: str = "SM-1", transaction_id: str = "T1", buyer_order_id: str = "BAP-ORDER-1") -> Order:
-    return Order.confirm(
-        id=order_id, buyer_order_id=buyer_order_id, buyer_created_at="2026-11-20T09:29:58.120Z",
-        transaction_id=transaction_id,
-        channel=Channel("bap.example", "https://bap.example/beckn", "ONDC:SRV11", "std:0522"),
-        service=BookedService("P1", "I1", 3, "SRV11-1001"), quote=Quote.from_snapshot(QUOTE),
-        details=CustomerDetails({"name": "Asha", "phone": "9876543210"}, {"gps": "26.85,80.95"}, {"name": "Asha"}),
-        payment=PaymentTerms({"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"}),
-        terms={"cancellation_terms": [{"fulfillment_state": {"descriptor": {"code": "Pending"}}}]},
-        slot=Slot(NOW, NOW.replace(hour=11)), at=NOW,
-    )
-
-
 async def test_an_added_order_reads_back_the_same_by_id_buyer_order_and_transaction(db: Database) -> None:
     async with db.begin() as conn:
-        await OrderRepo(conn).add(new_order())
+        await OrderRepo(conn).add(confirmed_order())
     async with db.connect() as conn:
         repo = OrderRepo(conn)
         found = [await repo.get("SM-1"), await repo.get_by_buyer_order("bap.example", "BAP-ORDER-1"),
@@ -53,7 +34,7 @@ async def test_an_added_order_reads_back_the_same_by_id_buyer_order_and_transact
         query = select(order_events.c.kind, order_events.c.actor).order_by(order_events.c.id)
         kinds = (await conn.execute(query)).all()
         assert await repo.get("SM-2") is None and await repo.get_by_transaction("bap.example", "T2") is None
-    expected = new_order()
+    expected = confirmed_order()
     for order in found:
         assert order is not None
         assert (order.id, order.buyer_order_id, order.buyer_created_at, order.transaction_id, order.version) == (
@@ -69,7 +50,7 @@ async def test_an_added_order_reads_back_the_same_by_id_buyer_order_and_transact
 
 async def test_save_writes_the_change_and_its_event_and_bumps_the_version(db: Database) -> None:
     async with db.begin() as conn:
-        await OrderRepo(conn).add(new_order())
+        await OrderRepo(conn).add(confirmed_order())
     later = NOW.replace(hour=10)
     async with db.begin() as conn:
         repo = OrderRepo(conn, lock_rows=db.is_postgres)
@@ -89,7 +70,7 @@ async def test_save_writes_the_change_and_its_event_and_bumps_the_version(db: Da
 
 async def test_a_save_from_a_stale_read_is_refused_and_stores_nothing(db: Database) -> None:
     async with db.begin() as conn:
-        await OrderRepo(conn).add(new_order())
+        await OrderRepo(conn).add(confirmed_order())
     async with db.connect() as conn:
         first, second = await OrderRepo(conn).get("SM-1"), await OrderRepo(conn).get("SM-1")
     assert first is not None and second is not None

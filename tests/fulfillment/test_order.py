@@ -1,42 +1,13 @@
 """The Order aggregate without a database: a confirm goes through the state machine and raises its events."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from order_factory import CONFIRMED_AT as NOW
+from order_factory import QUOTE, confirmed_order
 
-from fulfillment.order import (
-    BookedService,
-    Channel,
-    CustomerDetails,
-    Order,
-    PaymentTerms,
-    Quote,
-    QuoteLine,
-    Slot,
-)
+from fulfillment.order import Quote, QuoteLine
 from fulfillment.states import Event, FulfillmentState, InvalidTransition, OrderStatus
-
-NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
-QUOTE = {
-    "price": {"currency": "INR", "value": "590.00"},
-    "breakup": [
-        {"title": "Tap repair", "price": {"currency": "INR", "value": "500.00"}},
-        {"title": "tax", "price": {"currency": "INR", "value": "90.00"}},
-    ],
-    "ttl": "PT15M",
-}
-
-
-def confirmed_order() -> Order:
-    return Order.confirm(
-        id="SM-1", buyer_order_id="BAP-ORDER-1", buyer_created_at="2026-11-20T09:29:58.120Z",
-        transaction_id="T1", channel=Channel("bap.example", "https://bap.example/beckn", "ONDC:SRV11", "std:0522"),
-        service=BookedService("P1", "I1", 3, "SRV11-1001"), quote=Quote.from_snapshot(QUOTE),
-        details=CustomerDetails({"name": "Asha"}, {"gps": "26.85,80.95"}, {"name": "Asha"}),
-        payment=PaymentTerms({"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"}),
-        terms={"cancellation_terms": []}, slot=Slot(NOW, NOW.replace(hour=11)), at=NOW,
-    )
 
 
 def test_a_confirmed_order_is_accepted_through_the_state_machine_and_logs_created_then_accepted() -> None:
