@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 PAISA = Decimal("0.01")
 
@@ -18,6 +20,14 @@ def to_paise(amount: Decimal) -> Decimal:
 def money(amount: Decimal) -> str:
     """A price value as ONDC sends it: a decimal string with exactly two places."""
     return f"{to_paise(amount):.2f}"
+
+
+def price_value(price: Mapping[str, Any]) -> Decimal:
+    """The amount of a Beckn `price` object (`{"currency": "INR", "value": "499.00"}`) read back as Decimal.
+
+    The one way the domain reads a price it wrote with `money` (or an older row stored as a JSON number).
+    """
+    return Decimal(str(price["value"]))
 
 
 def timestamp(moment: datetime) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from catalog.formats import money, to_paise
+from catalog.formats import money, price_value, to_paise
 from catalog.model import ServiceItem
 
 CURRENCY: Final = "INR"
@@ -78,4 +78,4 @@ def quote_for(item: ServiceItem) -> Quote:
 
 def breakup_sum(quote: dict[str, Any]) -> Decimal:
     """The sum of a Beckn quote's breakup lines (to check it equals `price.value`)."""
-    return sum((Decimal(line["price"]["value"]) for line in quote["breakup"]), ZERO)
+    return sum((price_value(line["price"]) for line in quote["breakup"]), ZERO)

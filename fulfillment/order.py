@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from catalog.formats import price_value
 from fulfillment.states import Event, FulfillmentState, transition
 from schemas.enums import OrderStatus
 
@@ -65,9 +66,9 @@ class Quote:
     def from_snapshot(cls, quote: Mapping[str, Any], total: Decimal | None = None) -> Quote:
         """The quote of a Beckn `quote` object; `total` is the stored amount when there is one."""
         price = quote["price"]
-        lines = tuple(QuoteLine(str(line["title"]), Decimal(str(line["price"]["value"])))
+        lines = tuple(QuoteLine(str(line["title"]), price_value(line["price"]))
                       for line in quote.get("breakup") or ())
-        amount = total if total is not None else Decimal(str(price["value"]))
+        amount = total if total is not None else price_value(price)
         return cls(amount, str(price.get("currency", "INR")), lines, quote)
 
 

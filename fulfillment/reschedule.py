@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from catalog.formats import money, to_paise
+from catalog.formats import money, price_value, to_paise
 from catalog.model import Availability, RescheduleTerms
 from catalog.schedule import first_start_within
 from fulfillment.refusals import RuleRefused
@@ -130,6 +130,6 @@ def rescheduled_quote(quote: Mapping[str, Any], fee: Decimal) -> dict[str, Any]:
         "price": {"currency": currency, "value": money(fee)},
         "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "misc"}]}],
     }
-    total = Decimal(str(price.get("value", "0"))) + fee
+    total = price_value(price) + fee
     return {**quote, "price": {**price, "currency": currency, "value": money(total)},
             "breakup": [*(quote.get("breakup") or []), line]}

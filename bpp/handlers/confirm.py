@@ -11,7 +11,6 @@ already holds one is refused (one transaction, one order; see `order_input.refus
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
@@ -30,7 +29,7 @@ from bpp.protocol import BusinessError
 from bpp.storage.order_tables import order_events, orders
 from catalog import fragments, ordering
 from catalog.finder_fee import FinderFee, finder_fee_from_tags
-from catalog.formats import timestamp
+from catalog.formats import price_value, timestamp
 from catalog.model import Provider, ServiceItem
 from catalog.order_message import build_order
 from catalog.payment_terms import confirm_payment
@@ -89,7 +88,7 @@ async def _create_order(
     await _refuse_reused_order_id(conn, request.bap_id, str(confirmed["id"]))
     billing, location, contact = _customer_details(order, draft)
     now = services.clock()
-    total = Decimal(draft.quote["price"]["value"])
+    total = price_value(draft.quote["price"])
     requested = dict(order.payment)
     payment = confirm_payment(
         ordering.payment_terms(requested),

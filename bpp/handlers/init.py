@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from bpp.catalog_repo import CatalogRepo
@@ -22,6 +21,7 @@ from bpp.handlers.order_input import (
 from bpp.protocol import BusinessError
 from catalog import ordering
 from catalog.finder_fee import FinderFee
+from catalog.formats import price_value
 from catalog.payment_terms import init_payment
 from schemas.errors import INVALID_REQUEST
 
@@ -73,7 +73,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
             await reply_refusal(services, conn, request, order.provider_id, refusal)
             return
         terms = ordering.payment_terms(order.payment)
-        total = Decimal(draft.quote["price"]["value"])
+        total = price_value(draft.quote["price"])
         account = settlement_account(services.settings)
         payment = init_payment(terms, total, account, FinderFee.from_json(draft.finder_fee))
         assert draft.slot_start is not None and draft.slot_end is not None  # select stores only slotted drafts

@@ -7,6 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from catalog.formats import money, price_value
 from catalog.model import ServiceItem
 from catalog.quote import breakup_sum, quote_for
 
@@ -45,3 +46,10 @@ def test_breakup_sums_to_total(fee: Decimal, tax: str) -> None:
     quote = quote_for(_item(str(fee), tax)).to_beckn()
     assert breakup_sum(quote) == Decimal(quote["price"]["value"])
     assert Decimal(quote["breakup"][0]["price"]["value"]) == fee
+
+
+def test_price_value_reads_back_what_money_wrote() -> None:
+    item = _item("499")
+    assert price_value(quote_for(item).to_beckn()["price"]) == quote_for(item).total
+    assert price_value({"currency": "INR", "value": money(Decimal("499.005"))}) == Decimal("499.01")
+    assert price_value({"value": 590}) == Decimal("590")  # a JSON number, as some older rows hold
