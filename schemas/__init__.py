@@ -2,7 +2,7 @@
 
 from schemas.ack import ack_body, nack_body
 from schemas.beckn import REQUEST_MODELS, Context, SchemaError, parse_iso_duration, parse_request
-from schemas.enums import CollectedBy, FulfillmentState, FulfillmentType, OrderStatus, PaymentType
+from schemas.enums import FulfillmentStateCode, FulfillmentType, OrderStatus
 from schemas.errors import ERROR_CODES, ErrorCode
 from schemas.fields import parse_gps
 from schemas.outgoing import validate_enums, validate_outgoing
@@ -10,13 +10,11 @@ from schemas.outgoing import validate_enums, validate_outgoing
 __all__ = [
     "ERROR_CODES",
     "REQUEST_MODELS",
-    "CollectedBy",
     "Context",
     "ErrorCode",
-    "FulfillmentState",
+    "FulfillmentStateCode",
     "FulfillmentType",
     "OrderStatus",
-    "PaymentType",
     "SchemaError",
     "ack_body",
     "nack_body",

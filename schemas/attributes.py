@@ -37,7 +37,7 @@ from functools import cache
 from typing import Any, Final
 
 from schemas import spec
-from schemas.enums import FulfillmentState, OrderStatus
+from schemas.enums import FulfillmentStateCode, OrderStatus
 from schemas.outgoing import OUTGOING_ACTIONS
 
 REQUIRED: Final = "required"
@@ -100,7 +100,7 @@ def _before_service_start(scope: Scope) -> bool:
     service, on the customer's stop, by the time the provider is At-Location (the examples show it from
     `on_status_Reached` on, and not yet in `on_status_In_Transit`; SRV has no later state before the start)."""
     state = scope.get("fulfillments", {}).get("state") or {}
-    return _for_end_stop(scope) and (state.get("descriptor") or {}).get("code") == FulfillmentState.AT_LOCATION
+    return _for_end_stop(scope) and (state.get("descriptor") or {}).get("code") == FulfillmentStateCode.AT_LOCATION
 
 
 def _service_item(scope: Scope) -> bool:
@@ -150,12 +150,12 @@ def _start_stop_before_set_off(scope: Scope) -> bool:
     """The worker's stop while she has not set off: assigned (`Pending`), or cancelled (before she set off
     we have no time; after, we send the one we have)."""
     return _for_start_stop(scope) and _fulfillment_state(scope) in (
-        FulfillmentState.PENDING, FulfillmentState.CANCELLED)
+        FulfillmentStateCode.PENDING, FulfillmentStateCode.CANCELLED)
 
 
 def _end_stop_before_completion(scope: Scope) -> bool:
     """The customer's stop until the service has ended (`Completed`)."""
-    return _for_end_stop(scope) and _fulfillment_state(scope) != FulfillmentState.COMPLETED
+    return _for_end_stop(scope) and _fulfillment_state(scope) != FulfillmentStateCode.COMPLETED
 
 
 _STOP_TIMESTAMP: Final = ("on_status `fulfillments.stops.time.timestamp`: \"actual timestamp when the service "

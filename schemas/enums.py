@@ -2,16 +2,15 @@
 
 Checked against ``srv-components/enums`` and the official examples (tests/schemas pin this):
 
-* ``FulfillmentState``: the SRV enum lists only Pending, In-Transit, At-Location and
-  Completed.  ``Serviceable`` (on_select) and ``Cancelled`` (on_cancel) come from the official
-  examples of both branches; the enum file simply lacks them.
+* ``FulfillmentStateCode``: what ``fulfillment.state.descriptor.code`` carries (the state machine's own
+  states, with the internal ``Service-Started``, are ``fulfillment.states.FulfillmentState``). The SRV
+  enum lists only Pending, In-Transit, At-Location and Completed.  ``Serviceable`` (on_select) and
+  ``Cancelled`` (on_cancel) come from the official examples of both branches; the enum file lacks them.
 * ``OrderStatus``: the SRV enum and the release examples use this spelling; the draft examples
   use upper case (``ACCEPTED``, ``IN-PROGRESS``) and the Beckn core schema in the bundle allows
   only ``ACTIVE/COMPLETE/CANCELLED``.  DESIGN.md picks the SRV spelling.
 * ``FulfillmentType``: the enum has ``Home-Service`` only; the on_search examples also show
   ``Store-Service``, which we do not offer.
-* ``PaymentType``: as the enum; the Beckn core schema also allows ``PRE-ORDER``.
-* ``CollectedBy``: the enum also has ``SOR`` (seller on record), which we do not use.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class FulfillmentState(StrEnum):
+class FulfillmentStateCode(StrEnum):
     SERVICEABLE = "Serviceable"
     PENDING = "Pending"
     IN_TRANSIT = "In-Transit"
@@ -38,14 +37,3 @@ class OrderStatus(StrEnum):
 
 class FulfillmentType(StrEnum):
     HOME_SERVICE = "Home-Service"
-
-
-class PaymentType(StrEnum):
-    PRE_FULFILLMENT = "PRE-FULFILLMENT"
-    ON_FULFILLMENT = "ON-FULFILLMENT"
-    POST_FULFILLMENT = "POST-FULFILLMENT"
-
-
-class CollectedBy(StrEnum):
-    BAP = "BAP"
-    BPP = "BPP"

@@ -23,7 +23,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from schemas import spec
-from schemas.enums import FulfillmentState
+from schemas.enums import FulfillmentStateCode
 
 OUTGOING_ACTIONS: Final = frozenset(
     {
@@ -140,7 +140,7 @@ def _allowed() -> dict[str, frozenset[str]]:
     return {
         "domain": spec.enum_codes("context", "domain"),
         "order status": spec.enum_codes("order", "order", "status"),
-        "fulfillment state": states | {FulfillmentState.CANCELLED},
+        "fulfillment state": states | {FulfillmentStateCode.CANCELLED},
         "fulfillment type": spec.enum_codes("fulfillments", "fulfillments", "type"),
         "payment type": spec.enum_codes("payment", "payment", "type"),
         "payment collected_by": spec.enum_codes("payment", "payment", "collected_by"),
@@ -238,7 +238,7 @@ def validate_enums(action: str, payload: Mapping[str, Any]) -> list[str]:
     allowed = _allowed()
     states = allowed["fulfillment state"]
     if action == "on_select":  # the only place the official examples use it
-        states = states | {FulfillmentState.SERVICEABLE}
+        states = states | {FulfillmentStateCode.SERVICEABLE}
     errors = [
         *_check(payload, "context.domain", "domain", allowed["domain"]),
         *_check(payload, "message.order.status", "order status", allowed["order status"]),

@@ -10,8 +10,10 @@ import pytest
 import yaml
 from reference import EXAMPLES
 
+from catalog.fragments import PAYMENT_ON, PAYMENT_PRE
+from catalog.ordering import payment_terms
 from schemas import outgoing, spec
-from schemas.enums import CollectedBy, FulfillmentState, FulfillmentType, OrderStatus, PaymentType
+from schemas.enums import FulfillmentStateCode, FulfillmentType, OrderStatus
 from schemas.outgoing import OUTGOING_ACTIONS, schema_source, validate_enums, validate_outgoing
 
 # Known outcome of every official on_* example: the fields (list indices dropped) that fail.
@@ -478,7 +480,7 @@ ON_SEARCH = {
                             "time": {"schedule": {"holidays": ["2024-01-26T00:00:00.000Z"]}},
                             "cancellation_terms": [
                                 {
-                                    "fulfillment_state": {"descriptor": {"code": FulfillmentState.PENDING}},
+                                    "fulfillment_state": {"descriptor": {"code": FulfillmentStateCode.PENDING}},
                                     "cancellation_fee": {"percentage": "0"},
                                 }
                             ],
@@ -487,7 +489,7 @@ ON_SEARCH = {
                     "fulfillments": [{"id": "F1", "type": FulfillmentType.HOME_SERVICE}],
                 }
             ],
-            "payments": [{"id": "PY1", "type": PaymentType.ON_FULFILLMENT, "collected_by": CollectedBy.BPP}],
+            "payments": [{"id": "PY1", "type": "ON-FULFILLMENT", "collected_by": "BPP"}],
         }
     },
 }
@@ -513,7 +515,7 @@ ON_STATUS = {
                 {
                     "id": "F1",
                     "type": FulfillmentType.HOME_SERVICE,
-                    "state": {"descriptor": {"code": FulfillmentState.AT_LOCATION}},
+                    "state": {"descriptor": {"code": FulfillmentStateCode.AT_LOCATION}},
                     "stops": [
                         {
                             "type": "end",
@@ -527,8 +529,8 @@ ON_STATUS = {
             "payments": [
                 {
                     "id": "PY1",
-                    "type": PaymentType.ON_FULFILLMENT,
-                    "collected_by": CollectedBy.BPP,
+                    "type": "ON-FULFILLMENT",
+                    "collected_by": "BPP",
                     "status": "NOT-PAID",
                     "params": {"amount": "499.00", "currency": "INR"},
                     "tags": [
@@ -681,11 +683,14 @@ def test_serviceable_only_in_on_select_and_serviceability_tag_required() -> None
 
 def test_enums_match_spec_files_and_examples() -> None:
     states = spec.enum_codes("fulfillments", "fulfillments", "state", "descriptor", "code")
-    assert set(FulfillmentState) - states == {"Serviceable", "Cancelled"}  # documented extras
+    assert set(FulfillmentStateCode) - states == {"Serviceable", "Cancelled"}  # documented extras
     assert set(OrderStatus) == spec.enum_codes("order", "order", "status")
     assert set(FulfillmentType) == spec.enum_codes("fulfillments", "fulfillments", "type")
-    assert set(PaymentType) == spec.enum_codes("payment", "payment", "type")
-    assert spec.enum_codes("payment", "payment", "collected_by") - set(CollectedBy) == {"SOR"}
+    # the payment terms we send: on_search's two, and what select/init/confirm agree for each requested type
+    requested = ("PRE-FULFILLMENT", "POST-FULFILLMENT", None)
+    sent = [PAYMENT_PRE, PAYMENT_ON, *(payment_terms({"type": kind}) for kind in requested)]
+    assert {terms["type"] for terms in sent} == spec.enum_codes("payment", "payment", "type")
+    assert spec.enum_codes("payment", "payment", "collected_by") - {terms["collected_by"] for terms in sent} == {"SOR"}
     used = {
         json_state
         for relative in OFFICIAL
@@ -694,7 +699,7 @@ def test_enums_match_spec_files_and_examples() -> None:
             r'"state":\s*\{\s*"descriptor":\s*\{\s*"code":\s*"([^"]+)"', (EXAMPLES / relative).read_text()
         )
     }
-    assert {"Serviceable", "Cancelled"} <= used <= set(FulfillmentState)
+    assert {"Serviceable", "Cancelled"} <= used <= set(FulfillmentStateCode)
 
 
 def test_unknown_action_is_a_programming_error() -> None:
