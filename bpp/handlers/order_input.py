@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_service import QuoteChanged
+from bpp.order_repo import OrderRepo
 from bpp.protocol import BusinessError, InboundRequest
-from bpp.storage.order_tables import orders
 from catalog import ordering
+from fulfillment.order import Order
 from schemas.errors import INVALID_REQUEST, QUOTE_UNAVAILABLE
 
 if TYPE_CHECKING:
@@ -42,15 +41,13 @@ async def reply_refusal(
     await services.outbox.reply(conn, request, message=message, error=refusal.as_error())
 
 
-async def transaction_order(conn: AsyncConnection, request: InboundRequest) -> dict[str, Any] | None:
+async def transaction_order(conn: AsyncConnection, request: InboundRequest) -> Order | None:
     """The order this buyer app already confirmed in this transaction, if any: a transaction holds one order."""
-    query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.transaction_id == request.transaction_id)
-    row = (await conn.execute(query)).mappings().first()
-    return dict(row) if row else None
+    return await OrderRepo(conn).get_by_transaction(request.bap_id, request.transaction_id)
 
 
 async def refuse_another_order(
-    services: Services, conn: AsyncConnection, request: InboundRequest, existing: Mapping[str, Any]
+    services: Services, conn: AsyncConnection, request: InboundRequest, existing: Order
 ) -> None:
     """Answer a select, init or confirm of a new order in a transaction that already became `existing`.
 
@@ -59,8 +56,8 @@ async def refuse_another_order(
     """
     refusal = BusinessError(
         QUOTE_UNAVAILABLE.code,
-        f"transaction {request.transaction_id} already holds order {existing['buyer_order_id']} "
-        f"({existing['status']}); to book again, search with a new transaction_id",
+        f"transaction {request.transaction_id} already holds order {existing.buyer_order_id} "
+        f"({existing.status}); to book again, search with a new transaction_id",
         path="context.transaction_id",
     )
     message = ordering.echo_order(request.message.get("order") or {})
