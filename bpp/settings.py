@@ -80,7 +80,6 @@ class Settings(BaseSettings):
     unsolicited_callback_deadline_seconds: int = Field(86_400, ge=60)
     dispatcher_poll_seconds: float = Field(0.2, gt=0)
     embedded_dispatcher: bool = True
-    search_fast_path: bool = True
 
     # fulfillment and money
     offer_timeout_seconds: float = Field(60.0, gt=0)

@@ -35,7 +35,7 @@ class Milestones:
 @dataclass(frozen=True, slots=True)
 class StartOtp:
     """The customer's start OTP as the end stop's `authorization`; `status` is `valid` while it waits
-    to be read out and `confirmed` once accepted (`fulfillment.states.otp_authorization_status`)."""
+    to be read out and `confirmed` once accepted (`fulfillment.states.OTP_VALID`, `OTP_CONFIRMED`)."""
 
     token: str
     valid_from: datetime

@@ -7,8 +7,8 @@ Service started: the SRV enum has no fulfillment state for it. The official exam
 end stop's OTP `authorization.status` moving from `valid` (OTP issued, not yet used) to
 `confirmed` (the customer's OTP was accepted; release-services branch). We store the internal
 state `Service-Started` in `orders.fulfillment_state` so the machine can tell "arrived" from
-"started"; on the wire use `wire_fulfillment_code()` (→ `At-Location`) and
-`otp_authorization_status()` (→ `confirmed`). Never send `Service-Started` itself.
+"started"; on the wire use `wire_fulfillment_code()` (→ `At-Location`) with the start OTP's status
+`OTP_CONFIRMED` (kept with the OTP when it is accepted). Never send `Service-Started` itself.
 
 Flow: Created/Pending →accepted (on_confirm) or assigned→ Accepted/Pending →travelling→ In-progress/In-Transit
 →arrived→ In-progress/At-Location →started→ In-progress/Service-Started →completed→
@@ -109,12 +109,3 @@ def wire_fulfillment_code(fulfillment_state: str) -> str:
 OTP_VALID: Final = "valid"  # issued at the door, not yet read out
 OTP_CONFIRMED: Final = "confirmed"  # the customer's OTP was accepted: the service started
 
-
-def otp_authorization_status(fulfillment_state: str) -> str | None:
-    """The end stop's OTP `authorization.status`: `valid` at the door, `confirmed` once started."""
-    state = FulfillmentState(fulfillment_state)
-    if state is F.AT_LOCATION:
-        return OTP_VALID
-    if state is F.SERVICE_STARTED:
-        return OTP_CONFIRMED
-    return None

@@ -15,8 +15,6 @@ import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from signing.headers import build_authorization_header
-
 __all__ = ["RegisteredKey", "RegistryClient", "RegistryError", "RegistryUnavailable", "UnknownSubscriber"]
 
 logger = logging.getLogger(__name__)
@@ -67,13 +65,7 @@ class RegistryClient:
         *,
         memory_ttl_seconds: float = 30.0,
         memory_max_entries: int = 10_000,
-        signed_lookup: bool = False,
-        subscriber_id: str | None = None,
-        unique_key_id: str | None = None,
-        signing_private_key_b64: str | None = None,
     ) -> None:
-        if signed_lookup and not (subscriber_id and unique_key_id and signing_private_key_b64):
-            raise ValueError("signed_lookup needs subscriber_id, unique_key_id and signing_private_key_b64")
         self._url = url.rstrip("/")
         self._redis = redis
         self._http = http
@@ -82,9 +74,6 @@ class RegistryClient:
         self._timeout = timeout_seconds
         self._memory_ttl = memory_ttl_seconds
         self._memory_max = memory_max_entries
-        self._signed_lookup = signed_lookup
-        self._own_ids = (subscriber_id or "", unique_key_id or "")
-        self._own_key = signing_private_key_b64 or ""
         self._memory: dict[str, _Entry] = {}
         self._inflight: dict[str, asyncio.Task[RegisteredKey | None]] = {}
 
@@ -165,11 +154,7 @@ class RegistryClient:
         """Ask the registry: (the record's key or None, how long to cache the answer)."""
         body = orjson.dumps({"subscriber_id": subscriber_id, "ukId": unique_key_id})
         headers = {"Content-Type": "application/json"}
-        path = "/lookup"
-        if self._signed_lookup:
-            path = "/v2.0/lookup"
-            headers["Authorization"] = build_authorization_header(body, self._own_key, *self._own_ids)
-        url = self._url + path
+        url = self._url + "/lookup"
         try:
             async with asyncio.timeout(self._timeout):
                 response = await self._http.post(url, content=body, headers=headers, timeout=self._timeout)

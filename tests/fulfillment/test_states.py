@@ -10,7 +10,6 @@ from fulfillment.states import (
     FulfillmentState,
     InvalidTransition,
     OrderStatus,
-    otp_authorization_status,
     transition,
     wire_fulfillment_code,
 )
@@ -59,7 +58,4 @@ def test_happy_path_reaches_completed() -> None:
 
 def test_service_started_goes_on_the_wire_as_at_location_confirmed() -> None:
     assert wire_fulfillment_code("Service-Started") == "At-Location"
-    assert otp_authorization_status("Service-Started") == "confirmed"
-    assert otp_authorization_status("At-Location") == "valid"
-    assert otp_authorization_status("In-Transit") is None
     assert wire_fulfillment_code("In-Transit") == "In-Transit"

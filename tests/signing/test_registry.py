@@ -27,8 +27,6 @@ from signing import (
     RegistryError,
     RegistryUnavailable,
     UnknownSubscriber,
-    generate_signing_keypair,
-    verify_authorization_header,
 )
 
 ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
@@ -60,12 +58,7 @@ class StubRegistry:
 
     def app(self) -> Starlette:
         methods = ["POST"]
-        return Starlette(
-            routes=[
-                Route("/lookup", self.lookup, methods=methods),
-                Route("/v2.0/lookup", self.lookup, methods=methods),
-            ]
-        )
+        return Starlette(routes=[Route("/lookup", self.lookup, methods=methods)])
 
 
 def _record(**overrides: Any) -> dict[str, Any]:
@@ -273,28 +266,3 @@ async def test_a_broken_redis_falls_back_to_the_registry(registry_url: str, http
         assert await RegistryClient(registry_url, broken, http).lookup_signing_key(SUB, UKID) == KEY
     finally:
         await broken.aclose()
-
-
-async def test_signed_lookup_uses_v2_and_our_signature(
-    stub: StubRegistry, registry_url: str, redis: Redis, http: httpx.AsyncClient
-) -> None:
-    private, public = generate_signing_keypair()
-    client = RegistryClient(
-        registry_url,
-        redis,
-        http,
-        signed_lookup=True,
-        subscriber_id="sevamitra.example.org",
-        unique_key_id="sm-1",
-        signing_private_key_b64=private,
-    )
-    assert await client.lookup_signing_key(SUB, UKID) == KEY
-    path, headers, body = stub.requests[0]
-    assert path == "/v2.0/lookup"
-    params = verify_authorization_header(headers["authorization"], body, public)
-    assert (params.subscriber_id, params.unique_key_id) == ("sevamitra.example.org", "sm-1")
-
-
-async def test_signed_lookup_needs_our_identity(redis: Redis, http: httpx.AsyncClient) -> None:
-    with pytest.raises(ValueError, match="signed_lookup needs"):
-        RegistryClient("http://registry", redis, http, signed_lookup=True)
