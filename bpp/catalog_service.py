@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -24,6 +24,7 @@ from bpp.category_images import category_image_url
 from bpp.protocol import BusinessError
 from bpp.settings import Settings
 from catalog.codec import item_to_json, provider_to_json
+from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem
 from catalog.ordering import OrderRequest
 from catalog.payment_terms import SettlementAccount
@@ -77,12 +78,6 @@ class CatalogError(Exception):
         super().__init__("; ".join(error.en for error in errors))
         self.status = status
         self.errors = errors
-
-
-@dataclass(slots=True)
-class ImportReport:
-    imported: list[str] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 class CatalogService:
@@ -303,7 +298,7 @@ async def _save_versioned(
 def _amounts(quote: dict[str, Any]) -> list[Decimal]:
     """The total and every breakup amount of a Beckn quote (titles may change, amounts may not)."""
     lines = [quote["price"], *(line["price"] for line in quote["breakup"])]
-    return [Decimal(str(price["value"])) for price in lines]
+    return [price_value(price) for price in lines]
 
 
 def _same_amount(left: str, right: str) -> bool:
