@@ -202,6 +202,8 @@ class FulfillmentService:
         await self._services.outbox.unsolicited(
             conn, OrderAddress.from_order_row(order), "on_cancel", {"order": await order_message(conn, order)}
         )
+        # the wake-up the outbox gave before it moved after the commit (UnitOfWork); these steps are not on one yet
+        self._services.dispatcher.wake()
 
     # ---- calls from other areas ------------------------------------------------------------
     async def order_cancelled(self, conn: AsyncConnection, order_id: str) -> None:
@@ -546,6 +548,8 @@ class FulfillmentService:
         """Queue the unsolicited on_status that reports the order as it now is."""
         message = {"order": await order_message(conn, order, otp=otp, invoice_url=invoice_url)}
         await self._services.outbox.unsolicited(conn, OrderAddress.from_order_row(order), "on_status", message)
+        # the wake-up the outbox gave before it moved after the commit (UnitOfWork); these steps are not on one yet
+        self._services.dispatcher.wake()
 
     async def _sync_geo_in(self, conn: AsyncConnection, worker_id: str) -> None:
         worker = await worker_repo.get_worker(conn, worker_id)
