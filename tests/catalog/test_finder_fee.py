@@ -27,7 +27,8 @@ def test_an_unreadable_amount_is_none_not_a_crash() -> None:
 def test_the_fee_we_echo_reads_back_as_the_fee_we_settle() -> None:
     """One FinderFee from search's terms to the payment tag settlement reads: echo, store and read agree."""
     stated = finder_fee_from_tags([group("BAP_Terms", finder_fee_type="Percentage", finder_fee_amount="3")])
-    assert stated == FinderFee(FeeKind.PERCENT, Decimal("3"))
-    echoed = finder_fee_from_tags([stated.tags()], "Buyer_Finder_Fee", "Buyer_Finder_Fee_Type", "Buyer_Finder_Fee_Amount")
+    assert stated is not None and stated == FinderFee(FeeKind.PERCENT, Decimal("3"))
+    payment_tags = [stated.tags()]
+    echoed = finder_fee_from_tags(payment_tags, "Buyer_Finder_Fee", "Buyer_Finder_Fee_Type", "Buyer_Finder_Fee_Amount")
     assert echoed == stated == FinderFee.from_json(stated.as_json())
     assert stated.on(Decimal("500.00"), Decimal("500.00")) == Decimal("15.00")
