@@ -195,9 +195,35 @@ def _tag_specs(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ..
             )
 
 
+# The bundle's x-tags for on_status/on_update payments list only Settlement_Details with the counterparty codes
+# and Buyer_Finder_Fee, yet its own on_status and on_update examples repeat the on_confirm payment unchanged:
+# Settlement_Counterparty (the account) and Settlement_Details with the settlement window, basis, withholding
+# and phase. We send the confirmed payment as it was confirmed (docs/conformance.md), so those codes pass there.
+_PAYMENTS_TAGS: Final = ("message", "order", "payments", "tags")
+_CONFIRMED_PAYMENT_CODES: Final = {
+    "Settlement_Counterparty": ("Counterparty", "Mode", "Beneficiary_Name", "Bank_Account_No", "Ifsc_Code",
+                                "UPI_Address"),
+    "Settlement_Details": ("Window", "Basis", "Witholding_Amount", "Phase"),
+}
+
+
+def _with_confirmed_payment_tags(tag_spec: TagSpec) -> TagSpec:
+    widened = dict(tag_spec)
+    for group, codes in _CONFIRMED_PAYMENT_CODES.items():
+        required, entries = widened.get(group, (False, {}))
+        widened[group] = (required, {**entries, **{code: frozenset() for code in codes if code not in entries}})
+    return widened
+
+
 @cache
 def _tags_for(action: str) -> tuple[tuple[tuple[str, ...], TagSpec], ...]:
-    return tuple(_tag_specs(spec.bundle().get("x-tags", {}).get(action, {}), ()))
+    specs = _tag_specs(spec.bundle().get("x-tags", {}).get(action, {}), ())
+    if action not in ("on_status", "on_update"):
+        return tuple(specs)
+    return tuple(
+        (location, _with_confirmed_payment_tags(tag_spec) if location == _PAYMENTS_TAGS else tag_spec)
+        for location, tag_spec in specs
+    )
 
 
 def _code(node: Any) -> Any:

@@ -15,7 +15,7 @@ from bpp.app import create_app
 from bpp.services import Services
 from bpp.settings import Settings
 from schemas.attributes import validate_attributes
-from schemas.outgoing import validate_outgoing
+from schemas.outgoing import validate_enums, validate_outgoing
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 
@@ -73,14 +73,15 @@ class RunningServer:
 
 
 def conformance_errors(action: str, body: Mapping[str, Any]) -> list[str]:
-    """What the simulated buyer app checks in one of our callbacks: the SRV bundle schema and the SRV attribute
+    """What one of our callbacks must pass: the SRV bundle schema, its enums and tag codes, and the SRV attribute
     tables (required attributes, less our known deviations; docs/conformance.md). Empty when it conforms.
 
     A callback carrying an `error` is a refusal: its message echoes what names the request, not an answer the
     tables describe (SRV's own `on_select_nack` example is one), so only the bundle checks it."""
+    bundle = [*validate_outgoing(action, body), *validate_enums(action, body)]
     if body.get("error"):
-        return validate_outgoing(action, body)
-    return [*validate_outgoing(action, body), *validate_attributes(action, body)]
+        return bundle
+    return [*bundle, *validate_attributes(action, body)]
 
 
 async def serve(app: FastAPI, port: int) -> RunningServer:

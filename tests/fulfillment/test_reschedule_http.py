@@ -16,11 +16,13 @@ from reference import EXAMPLES
 from sqlalchemy import select
 
 from bpp import worker_repo
+from bpp.catalog_service import settlement_account
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
 from bpp.simulator.buyer import BuyerApp, Callback
 from bpp.storage.order_tables import orders
 from catalog.fragments import reschedule_tag
 from catalog.model import RescheduleTerms
+from catalog.payment_terms import confirm_payment
 from catalog.schedule import IST
 from fulfillment.geo import format_gps
 
@@ -63,7 +65,8 @@ async def booked_order(server: RunningServer, buyer: BuyerApp, worker_id: str, s
         "customer": {"name": "Asha", "phone": "9123456789"},
         "end_location": {"gps": format_gps(26.8467, 80.9462), "address": "12 Hazratganj", "area_code": "226001"},
         "billing": {"name": "Asha", "phone": "9123456789"},
-        "payment": {"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"},
+        "payment": confirm_payment({"type": "ON-FULFILLMENT", "collected_by": "BPP"}, Decimal("199.00"),
+                                   settlement_account(services.settings), None, status="NOT-PAID"),
         "terms": {"reschedule_terms": [reschedule_tag(TERMS)]}, "worker_id": worker_id,
         "status": "Accepted", "fulfillment_state": "Pending", "otp_attempts": 0,
         "created_at": now, "updated_at": now, "version": 1, **values,

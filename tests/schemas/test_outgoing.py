@@ -268,50 +268,34 @@ ENUM_OUTCOME: dict[str, list[str]] = {
         "message.order.quote.breakup[].tags[].list[].value"
     ],
     "srv-draft-services/on_status/on_status_Completed.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_status/on_status_In_Transit.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_status/on_status_Reached.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_status/on_status_Reached_re-otp.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_status/on_status_Service_Started.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_status/on_status_Service_Started_customization.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_update/on_update_requote.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.quote.breakup[].tags[].list[].value",
         "message.order.status",
     ],
     "srv-draft-services/on_update/on_update_reschedule.json": [
-        "message.order.payments[].tags[].descriptor.code",
-        "message.order.payments[].tags[].list[].descriptor.code",
         "message.order.status",
     ],
     "srv-release-services/on_cancel/on_cancel_ack.json": [],
@@ -662,6 +646,21 @@ def test_order_status_uses_srv_spelling() -> None:
 def test_enum_and_tag_errors(mutate: Any, expected: str) -> None:
     errors = validate_enums("on_status", _broken(ON_STATUS, mutate))
     assert len(errors) == 1 and errors[0].startswith(expected), errors
+
+
+def test_on_status_repeats_the_confirmed_payment_tags_as_the_spec_examples_do() -> None:
+    """The bundle's on_status tag list is narrower than its own examples; the confirmed payment's tags pass."""
+    def confirmed_tags(payload: dict[str, Any]) -> None:
+        payload["message"]["order"]["payments"][0]["tags"] = [
+            {"descriptor": {"code": "Settlement_Counterparty"},
+             "list": [{"descriptor": {"code": "Counterparty"}, "value": "BAP"}]},
+            {"descriptor": {"code": "Settlement_Details"},
+             "list": [{"descriptor": {"code": "Window"}, "value": "P1D"}]},
+            *payload["message"]["order"]["payments"][0]["tags"][1:],
+        ]
+
+    assert validate_enums("on_status", _broken(ON_STATUS, confirmed_tags)) == []
+    assert validate_enums("on_init", _broken(ON_STATUS, confirmed_tags)) != []
 
 
 def test_serviceable_only_in_on_select_and_serviceability_tag_required() -> None:
