@@ -21,20 +21,20 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_repo import CatalogRepo, Draft
 from bpp.category_images import category_image_url
-from bpp.protocol import BusinessError
 from bpp.settings import Settings
 from catalog.codec import item_to_json, provider_to_json
 from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem
 from catalog.ordering import OrderRequest
 from catalog.payment_terms import SettlementAccount
+    BUSINESS_ERROR,
 from catalog.quote import quote_for
 from catalog.snapshot import CatalogSnapshot
-from catalog.validation import FieldError
 from schemas.errors import (
     CHANGE_IN_QUOTE,
     ITEM_NOT_FOUND,
     ORDER_VALIDATION_FAILURE,
+from schemas.refusal import NOT_FOUND, Refusal
     PROVIDER_NOT_FOUND,
     QUOTE_UNAVAILABLE,
 )
@@ -59,25 +59,16 @@ def settlement_account(settings: Settings) -> SettlementAccount:
     )
 
 
-class QuoteChanged(BusinessError):
+class QuoteChanged(Refusal):
     """The item's price changed since select: error 40008 carrying the new quote (the draft is updated)."""
 
     def __init__(self, quote: dict[str, Any]) -> None:
         super().__init__(
             CHANGE_IN_QUOTE.code,
             "The price of this service changed since select; review the new quote and init/confirm again",
-            path="message.order.quote",
+            field="message.order.quote",
         )
         self.quote = quote
-
-
-class CatalogError(Exception):
-    """A staff change that cannot be made; `errors` name the fields, `status` the HTTP status."""
-
-    def __init__(self, status: int, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(error.en for error in errors))
-        self.status = status
-        self.errors = errors
 
 
 class CatalogService:
@@ -151,17 +142,17 @@ class CatalogService:
         repo = CatalogRepo(conn)
         provider = await repo.provider(provider_id)
         if provider is None:
-            raise BusinessError(
+            raise Refusal(
                 PROVIDER_NOT_FOUND.code,
                 f"Provider {provider_id} not found; search again for current providers",
-                path="message.order.provider.id",
+                field="message.order.provider.id",
             )
         item = await repo.item(item_id)
         if item is None or not item.published or item.provider_id != provider.id:
-            raise BusinessError(
+            raise Refusal(
                 ITEM_NOT_FOUND.code,
                 f"Item {item_id} not found or no longer offered; search again for current items",
-                path="message.order.items[0].id",
+                field="message.order.items[0].id",
             )
         return provider, item
 
@@ -178,18 +169,18 @@ class CatalogService:
         repo = CatalogRepo(conn)
         draft = await repo.draft(bap_id, transaction_id)
         if draft is None:
-            raise BusinessError(QUOTE_UNAVAILABLE.code, "No quote for this transaction; send select first")
+            raise Refusal(QUOTE_UNAVAILABLE.code, "No quote for this transaction; send select first")
         if (order.provider_id, order.item_id) != (draft.provider_id, draft.item_id):
-            raise BusinessError(
+            raise Refusal(
                 ORDER_VALIDATION_FAILURE.code,
                 f"Item {order.item_id} is not the one quoted ({draft.item_id}); send select again to change it",
-                path="message.order.items[0].id",
+                field="message.order.items[0].id",
             )
         if order.slot is not None and order.slot != (draft.slot_start, draft.slot_end):
-            raise BusinessError(
+            raise Refusal(
                 ORDER_VALIDATION_FAILURE.code,
                 "The time differs from the quoted one; send select again with the new time",
-                path="message.order.fulfillments[0].stops[0].time.range",
+                field="message.order.fulfillments[0].stops[0].time.range",
             )
         provider, item = await self.orderable(conn, order.provider_id, order.item_id)
         if item.version != draft.item_version:
@@ -201,10 +192,10 @@ class CatalogService:
                 raise QuoteChanged(quote)
         sent_total = ((order.quote or {}).get("price") or {}).get("value")
         if sent_total is not None and not _same_amount(str(sent_total), draft.quote["price"]["value"]):
-            raise BusinessError(
+            raise Refusal(
                 ORDER_VALIDATION_FAILURE.code,
                 f"Quoted total is {draft.quote['price']['value']}, not {sent_total}; use the quote from on_init",
-                path="message.order.quote.price.value",
+                field="message.order.quote.price.value",
             )
         return provider, item, draft
 
@@ -232,7 +223,7 @@ class CatalogService:
         async with self._services.db.connect() as conn:
             current = await CatalogRepo(conn).item(item_id)
         if current is None:
-            raise CatalogError(404, [_not_found(item_id)])
+            raise _no_item(item_id)
         return await self.save_item(
             replace(current, published=published), actor=actor, action="publish" if published else "unpublish"
         )
@@ -251,7 +242,7 @@ class CatalogService:
             repo = CatalogRepo(conn)
             for item in items:
                 if await repo.provider(item.provider_id) is None:
-                    raise CatalogError(422, [_unknown_provider(item.provider_id)])
+                    raise _unknown_provider(item.provider_id)
                 before = await repo.item(item.id)
                 saved.append(await _save_versioned(
                     repo, "item", item, before, repo.add_item, repo.replace_item, item_to_json,
@@ -271,6 +262,7 @@ async def _save_versioned(
     add: Callable[[Versioned, datetime], Awaitable[None]],
     replace_stored: Callable[[Versioned, Versioned, datetime], Awaitable[None]],
     to_json: Callable[[Versioned], dict[str, Any]],
+        "id",
     *,
     actor: str,
     action: str | None,
@@ -279,6 +271,7 @@ async def _save_versioned(
     """Store `new` as version 1, or as the stored version + 1, and audit who changed what from what."""
     after = replace(new, version=1 if before is None else before.version + 1)
     if before is None:
+        "provider_id",
         await add(after, now)
     else:
         await replace_stored(before, after, now)
@@ -308,17 +301,17 @@ def _same_amount(left: str, right: str) -> bool:
         return False
 
 
-def _not_found(item_id: str) -> FieldError:
-    return FieldError(
-        "id",
+def _no_item(item_id: str) -> Refusal:
+    return Refusal(
+        NOT_FOUND,
         f"No item {item_id}; check the id in the catalogue list.",
         f"{item_id} नाम की कोई सेवा नहीं है; सूची में id जाँचें।",
     )
 
 
-def _unknown_provider(provider_id: str) -> FieldError:
-    return FieldError(
-        "provider_id",
+def _unknown_provider(provider_id: str) -> Refusal:
+    return Refusal(
+        BUSINESS_ERROR.code,
         f"No provider {provider_id}; create the district provider first.",
         f"{provider_id} नाम का कोई प्रदाता नहीं है; पहले ज़िला प्रदाता बनाएँ।",
     )
