@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.catalog_repo import CatalogRepo, Draft
 from bpp.category_images import category_image_url
 from bpp.settings import Settings
+from bpp.shared_version import SharedVersion
 from catalog.codec import item_to_json, provider_to_json
 from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem
@@ -31,13 +32,14 @@ from catalog.payment_terms import SettlementAccount
 from catalog.quote import quote_for
 from catalog.snapshot import CatalogSnapshot
 from schemas.errors import (
+    BUSINESS_ERROR,
     CHANGE_IN_QUOTE,
     ITEM_NOT_FOUND,
     ORDER_VALIDATION_FAILURE,
-from schemas.refusal import NOT_FOUND, Refusal
     PROVIDER_NOT_FOUND,
     QUOTE_UNAVAILABLE,
 )
+from schemas.refusal import NOT_FOUND, Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -77,19 +79,13 @@ class CatalogService:
     def __init__(self, services: Services) -> None:
         self._services = services
         self.snapshot = CatalogSnapshot((), ())
-        self._watcher: asyncio.Task[None] | None = None
-        self._reload_lock = asyncio.Lock()
+        self._version = SharedVersion(services.redis, "catalog", self._load)
 
     async def start(self) -> None:
-        await self.reload()
-        self._watcher = asyncio.create_task(self._watch(), name="catalog-watcher")
+        await self._version.start()
 
     async def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
-            self._watcher = None
+        await self._version.stop()
 
     # --- snapshot -------------------------------------------------------------------------
     async def _shared_version(self) -> int:
@@ -313,5 +309,6 @@ def _unknown_provider(provider_id: str) -> Refusal:
     return Refusal(
         BUSINESS_ERROR.code,
         f"No provider {provider_id}; create the district provider first.",
+        "provider_id",
         f"{provider_id} नाम का कोई प्रदाता नहीं है; पहले ज़िला प्रदाता बनाएँ।",
     )
