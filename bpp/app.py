@@ -17,9 +17,14 @@ from bpp import category_images, invoices, onboarding
 from bpp.body_limit import BodyLimit
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
-from bpp.fulfillment_service import JobRefused
 from bpp.gateway.endpoint import beckn_routes
-from bpp.http_errors import FieldErrors, field_errors_handler, unstorable_text_handler, validation_error_handler
+from bpp.http_errors import (
+    FieldErrors,
+    field_errors_handler,
+    refusal_handler,
+    unstorable_text_handler,
+    validation_error_handler,
+)
 from bpp.openapi_errors import serve_true_errors
 from bpp.services import Services, build_services
 from bpp.settings import Settings
@@ -29,6 +34,7 @@ from bpp.storage.migrate import upgrade_database
 from bpp.worker_app import api as worker_api
 from bpp.worker_app import pages as worker_pages
 from bpp.worker_app import wallet_api as worker_wallet_api
+from schemas.refusal import Refusal
 
 STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
@@ -89,7 +95,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(FieldErrors, field_errors_handler)
     app.add_exception_handler(DBAPIError, unstorable_text_handler)
-    app.add_exception_handler(JobRefused, worker_api.job_refused_handler)
+    app.add_exception_handler(Refusal, refusal_handler)  # a rule's refusal in any staff or worker route
     serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/"))
 
     @app.get("/health", tags=["ops"])

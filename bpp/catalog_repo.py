@@ -13,10 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.storage.catalog_tables import catalog_audit, catalog_items, catalog_providers, order_drafts
 from catalog.codec import item_from_json, item_to_json, provider_from_json, provider_to_json
 from catalog.model import Provider, ServiceItem
+from schemas.refusal import Refusal
 
 
-class StaleVersion(Exception):
-    """Someone else changed the entity since it was read; reload and try again."""
+class StaleVersion(Refusal):
+    """Someone else changed the entity since it was read: staff reload it and apply their change again."""
+
+    def __init__(self, entity_id: str) -> None:
+        super().__init__(
+            "changed_meanwhile",
+            "Someone changed this entry just now; reload it and apply your change again.",
+            message_hi="अभी किसी और ने इसे बदला है; दोबारा खोलें और बदलाव फिर करें।",
+        )
+        self.entity_id = entity_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.catalog_repo import CatalogRepo, Draft
 from bpp.category_images import category_image_url
 from bpp.settings import Settings
-from bpp.shared_version import SharedVersion
 from catalog.codec import item_to_json, provider_to_json
 from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem
 from catalog.ordering import OrderRequest
 from catalog.payment_terms import SettlementAccount
-    BUSINESS_ERROR,
 from catalog.quote import quote_for
 from catalog.snapshot import CatalogSnapshot
 from schemas.errors import (
@@ -79,13 +77,19 @@ class CatalogService:
     def __init__(self, services: Services) -> None:
         self._services = services
         self.snapshot = CatalogSnapshot((), ())
-        self._version = SharedVersion(services.redis, "catalog", self._load)
+        self._watcher: asyncio.Task[None] | None = None
+        self._reload_lock = asyncio.Lock()
 
     async def start(self) -> None:
-        await self._version.start()
+        await self.reload()
+        self._watcher = asyncio.create_task(self._watch(), name="catalog-watcher")
 
     async def stop(self) -> None:
-        await self._version.stop()
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
 
     # --- snapshot -------------------------------------------------------------------------
     async def _shared_version(self) -> int:
@@ -258,7 +262,6 @@ async def _save_versioned(
     add: Callable[[Versioned, datetime], Awaitable[None]],
     replace_stored: Callable[[Versioned, Versioned, datetime], Awaitable[None]],
     to_json: Callable[[Versioned], dict[str, Any]],
-        "id",
     *,
     actor: str,
     action: str | None,
@@ -267,7 +270,6 @@ async def _save_versioned(
     """Store `new` as version 1, or as the stored version + 1, and audit who changed what from what."""
     after = replace(new, version=1 if before is None else before.version + 1)
     if before is None:
-        "provider_id",
         await add(after, now)
     else:
         await replace_stored(before, after, now)
@@ -301,6 +303,7 @@ def _no_item(item_id: str) -> Refusal:
     return Refusal(
         NOT_FOUND,
         f"No item {item_id}; check the id in the catalogue list.",
+        "id",
         f"{item_id} नाम की कोई सेवा नहीं है; सूची में id जाँचें।",
     )
 

@@ -25,7 +25,7 @@ from bpp.invoices import invoice_url
 from bpp.matching import GeoIndex, Matcher, close_job, order_slot, reopen_job, schedule_job
 from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
-from bpp.protocol import BusinessError, OrderAddress
+from bpp.protocol import OrderAddress
 from bpp.storage.order_tables import order_events, orders
 from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
 from catalog.order_message import StartOtp
@@ -38,12 +38,12 @@ from fulfillment.states import (
     OTP_VALID,
     Event,
     FulfillmentState,
-    InvalidTransition,
     transition,
     wire_fulfillment_code,
 )
 from fulfillment.workers import check_rating, is_listed, is_matchable
 from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
+from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -57,16 +57,6 @@ MAX_OTP_ATTEMPTS = 5
 PROVIDER_CANCEL_REASON = "022"  # the seller-side code of the SRV on_cancel_merchant example
 CASH_PAYMENT_TYPES = ("ON-FULFILLMENT", "POST-FULFILLMENT")
 OTP_ISSUED_EVENT = "otp-issued"  # an order event; the latest one dates the OTP in force
-
-
-class JobRefused(Exception):
-    """A worker action that the job's state or rules do not allow; `code` for the API, en/hi text."""
-
-    def __init__(self, code: str, en: str, hi: str) -> None:
-        super().__init__(en)
-        self.code = code
-        self.en = en
-        self.hi = hi
 
 
 class FulfillmentService:
@@ -274,10 +264,10 @@ class FulfillmentService:
         async with self._services.db.begin() as conn:
             standing = await worker_repo.get_worker(conn, worker_id, for_update=True)
             if standing is None or not is_listed(standing["verification"], standing["standing"]):
-                raise JobRefused(
-                    "not_allowed",
+                raise Refusal(
+                    NOT_ALLOWED,
                     "You cannot take jobs now: your account is suspended or not verified. Call 155330.",
-                    "आप अभी काम नहीं ले सकतीं: आपका खाता निलंबित है या सत्यापित नहीं है। 155330 पर कॉल करें।",
+                    message_hi="आप अभी काम नहीं ले सकतीं: आपका खाता निलंबित है या सत्यापित नहीं है। 155330 पर कॉल करें।",
                 )
             result = await conn.execute(
                 update(offers)
@@ -290,10 +280,10 @@ class FulfillmentService:
                 .values(outcome="accepted", decided_at=now)
             )
             if result.rowcount != 1:
-                raise JobRefused(
+                raise Refusal(
                     "offer_gone",
                     "This offer has expired or was withdrawn. Wait for the next one.",
-                    "यह प्रस्ताव समाप्त हो गया या वापस ले लिया गया। अगले प्रस्ताव की प्रतीक्षा करें।",
+                    message_hi="यह प्रस्ताव समाप्त हो गया या वापस ले लिया गया। अगले प्रस्ताव की प्रतीक्षा करें।",
                 )
             offer = (await conn.execute(select(offers).where(offers.c.id == offer_id))).mappings().one()
             worker = await worker_repo.get_worker(conn, worker_id)
@@ -327,7 +317,7 @@ class FulfillmentService:
                 .values(outcome="declined", decided_at=now)
             )
             if result.rowcount != 1:
-                raise JobRefused("offer_gone", "This offer is no longer open.", "यह प्रस्ताव अब खुला नहीं है।")
+                raise Refusal("offer_gone", "This offer is no longer open.", message_hi="यह प्रस्ताव अब खुला नहीं है।")
             order_id = (await conn.execute(select(offers.c.order_id).where(offers.c.id == offer_id))).scalar_one()
             await worker_repo.release(conn, worker_id, order_id, now)
             await reopen_job(conn, order_id, worker_id, now)
@@ -358,10 +348,10 @@ class FulfillmentService:
         async with self._services.db.begin() as conn:
             order = await self._own_order(conn, worker_id, order_id)
             if order["fulfillment_state"] != FulfillmentState.AT_LOCATION.value:
-                raise JobRefused(
+                raise Refusal(
                     INVALID_ORDER_STATE.code,
                     "A new OTP can be sent only after you mark yourself arrived.",
-                    "नया OTP केवल 'पहुँच गए' दर्ज करने के बाद भेजा जा सकता है।",
+                    message_hi="नया OTP केवल 'पहुँच गए' दर्ज करने के बाद भेजा जा सकता है।",
                 )
             otp = await self._new_otp(conn, order_id, worker_id)
             await self._push_status(conn, await self._load(conn, order_id), otp=otp)
@@ -372,19 +362,19 @@ class FulfillmentService:
         async with self._services.db.begin() as conn:
             order = await self._own_order(conn, worker_id, order_id)
             if order["fulfillment_state"] != FulfillmentState.AT_LOCATION.value or not order["otp_hash"]:
-                raise JobRefused(
+                raise Refusal(
                     INVALID_ORDER_STATE.code,
                     "Mark yourself arrived first; the customer then gets the OTP.",
-                    "पहले 'पहुँच गए' दर्ज करें; तब ग्राहक को OTP मिलेगा।",
+                    message_hi="पहले 'पहुँच गए' दर्ज करें; तब ग्राहक को OTP मिलेगा।",
                 )
             attempts_left = MAX_OTP_ATTEMPTS - order["otp_attempts"]
             if attempts_left > 0 and verify_secret(order["otp_hash"], otp.strip()):
                 issued_at = await self._otp_issued_at(conn, order_id)
                 if otp_expired(issued_at, self._services.clock()):
-                    raise JobRefused(
+                    raise Refusal(
                         "otp_expired",
                         "This OTP has expired. Request a new OTP; the customer gets it at once.",
-                        "यह OTP समाप्त हो गया है। नया OTP मँगाएँ; ग्राहक को तुरंत मिल जाएगा।",
+                        message_hi="यह OTP समाप्त हो गया है। नया OTP मँगाएँ; ग्राहक को तुरंत मिल जाएगा।",
                     )
                 started = await self._apply(
                     conn, order_id, Event.STARTED, f"worker:{worker_id}", {}, otp_hash=None, otp_attempts=0
@@ -396,11 +386,11 @@ class FulfillmentService:
                 await conn.execute(
                     update(orders).where(orders.c.id == order_id).values(otp_attempts=orders.c.otp_attempts + 1)
                 )
-        raise JobRefused(
+        raise Refusal(
             INVALID_OTP.code,
             "Wrong OTP. Ask the customer to read it again"
             + (f" ({attempts_left - 1} tries left)." if attempts_left > 1 else ", then request a new OTP."),
-            "गलत OTP। ग्राहक से फिर से पढ़ने को कहें"
+            message_hi="गलत OTP। ग्राहक से फिर से पढ़ने को कहें"
             + (f" ({attempts_left - 1} प्रयास बाकी)।" if attempts_left > 1 else ", फिर नया OTP मँगाएँ।"),
         )
 
@@ -414,10 +404,10 @@ class FulfillmentService:
                 _check_cash(amount_collected, fee)
                 values["payment"] = cash_paid(order["payment"], order_id)
             elif amount_collected is not None and amount_collected != 0:
-                raise JobRefused(
+                raise Refusal(
                     "overcharge",
                     "This order is already paid online. Do not take any money from the customer.",
-                    "इस ऑर्डर का भुगतान ऑनलाइन हो चुका है। ग्राहक से कोई पैसा न लें।",
+                    message_hi="इस ऑर्डर का भुगतान ऑनलाइन हो चुका है। ग्राहक से कोई पैसा न लें।",
                 )
             now = self._services.clock()
             done = await self._apply(
@@ -481,7 +471,8 @@ class FulfillmentService:
     async def _own_order(self, conn: AsyncConnection, worker_id: str, order_id: str) -> Mapping[str, Any]:
         order = await self._load(conn, order_id)
         if order is None or order["worker_id"] != worker_id:
-            raise JobRefused("not_your_job", "This job is not assigned to you.", "यह काम आपको नहीं सौंपा गया है।")
+            raise Refusal("not_your_job", "This job is not assigned to you.",
+                          message_hi="यह काम आपको नहीं सौंपा गया है।")
         return order
 
     async def _load(self, conn: AsyncConnection, order_id: str) -> Mapping[str, Any] | None:
@@ -502,17 +493,19 @@ class FulfillmentService:
         """Move the order by `event` (optimistic lock on `version`), log the event, return the new row."""
         order = await self._load(conn, order_id)
         if order is None:
-            raise JobRefused("not_found", "Order not found.", "ऑर्डर नहीं मिला।")
+            raise Refusal(NOT_FOUND, "Order not found.", message_hi="ऑर्डर नहीं मिला।")
         try:
             status, state = transition(order["status"], order["fulfillment_state"], event)
-        except InvalidTransition as exc:
-            raise JobRefused(exc.code, exc.message, _hi_invalid_step(order["fulfillment_state"])) from None
+        except Refusal as exc:  # the worker app says it in Hindi too
+            raise Refusal(exc.code, exc.message, message_hi=_hi_invalid_step(order["fulfillment_state"])) from None
         changes = {"status": status.value, "fulfillment_state": state.value, **values}
         try:
             return await save_order_change(conn, order, changes, kind=event.value, actor=actor, detail=detail,
                                            now=self._services.clock(), retry_hint="reload it")
-        except BusinessError as exc:
-            raise JobRefused(exc.code, "The order changed meanwhile; reload it.", "ऑर्डर बदल गया; फिर से खोलें।") from None
+        except Refusal as exc:
+            raise Refusal(
+                exc.code, "The order changed meanwhile; reload it.", message_hi="ऑर्डर बदल गया; फिर से खोलें।"
+            ) from None
 
     async def _new_otp(self, conn: AsyncConnection, order_id: str, worker_id: str) -> StartOtp:
         """A fresh start OTP: only its hash is kept; its issue is an event, which dates its validity."""
@@ -573,22 +566,22 @@ def cash_paid(payment: Mapping[str, Any], order_id: str) -> dict[str, Any]:
 
 def _check_cash(amount: Decimal | None, fee: Decimal) -> None:
     if amount is None:
-        raise JobRefused(
+        raise Refusal(
             "amount_required",
             f"Enter the cash you collected: exactly ₹{fee}.",
-            f"लिया गया नकद दर्ज करें: ठीक ₹{fee}।",
+            message_hi=f"लिया गया नकद दर्ज करें: ठीक ₹{fee}।",
         )
     if amount > fee:
-        raise JobRefused(
+        raise Refusal(
             "overcharge",
             f"₹{amount} is more than the fixed fee ₹{fee}. Overcharging is not allowed: return the extra.",
-            f"₹{amount} तय शुल्क ₹{fee} से अधिक है। अधिक वसूली मना है: अतिरिक्त राशि लौटाएँ।",
+            message_hi=f"₹{amount} तय शुल्क ₹{fee} से अधिक है। अधिक वसूली मना है: अतिरिक्त राशि लौटाएँ।",
         )
     if amount < fee:
-        raise JobRefused(
+        raise Refusal(
             "amount_mismatch",
             f"The fixed fee is ₹{fee}; collect exactly that and enter it.",
-            f"तय शुल्क ₹{fee} है; ठीक इतनी राशि लें और दर्ज करें।",
+            message_hi=f"तय शुल्क ₹{fee} है; ठीक इतनी राशि लें और दर्ज करें।",
         )
 
 

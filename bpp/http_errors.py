@@ -1,13 +1,17 @@
-"""One shape for "these fields are wrong" answers of the staff and worker APIs, in English and Hindi."""
+"""The HTTP edge of the staff and worker APIs: wrong fields and refusals answered in English and Hindi."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+from schemas.errors import INVALID_OTP
+from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
 
 SUMMARY = {"en": "Some fields are wrong; correct them and send again.",
            "hi": "कुछ फ़ील्ड गलत हैं; उन्हें ठीक करके फिर भेजें।"}
@@ -57,3 +61,33 @@ async def unstorable_text_handler(request: Request, exc: Exception) -> JSONRespo
         raise exc
     return _answer([FieldProblem("", "Remove the NUL character (\\u0000) from the text and send again.",
                                  "पाठ से NUL वर्ण (\\u0000) हटाकर फिर भेजें।")])
+
+
+# A refusal is 409 "not now" unless its input is at fault (422) or its code says otherwise.
+_STATUS_OF_CODE: Final = {
+    NOT_FOUND: 404,
+    "not_your_job": 404,  # another worker's job: as if it did not exist
+    NOT_ALLOWED: 403,
+    INVALID_OTP.code: 422,  # the worker typed the customer's OTP wrong
+}
+# What to do, in Hindi, for the refusals that carry English only (mostly ledger rules).
+_HINDI_BY_STATUS: Final = {
+    403: "आपको यह करने की अनुमति नहीं है।",
+    404: "यह रिकॉर्ड नहीं मिला। आईडी जाँचकर फिर कोशिश करें।",
+    409: "यह बदलाव नहीं हो सकता; स्थिति दोबारा देखें।",
+    422: SUMMARY["hi"],
+}
+
+
+def refusal_status(refusal: Refusal) -> int:
+    return _STATUS_OF_CODE.get(refusal.code, 422 if refusal.field is not None else 409)
+
+
+async def refusal_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Any rule's refusal that reaches a route: `{detail: {code, en, hi[, field]}}` with its status."""
+    assert isinstance(exc, Refusal)
+    status = refusal_status(exc)
+    detail = {"code": exc.code, "en": exc.message, "hi": exc.message_hi or _HINDI_BY_STATUS[status]}
+    if exc.field is not None:
+        detail["field"] = exc.field
+    return JSONResponse({"detail": detail}, status_code=status)

@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bpp.gateway.txlog import kept_headers
 from bpp.handlers import HANDLERS
-from bpp.protocol import BusinessError, InboundRequest
+from bpp.protocol import InboundRequest
 from bpp.storage.gateway_tables import inbound_keys, messages
 from schemas import errors
 from schemas.beckn import parse_request
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.gateway.pipeline import Exchange
@@ -79,7 +80,7 @@ class Inbox:
                                                    "message": f"{request.action} is not supported yet"})
             else:
                 await handler(services, request)
-        except BusinessError as refusal:
+        except Refusal as refusal:
             await self._answer_error(request, refusal.as_error())
         except Exception as exc:
             log.exception("handler %s failed for %s", request.action, request.message_id)

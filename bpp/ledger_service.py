@@ -41,6 +41,7 @@ from fulfillment.settlement import (
     completion_entry,
     terms_from_order,
 )
+from schemas.refusal import NOT_FOUND, Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -48,8 +49,10 @@ if TYPE_CHECKING:
 ZERO = Decimal("0.00")
 
 
-class NotFound(LedgerError):
-    """The batch, line or order asked for does not exist."""
+def _no_such(what: str) -> Refusal:
+    """Staff asked for a payout batch or line that does not exist."""
+    return Refusal(NOT_FOUND, f"{what} does not exist. Check the id and try again.",
+                   message_hi="यह रिकॉर्ड नहीं मिला। आईडी जाँचकर फिर कोशिश करें।")
 
 
 class LedgerService:
@@ -127,7 +130,7 @@ class LedgerService:
     ) -> dict[str, Any]:
         """Reserve the payable balance of every eligible wallet (as of `cutoff`) in a new batch."""
         if minimum < 0:
-            raise LedgerError("the minimum balance cannot be negative")
+            raise LedgerError("the minimum balance cannot be negative", "minimum")
         batch_id = uuid.uuid4().hex
         now = self.services.clock()
         async with self.services.db.begin() as conn:
@@ -174,7 +177,7 @@ class LedgerService:
             claimed = await payouts.settle_reserved_line(batch_id, line_no, changes)  # write first: takes the lock
             row = await payouts.line(batch_id, line_no)
             if row is None:
-                raise NotFound(f"payout line {line_no} of batch {batch_id} does not exist")
+                raise _no_such(f"payout line {line_no} of batch {batch_id}")
             if not claimed:
                 next_status(LineStatus(row["status"]), outcome)  # raises when it went the other way
                 return _line_view(row)
@@ -188,7 +191,7 @@ class LedgerService:
             payouts = self._payouts(conn)
             batch = await payouts.batch(batch_id)
             if batch is None:
-                raise NotFound(f"payout batch {batch_id} does not exist")
+                raise _no_such(f"payout batch {batch_id}")
             lines = await payouts.lines_for_export(batch_id)
         return {**_batch_view(batch), "lines": [_line_view(line) for line in lines]}
 
@@ -199,7 +202,7 @@ class LedgerService:
     async def payout_csv(self, batch_id: str) -> str:
         async with self.services.db.connect() as conn:
             if await self._payouts(conn).batch(batch_id) is None:
-                raise NotFound(f"payout batch {batch_id} does not exist")
+                raise _no_such(f"payout batch {batch_id}")
             return export_csv(batch_id, await self._payouts(conn).lines_for_export(batch_id))
 
     async def save_payout_account(self, worker_id: str, details: Mapping[str, str | None], actor: str) -> None:
@@ -222,7 +225,7 @@ class LedgerService:
 async def _order_row(conn: AsyncConnection, order_id: str) -> Mapping[str, Any]:
     row = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
     if row is None:
-        raise NotFound(f"order {order_id} does not exist")
+        raise LedgerError(f"order {order_id} does not exist")
     return row
 
 

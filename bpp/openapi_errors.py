@@ -43,6 +43,7 @@ _PROBLEM_SCHEMA: dict[str, Any] = {
                         "en": {"type": "string"},
                         "hi": {"type": "string"},
                         "code": {"type": "string"},
+                        "field": {"type": "string", "description": "the input at fault, when a rule names one"},
                         "errors": _FIELD_PROBLEMS,
                     },
                 },

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.protocol import BusinessError
 from bpp.storage.order_tables import order_events, orders
 from schemas.errors import INVALID_ORDER_STATE
+from schemas.refusal import Refusal
 
 
 async def save_order_change(
@@ -31,7 +31,7 @@ async def save_order_change(
         update(orders).where(orders.c.id == order["id"], orders.c.version == order["version"]).values(**values)
     )
     if result.rowcount != 1:
-        raise BusinessError(INVALID_ORDER_STATE.code, f"the order changed meanwhile; {retry_hint}")
+        raise Refusal(INVALID_ORDER_STATE.code, f"the order changed meanwhile; {retry_hint}")
     await conn.execute(order_events.insert().values(
         order_id=order["id"], at=now, kind=kind, actor=actor, detail=dict(detail)
     ))

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.protocol import BusinessError
 from bpp.storage.order_tables import order_events, orders
 from fulfillment.order import (
     BookedService,
@@ -29,9 +28,10 @@ from fulfillment.order import (
 from fulfillment.states import FulfillmentState
 from schemas.enums import OrderStatus
 from schemas.errors import INVALID_ORDER_STATE
+from schemas.refusal import Refusal
 
 
-class OrderChangedMeanwhile(BusinessError):
+class OrderChangedMeanwhile(Refusal):
     """Someone saved the order after it was read; read it again and decide again."""
 
     def __init__(self, order_id: str) -> None:

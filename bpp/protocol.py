@@ -58,20 +58,3 @@ class OrderAddress:
             domain=order["domain"],
             city=order["city"],
         )
-
-
-class BusinessError(Exception):
-    """A rule refused the request; the callback carries this ONDC error instead of a result."""
-
-    def __init__(self, code: str, message: str, *, type: str = "DOMAIN-ERROR", path: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.type = type
-        self.path = path
-
-    def as_error(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"type": self.type, "code": self.code, "message": self.message}
-        if self.path:
-            error["path"] = self.path
-        return error

@@ -12,17 +12,11 @@ from catalog.formats import timestamp
 from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider, ServiceItem
 from catalog.schedule import IST
 from catalog.search_intent import parse_slot
+from schemas.errors import INVALID_REQUEST
+from schemas.refusal import Refusal
 
 DEFAULT_PAYMENT: Final = {"type": "ON-FULFILLMENT", "collected_by": "BPP"}
 INDIA: Final = {"code": "IND", "name": "India"}
-
-
-class OrderRequestError(ValueError):
-    """The order in the request lacks something we need; `path` names it."""
-
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +33,20 @@ class OrderRequest:
 
 
 def read_order(order: Mapping[str, Any]) -> OrderRequest:
-    """Read the order of select/init/confirm; raises OrderRequestError naming the missing field."""
+    """Read the order of select/init/confirm; refuses with 30000 naming the missing field."""
     provider_id = (order.get("provider") or {}).get("id")
     if not provider_id:
-        raise OrderRequestError("message.order.provider.id", "provider id is missing")
+        raise Refusal(INVALID_REQUEST.code, "provider id is missing", "message.order.provider.id")
     items = order.get("items") or []
     if not items or not items[0].get("id"):
-        raise OrderRequestError("message.order.items[0].id", "item id is missing")
+        raise Refusal(INVALID_REQUEST.code, "item id is missing", "message.order.items[0].id")
     fulfillments = order.get("fulfillments") or [{}]
     stops = fulfillments[0].get("stops") or []
     end_stop = next((stop for stop in stops if stop.get("type") == "end"), stops[0] if stops else {})
     try:
         slot = parse_slot(end_stop.get("time"))
     except ValueError as exc:
-        raise OrderRequestError("message.order.fulfillments[0].stops[0].time.range", str(exc)) from None
+        raise Refusal(INVALID_REQUEST.code, str(exc), "message.order.fulfillments[0].stops[0].time.range") from None
     payments = order.get("payments") or [{}]
     return OrderRequest(
         provider_id=str(provider_id),

@@ -15,9 +15,9 @@ from typing import Any, Final
 
 from catalog.formats import money, to_paise
 from catalog.model import DEFAULT_CANCELLATION_TERMS, CancellationTerm
-from fulfillment.refusals import RuleRefused
 from fulfillment.states import FulfillmentState
 from schemas.errors import CANCELLATION_NOT_POSSIBLE, INVALID_CANCELLATION_REASON, INVALID_ORDER_STATE
+from schemas.refusal import Refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +40,6 @@ BUYER_REASONS: Final[Mapping[str, CancellationReason]] = {
         CancellationReason("012", "Buyer does not want the service any more"),
     )
 }
-
-
-class CancellationRefused(RuleRefused):
-    """The buyer may not cancel now; `code` is the ONDC error code for on_cancel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +88,11 @@ def buyer_cancellation(
     now: datetime,
     slot_start: datetime | None,
 ) -> CancellationCharge:
-    """The fee for a buyer cancellation now, or CancellationRefused with the ONDC code."""
+    """The fee for a buyer cancellation now, or a Refusal with the ONDC code."""
     reason = BUYER_REASONS.get(reason_id)
     if reason is None:
         known = ", ".join(sorted(BUYER_REASONS))
-        raise CancellationRefused(
+        raise Refusal(
             INVALID_CANCELLATION_REASON.code,
             f"cancellation_reason_id {reason_id!r} is not a buyer reason we accept; use one of {known}",
         )
@@ -104,14 +100,14 @@ def buyer_cancellation(
         state = FulfillmentState(fulfillment_state)
     except ValueError:
         message = f"unknown fulfillment state {fulfillment_state!r}"
-        raise CancellationRefused(INVALID_ORDER_STATE.code, message) from None
+        raise Refusal(INVALID_ORDER_STATE.code, message) from None
     if state in (FulfillmentState.COMPLETED, FulfillmentState.CANCELLED):
-        raise CancellationRefused(
+        raise Refusal(
             CANCELLATION_NOT_POSSIBLE.code, f"the order is already {state.value}; it cannot be cancelled"
         )
     term = next((t for t in terms if t.state == state.value), None)
     if term is None:
-        raise CancellationRefused(
+        raise Refusal(
             CANCELLATION_NOT_POSSIBLE.code,
             "the service has already started; it can no longer be cancelled — raise an issue instead"
             if state is FulfillmentState.SERVICE_STARTED
@@ -130,7 +126,7 @@ def _check_seller_missed_slot(
     """A "seller at fault" reason holds only once the slot has begun and the worker is not there."""
     arrived = state not in (FulfillmentState.PENDING, FulfillmentState.IN_TRANSIT)
     if arrived or slot_start is None or now < slot_start:
-        raise CancellationRefused(
+        raise Refusal(
             INVALID_CANCELLATION_REASON.code,
             f"reason {reason.code} ({reason.text}) does not apply: the booked slot has not been missed; "
             "use 012 to cancel under the cancellation terms",

@@ -15,7 +15,8 @@ from enum import StrEnum
 from typing import Final
 
 from catalog.formats import money, timestamp
-from fulfillment.refusals import RuleRefused
+from schemas.errors import BUSINESS_ERROR
+from schemas.refusal import Refusal
 
 IGM_VERSION: Final = "1.0.0"
 RESPONSE_WINDOW: Final = timedelta(hours=1)
@@ -82,10 +83,6 @@ KIND_IGM_CODES: Final[Mapping[Kind, tuple[str, str]]] = {
 IGM_CATEGORIES: Final = frozenset({"ORDER", "ITEM", "FULFILLMENT", "AGENT", "PAYMENT", "TRANSACTION"})
 
 
-class ComplaintRefused(RuleRefused):
-    """A complaint request that cannot be applied; `code` is an ONDC code, `message` says what to do."""
-
-
 def classify(category: str, sub_category: str | None) -> Kind:
     """The Seva Mitra kind of an IGM issue; OTHER (staff triage) when no exact mapping exists."""
     return IGM_KINDS.get((category.upper(), (sub_category or "").upper()), Kind.OTHER)
@@ -126,14 +123,20 @@ _NEXT: Final[Mapping[tuple[Status, RespondentAction], Status]] = {
 }
 
 
+# Staff meet these refusals in the console, so they carry Hindi: what to do is the same for each of them.
+_REFUSED_HI: Final = "यह कार्रवाई इस शिकायत की वर्तमान स्थिति में संभव नहीं है। सूची फिर से खोलें।"
+
+
+def _refusal(message: str) -> Refusal:
+    return Refusal(BUSINESS_ERROR.code, message, message_hi=_REFUSED_HI)
+
+
 def respond(status: str, action: RespondentAction) -> Status:
     """The status after staff take `action`; a resolved or closed complaint takes no more answers."""
     try:
         return _NEXT[(Status(status), action)]
     except KeyError:
-        raise ComplaintRefused(
-            "40000", f"the complaint is already {status}; it cannot take the action {action.value}"
-        ) from None
+        raise _refusal(f"the complaint is already {status}; it cannot take the action {action.value}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +151,11 @@ class Resolution:
 
     def __post_init__(self) -> None:
         if not self.short_desc.strip():
-            raise ComplaintRefused("40000", "a resolution needs a short description of what was decided")
+            raise _refusal("a resolution needs a short description of what was decided")
         if (self.action_triggered is ActionTriggered.REFUND) != (self.refund_amount is not None):
-            raise ComplaintRefused("40000", "give a refund amount exactly when the action is REFUND")
+            raise _refusal("give a refund amount exactly when the action is REFUND")
         if self.refund_amount is not None and self.refund_amount <= 0:
-            raise ComplaintRefused("40000", "the refund amount must be more than zero")
+            raise _refusal("the refund amount must be more than zero")
 
 
 def sanction_for(kind: str, upheld: bool, earlier_upheld_overcharging: int) -> Sanction:

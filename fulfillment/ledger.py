@@ -11,15 +11,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from catalog.formats import to_paise
+from schemas.errors import BUSINESS_ERROR
+from schemas.refusal import Refusal
 
 ZERO = Decimal("0.00")
 
 
-class LedgerError(ValueError):
-    """An entry or an amount breaks a ledger rule."""
+class LedgerError(Refusal):
+    """An entry or an amount breaks a ledger rule (ONDC 40000 "Business Error" should one reach a buyer app).
+
+    Kept apart from other refusals because most ledger rules guard our own bookkeeping: an unexpected one
+    is a bug to look at, not an answer to pass on.
+    """
+
+    def __init__(self, message: str, field: str | None = None, message_hi: str | None = None) -> None:
+        super().__init__(BUSINESS_ERROR.code, message, field, message_hi)
 
 
 class AccountKind(StrEnum):
@@ -197,14 +206,23 @@ def cash_deposit_key(worker_id: str, receipt: str) -> str:
     return f"cash:{worker_id}:{receipt}"
 
 
+# Staff enter deposits in the console; one Hindi text covers each way a deposit is refused.
+_DEPOSIT_HI: Final = "जमा राशि जाँचें: राशि कर्मी के पास रखे नकद से अधिक नहीं हो सकती और रसीद संख्या ज़रूरी है।"
+
+
 def cash_deposit_entry(worker_id: str, amount: Decimal, receipt: str, held: Decimal) -> JournalEntry:
     """A worker hands in cash she collected at doors: it leaves her cash held and reaches the bank."""
     if amount <= 0 or amount != to_paise(amount):
-        raise LedgerError(f"the deposit must be a positive amount in rupees and paise, got {amount}")
+        raise LedgerError(
+            f"Check the deposit: the deposit must be a positive amount in rupees and paise, got {amount}.",
+            "amount",
+            _DEPOSIT_HI,
+        )
     if amount > held:
-        raise LedgerError(f"the deposit of {amount} is more than the {held} she holds")
+        raise LedgerError(f"Check the deposit: the deposit of {amount} is more than the {held} she holds.",
+                          "amount", _DEPOSIT_HI)
     if not receipt.strip():
-        raise LedgerError("give the deposit's receipt or bank reference")
+        raise LedgerError("Check the deposit: give the deposit's receipt or bank reference.", "receipt", _DEPOSIT_HI)
     return build_entry(
         cash_deposit_key(worker_id, receipt.strip()),
         "cash_deposit",

@@ -216,12 +216,12 @@ class Order:
 
     # ---- changing --------------------------------------------------------------------------
     def advance(self, event: Event, *, actor: str, at: datetime, detail: Mapping[str, Any] | None = None) -> None:
-        """A fulfillment step (`travelling`, `arrived`, ...): InvalidTransition when it cannot happen now."""
+        """A fulfillment step (`travelling`, `arrived`, ...): a Refusal when it cannot happen now."""
         self._move(event, at)
         self._events.append(OrderEvent(event.value, actor, at, detail or {}))
 
     def _move(self, event: Event, at: datetime) -> None:
-        """Apply `event` through the state machine (InvalidTransition when it cannot happen now)."""
+        """Apply `event` through the state machine (a Refusal when it cannot happen now)."""
         status, state = transition(self.status, self.fulfillment_state, event)
         self._progress = replace(self._progress, status=status, fulfillment_state=state, updated_at=at)
 

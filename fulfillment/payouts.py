@@ -158,38 +158,35 @@ _IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 _ACCOUNT = re.compile(r"^\d{9,18}$")
 
 
-class PayoutDetailsError(LedgerError):
-    """Payout details that cannot be used: every problem in English (the message) and in Hindi (`hi`)."""
-
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        super().__init__("; ".join(en for en, _ in problems))
-        self.hi = "; ".join(hi for _, hi in problems)
-
-
 def validate_payout_details(details: Mapping[str, str | None]) -> dict[str, str | None]:
     """Clean payout details: a holder name plus a UPI VPA, or a bank account with its IFSC, or both."""
     holder = (details.get("holder_name") or "").strip()
     upi = (details.get("upi_vpa") or "").strip() or None
     account = (details.get("bank_account") or "").replace(" ", "") or None
     ifsc = (details.get("ifsc") or "").strip().upper() or None
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str, str]] = []  # (field, English, Hindi)
     if not holder:
-        problems.append(("holder_name is required: the name on the bank account or UPI ID",
+        problems.append(("holder_name", "holder_name is required: the name on the bank account or UPI ID",
                          "holder_name ज़रूरी है: बैंक खाते या UPI ID पर लिखा नाम दें"))
     elif looks_like_formula(holder):  # the name goes into the bank file staff open in a spreadsheet
-        problems.append(formula_refusal("holder_name"))
+        problems.append(("holder_name", *formula_refusal("holder_name")))
     if upi is not None and not _VPA.match(upi):
-        problems.append((f"upi_vpa {upi!r} should look like name@bank", f"upi_vpa {upi!r} naam@bank जैसा हो"))
+        problems.append(("upi_vpa", f"upi_vpa {upi!r} should look like name@bank",
+                         f"upi_vpa {upi!r} naam@bank जैसा हो"))
     if (account is None) != (ifsc is None):
-        problems.append(("bank_account and ifsc go together: give both or neither",
+        problems.append(("bank_account", "bank_account and ifsc go together: give both or neither",
                          "bank_account और ifsc साथ दें: दोनों दें या कोई नहीं"))
     if account is not None and not _ACCOUNT.match(account):
-        problems.append(("bank_account should be 9 to 18 digits", "bank_account 9 से 18 अंकों का हो"))
+        problems.append(("bank_account", "bank_account should be 9 to 18 digits", "bank_account 9 से 18 अंकों का हो"))
     if ifsc is not None and not _IFSC.match(ifsc):
-        problems.append((f"ifsc {ifsc!r} should be 11 characters like SBIN0001234",
+        problems.append(("ifsc", f"ifsc {ifsc!r} should be 11 characters like SBIN0001234",
                          f"ifsc {ifsc!r} SBIN0001234 जैसे 11 अक्षरों का हो"))
     if upi is None and account is None:
-        problems.append(("give a UPI ID or a bank account with IFSC", "UPI ID या IFSC सहित बैंक खाता दें"))
-    if problems:
-        raise PayoutDetailsError(problems)
+        problems.append(("upi_vpa", "give a UPI ID or a bank account with IFSC", "UPI ID या IFSC सहित बैंक खाता दें"))
+    if problems:  # one refusal naming every problem; its field is the first one at fault
+        raise LedgerError(
+            "Correct the payout details: " + "; ".join(en for _, en, _ in problems),
+            problems[0][0],
+            "भुगतान विवरण ठीक करें: " + "; ".join(hi for _, _, hi in problems),
+        )
     return {"holder_name": holder, "upi_vpa": upi, "bank_account": account, "ifsc": ifsc}

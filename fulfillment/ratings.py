@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Final
 
-from fulfillment.refusals import RuleRefused
 from schemas.errors import INVALID_RATING_VALUE, UNSUPPORTED_RATING_CATEGORY
+from schemas.refusal import Refusal
 
 MIN_RATING: Final = 1
 MAX_RATING: Final = 5
@@ -29,15 +29,11 @@ CATEGORY_SUBJECTS: Final[dict[str, Subject]] = {
 }
 
 
-class RatingRefused(RuleRefused):
-    """A rating we cannot take; `code` is the ONDC error code for on_rating."""
-
-
 def subject_of(rating_category: str | None) -> Subject:
     """The subject a Beckn rating category rates; missing means the fulfillment (the worker)."""
     subject = CATEGORY_SUBJECTS.get((rating_category or "Fulfillment").lower())
     if subject is None:
-        raise RatingRefused(
+        raise Refusal(
             UNSUPPORTED_RATING_CATEGORY.code,
             f"rating_category {rating_category!r} is not rated here; rate Fulfillment, Agent or Provider",
         )
@@ -45,13 +41,13 @@ def subject_of(rating_category: str | None) -> Subject:
 
 
 def rating_value(value: str) -> int:
-    """A whole number of stars from 1 to 5, or RatingRefused(30015)."""
+    """A whole number of stars from 1 to 5, or Refusal 30015."""
     try:
         number = Decimal(value.strip())
     except ArithmeticError:
         number = Decimal(-1)
     if number != number.to_integral_value() or not MIN_RATING <= number <= MAX_RATING:
-        raise RatingRefused(
+        raise Refusal(
             INVALID_RATING_VALUE.code, f"rating value {value!r} must be a whole number from 1 to 5"
         )
     return int(number)

@@ -17,16 +17,12 @@ from typing import Any
 from catalog.formats import money, price_value, to_paise
 from catalog.model import Availability, RescheduleTerms
 from catalog.schedule import first_start_within
-from fulfillment.refusals import RuleRefused
 from fulfillment.states import FINAL_STATES, FulfillmentState
 from schemas.errors import FULFILLMENT_TERMINAL, SLOT_NOT_AVAILABLE, UPDATION_NOT_POSSIBLE
 from schemas.fields import parse_iso_duration
+from schemas.refusal import Refusal
 
 RESCHEDULE_TAG = "reschedule_terms"
-
-
-class RescheduleRefused(RuleRefused):
-    """The booking cannot move as asked; `code` is the ONDC error code for on_update."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,35 +70,35 @@ def check_reschedule(
     availability: Availability | None = None,
     duration_minutes: int | None = None,
 ) -> Decimal:
-    """The reschedule fee when `booked` may move to `wanted` now; RescheduleRefused otherwise."""
+    """The reschedule fee when `booked` may move to `wanted` now; a Refusal otherwise."""
     state = FulfillmentState(fulfillment_state)
     if state in FINAL_STATES:
         message = f"the order is {state.value}; it cannot be rescheduled"
-        raise RescheduleRefused(FULFILLMENT_TERMINAL.code, message)
+        raise Refusal(FULFILLMENT_TERMINAL.code, message)
     term = next((t for t in terms if t.state == state.value and t.eligible), None)
     if term is None:
-        raise RescheduleRefused(
+        raise Refusal(
             UPDATION_NOT_POSSIBLE.code,
             f"the booking cannot be rescheduled while the fulfillment is {state.value}; "
             "cancel it under the cancellation terms instead",
         )
     deadline = booked.start - parse_iso_duration(term.within)
     if now > deadline:
-        raise RescheduleRefused(
+        raise Refusal(
             UPDATION_NOT_POSSIBLE.code,
             f"reschedule requests close {term.within} before the booked slot ({_iso(booked.start)}); "
             "it is too late to move this booking",
         )
     if wanted.end <= wanted.start:
-        raise RescheduleRefused(SLOT_NOT_AVAILABLE.code, "the new slot must end after it starts")
+        raise Refusal(SLOT_NOT_AVAILABLE.code, "the new slot must end after it starts")
     if wanted == booked:
-        raise RescheduleRefused(UPDATION_NOT_POSSIBLE.code, "the new slot is the one already booked")
+        raise Refusal(UPDATION_NOT_POSSIBLE.code, "the new slot is the one already booked")
     if wanted.start <= now:
-        raise RescheduleRefused(SLOT_NOT_AVAILABLE.code, f"the new slot {_iso(wanted.start)} is in the past")
+        raise Refusal(SLOT_NOT_AVAILABLE.code, f"the new slot {_iso(wanted.start)} is in the past")
     if availability is not None and duration_minutes is not None and not _bookable(
         availability, duration_minutes, wanted.start, now
     ):
-        raise RescheduleRefused(
+        raise Refusal(
             SLOT_NOT_AVAILABLE.code,
             f"the service is not offered at {_iso(wanted.start)}; pick a slot in the service's opening hours",
         )

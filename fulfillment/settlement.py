@@ -35,10 +35,6 @@ HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
 
 
-class SettlementError(LedgerError):
-    """An order's terms cannot be settled as they stand."""
-
-
 class PaymentMode(StrEnum):
     BUYER_APP_COLLECTS = "buyer_app"  # collected_by BAP (PRE-FULFILLMENT): the buyer app holds the money
     CASH_WITH_WORKER = "cash"  # collected_by BPP (ON-FULFILLMENT): the worker takes cash at the door
@@ -87,7 +83,7 @@ class Split:
 def split_fee(pre_tax: Decimal, tax: Decimal, policy: SettlementPolicy, finder_fee: Decimal) -> Split:
     """Commission is rounded half up; the finder fee is capped at what is left; the worker gets the rest."""
     if pre_tax < 0 or tax < 0:
-        raise SettlementError(f"cannot split a negative fee (pre-tax {pre_tax}, tax {tax})")
+        raise LedgerError(f"cannot split a negative fee (pre-tax {pre_tax}, tax {tax})")
     commission = to_paise(pre_tax * policy.commission_percent / HUNDRED)
     capped_finder_fee = min(finder_fee, pre_tax - commission)
     return Split(
@@ -108,7 +104,7 @@ def cancellation_split(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
     """The fee carries tax in the quote's proportion (rounded half up); the rest splits like a completion."""
     fee = to_paise(fee)
     if fee < 0 or fee > terms.total:
-        raise SettlementError(f"cancellation fee {fee} must be between 0 and the order total {terms.total}")
+        raise LedgerError(f"cancellation fee {fee} must be between 0 and the order total {terms.total}")
     tax = to_paise(fee * terms.tax / terms.total) if terms.total else ZERO
     pre_tax = fee - tax
     return split_fee(pre_tax, tax, policy, terms.finder_fee.on(pre_tax, terms.pre_tax))
@@ -117,7 +113,7 @@ def cancellation_split(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
 def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntry:
     """The entry that settles a completed order (prepaid: buyer app owes us; cash: the worker holds it)."""
     if terms.worker_id is None:
-        raise SettlementError(f"order {terms.order_id} completed without an assigned worker")
+        raise LedgerError(f"order {terms.order_id} completed without an assigned worker")
     split = completion_split(terms, policy)
     shared = [
         credit(wallet(terms.worker_id), split.worker_share),
@@ -201,7 +197,7 @@ def terms_from_order(order: Mapping[str, Any]) -> OrderTerms:
         ZERO,
     )
     if tax > total:
-        raise SettlementError(f"order {order['id']}: tax {tax} exceeds the quoted total {total}")
+        raise LedgerError(f"order {order['id']}: tax {tax} exceeds the quoted total {total}")
     payment = _first_payment(order["payment"])
     tags = _tag_values(payment.get("tags", []))
     return OrderTerms(
@@ -220,9 +216,9 @@ def _decimal(value: Any, what: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise SettlementError(f"{what} {value!r} is not a number") from exc
+        raise LedgerError(f"{what} {value!r} is not a number") from exc
     if not number.is_finite():
-        raise SettlementError(f"{what} {value!r} is not a number")
+        raise LedgerError(f"{what} {value!r} is not a number")
     return number
 
 
@@ -242,7 +238,7 @@ def _first_payment(payment: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> 
     if isinstance(payment, Mapping):
         return payment
     if not payment:
-        raise SettlementError("order has no payment terms")
+        raise LedgerError("order has no payment terms")
     return payment[0]
 
 
@@ -266,7 +262,7 @@ def _payment_mode(payment: Mapping[str, Any]) -> PaymentMode:
         return PaymentMode.BUYER_APP_COLLECTS
     if collected_by == "BPP":
         return PaymentMode.CASH_WITH_WORKER
-    raise SettlementError(f"payment collected_by {collected_by!r} must be BAP or BPP")
+    raise LedgerError(f"payment collected_by {collected_by!r} must be BAP or BPP")
 
 
 def _finder_fee(tag: Mapping[str, str]) -> FinderFee:
@@ -277,5 +273,5 @@ def _finder_fee(tag: Mapping[str, str]) -> FinderFee:
     if kind is FeeKind.AMOUNT:
         value = to_paise(value)
     if value < 0 or (kind is FeeKind.PERCENT and value > HUNDRED):
-        raise SettlementError(f"buyer finder fee {value} {kind} is out of range")
+        raise LedgerError(f"buyer finder fee {value} {kind} is out of range")
     return FinderFee(kind, value)

@@ -21,9 +21,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
-from fulfillment.refusals import RuleRefused
 from schemas.enums import OrderStatus
 from schemas.errors import CANCELLATION_NOT_POSSIBLE, FULFILLMENT_TERMINAL, INVALID_ORDER_STATE
+from schemas.refusal import Refusal
 
 
 class FulfillmentState(StrEnum):
@@ -44,10 +44,6 @@ class Event(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"
-
-
-class InvalidTransition(RuleRefused):
-    """The event cannot happen in the order's current state; `code` is the ONDC error code."""
 
 
 S, F = OrderStatus, FulfillmentState
@@ -82,19 +78,19 @@ FINAL_STATES: Final[frozenset[FulfillmentState]] = frozenset({F.COMPLETED, F.CAN
 
 
 def transition(order_status: str, fulfillment_state: str, event: str) -> tuple[OrderStatus, FulfillmentState]:
-    """The (order status, fulfillment state) after `event`, or InvalidTransition with its ONDC code."""
+    """The (order status, fulfillment state) after `event`, or a Refusal with its ONDC code."""
     status, state, happened = OrderStatus(order_status), FulfillmentState(fulfillment_state), Event(event)
     if (status, state) not in VALID_PAIRS:
-        raise InvalidTransition(INVALID_ORDER_STATE.code, f"order is in an impossible state {status}/{state}")
+        raise Refusal(INVALID_ORDER_STATE.code, f"order is in an impossible state {status}/{state}")
     if state in FINAL_STATES:
         code = CANCELLATION_NOT_POSSIBLE.code if happened is Event.CANCELLED else FULFILLMENT_TERMINAL.code
-        raise InvalidTransition(code, f"order is already {status}; it cannot be {happened} any more")
+        raise Refusal(code, f"order is already {status}; it cannot be {happened} any more")
     if happened is Event.CANCELLED:
         return S.CANCELLED, F.CANCELLED
     try:
         return _TRANSITIONS[(status, state, happened)]
     except KeyError:
-        raise InvalidTransition(
+        raise Refusal(
             INVALID_ORDER_STATE.code,
             f"order is {status} with fulfillment {state}; '{happened}' is not possible now",
         ) from None

@@ -10,17 +10,14 @@ from decimal import Decimal
 from typing import Final
 
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
+from schemas.errors import BUSINESS_ERROR
+from schemas.refusal import Refusal
 from schemas.spreadsheet import formula_refusal, looks_like_formula
 
 
-class WorkerRuleError(Exception):
-    """A worker rule refused the change; `en` and `hi` tell the person what to do next."""
-
-    def __init__(self, en: str, hi: str, field: str | None = None) -> None:
-        super().__init__(en)
-        self.en = en
-        self.hi = hi
-        self.field = field  # the registration field at fault, when there is one
+def _refused(en: str, hi: str, field: str) -> Refusal:
+    """A worker rule said no: staff read why in the console, in English and Hindi; `field` is the input at fault."""
+    return Refusal(BUSINESS_ERROR.code, en, field, hi)
 
 
 # verification lifecycle: each staff step moves one place along; rejection ends it.
@@ -63,36 +60,36 @@ class Registration:
     documents: tuple[dict[str, str], ...] = ()
 
 
-def registration_problems(reg: Registration, known_categories: Iterable[str] | None = None) -> list[WorkerRuleError]:
+def registration_problems(reg: Registration, known_categories: Iterable[str] | None = None) -> list[Refusal]:
     """Every wrong field of a registration, each with its field name (empty when it is fine)."""
-    problems: list[WorkerRuleError] = []
+    problems: list[Refusal] = []
     if not reg.name.strip():
-        problems.append(WorkerRuleError("Enter the worker's name.", "कर्मी का नाम दर्ज करें।", "name"))
+        problems.append(_refused("Enter the worker's name.", "कर्मी का नाम दर्ज करें।", "name"))
     elif looks_like_formula(reg.name):  # the name reaches the payout bank file when no holder name is given
-        problems.append(WorkerRuleError(*formula_refusal("name"), "name"))
+        problems.append(_refused(*formula_refusal("name"), "name"))
     if not _PHONE.match(reg.phone):
-        problems.append(WorkerRuleError(
+        problems.append(_refused(
             "Enter a 10-digit mobile number starting with 6-9.",
             "6-9 से शुरू होने वाला 10 अंकों का मोबाइल नंबर दर्ज करें।",
             "phone",
         ))
     if not _PIN.match(reg.pin):
-        problems.append(WorkerRuleError("The PIN must be 4 to 6 digits.", "पिन 4 से 6 अंकों का होना चाहिए।", "pin"))
+        problems.append(_refused("The PIN must be 4 to 6 digits.", "पिन 4 से 6 अंकों का होना चाहिए।", "pin"))
     unknown = sorted(set(reg.skills) - set(known_categories)) if known_categories is not None else []
     if not reg.skills:
-        problems.append(WorkerRuleError("Choose at least one skill.", "कम से कम एक कौशल चुनें।", "skills"))
+        problems.append(_refused("Choose at least one skill.", "कम से कम एक कौशल चुनें।", "skills"))
     elif unknown:
-        problems.append(WorkerRuleError(
+        problems.append(_refused(
             f"Unknown skills {unknown}; choose catalogue categories.",
             f"अज्ञात कौशल {unknown}; सूची की श्रेणियाँ चुनें।",
             "skills",
         ))
     if not (abs(reg.home_lat) <= MAX_INDEXABLE_LATITUDE and -180 <= reg.home_lng <= 180):
-        problems.append(WorkerRuleError(
+        problems.append(_refused(
             "The home location is not a valid GPS point.", "घर का स्थान सही GPS नहीं है।", "home_gps"
         ))
     if not _CITY.match(reg.district):
-        problems.append(WorkerRuleError(
+        problems.append(_refused(
             "The district must be a city code such as std:0522.", "ज़िला std:0522 जैसे शहर कोड में दें।", "district"
         ))
     return problems
@@ -102,18 +99,20 @@ def verification_step(current: str, action: str) -> str:
     """The verification status after a staff `action` (see VERIFICATION_STEPS, or `reject`)."""
     if action == "reject":
         if current not in _REJECTABLE:
-            raise WorkerRuleError(
+            raise _refused(
                 f"A worker who is {current} cannot be rejected; suspend or ban instead.",
                 f"{current} स्थिति वाले कर्मी को अस्वीकार नहीं किया जा सकता; निलंबित या प्रतिबंधित करें।",
+                "step",
             )
         return REJECTED
     if action not in VERIFICATION_STEPS:
-        raise WorkerRuleError(f"Unknown verification step {action}.", f"अज्ञात सत्यापन चरण {action}।")
+        raise _refused(f"Unknown verification step {action}.", f"अज्ञात सत्यापन चरण {action}।", "step")
     required, after = VERIFICATION_STEPS[action]
     if current != required:
-        raise WorkerRuleError(
+        raise _refused(
             f"This step needs status {required}; the worker is {current}. Do the earlier step first.",
             f"इस चरण के लिए स्थिति {required} चाहिए; कर्मी {current} है। पहले पिछला चरण पूरा करें।",
+            "step",
         )
     return after
 
@@ -121,21 +120,23 @@ def verification_step(current: str, action: str) -> str:
 def standing_change(current: str, action: str, reason: str | None) -> str:
     """The standing after `suspend`, `reinstate` or `ban`; suspension and ban need a reason."""
     if current == BANNED:
-        raise WorkerRuleError(
+        raise _refused(
             "This worker is banned permanently; nothing can change that.",
             "यह कर्मी स्थायी रूप से प्रतिबंधित है; इसे बदला नहीं जा सकता।",
+            "action",
         )
     if action in ("suspend", "ban") and not (reason and reason.strip()):
-        raise WorkerRuleError("Give the reason.", "कारण लिखें।")
+        raise _refused("Give the reason.", "कारण लिखें।", "reason")
     if action == "suspend" and current == ACTIVE:
         return SUSPENDED
     if action == "reinstate" and current == SUSPENDED:
         return ACTIVE
     if action == "ban":
         return BANNED
-    raise WorkerRuleError(
+    raise _refused(
         f"Cannot {action} a worker who is {current}.",
         f"{current} स्थिति वाले कर्मी पर '{action}' नहीं किया जा सकता।",
+        "action",
     )
 
 
@@ -164,7 +165,7 @@ def rating_average(rating_sum: Decimal, rating_count: int) -> Decimal | None:
 def check_rating(value: Decimal) -> Decimal:
     """A rating is 1 to 5."""
     if not Decimal(1) <= value <= Decimal(5):
-        raise WorkerRuleError("A rating must be between 1 and 5.", "रेटिंग 1 से 5 के बीच होनी चाहिए।")
+        raise _refused("A rating must be between 1 and 5.", "रेटिंग 1 से 5 के बीच होनी चाहिए।", "rating")
     return value
 
 

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from bpp.fulfillment_service import JobRefused, cash_due
+from bpp.fulfillment_service import cash_due
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
 from fulfillment.states import FulfillmentState
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -79,5 +80,5 @@ async def _quietly(step: Awaitable[object]) -> None:
     """Run one worker step; a refusal (the buyer cancelled meanwhile) is logged, not fatal."""
     try:
         await step
-    except JobRefused as exc:
-        log.info("demo worker step refused: %s", exc.en)
+    except Refusal as exc:
+        log.info("demo worker step refused: %s", exc.message)

@@ -19,12 +19,11 @@ from bpp.order_view import order_message
 from bpp.protocol import InboundRequest
 from fulfillment.cancellation import (
     CancellationCharge,
-    CancellationRefused,
     buyer_cancellation,
     cancellation_terms_from_wire,
 )
-from fulfillment.refusals import RuleRefused
-from fulfillment.states import Event, InvalidTransition, transition
+from fulfillment.states import Event, transition
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -46,7 +45,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
                 slot_start=order["slot_start"],
             )
             status, state = transition(order["status"], order["fulfillment_state"], Event.CANCELLED)
-        except (CancellationRefused, InvalidTransition) as refused:
+        except Refusal as refused:
             await _refuse(services, conn, request, order, refused)
             return
         cancelled = await _cancel(conn, order, charge, request.bap_id, status.value, state.value, now)
@@ -84,7 +83,7 @@ async def _refuse(
     conn: AsyncConnection,
     request: InboundRequest,
     order: Mapping[str, Any],
-    refused: RuleRefused,
+    refused: Refusal,
 ) -> None:
     """Answer on_cancel with the ONDC error and the unchanged order."""
     message = {"order": await order_message(conn, order)}

@@ -23,7 +23,6 @@ from bpp.catalog_service import settlement_account
 from bpp.handlers.init import required_customer_details
 from bpp.handlers.order_input import read_order_or_refuse, refuse_another_order, reply_refusal, transaction_order
 from bpp.order_repo import OrderRepo, message_fields
-from bpp.protocol import BusinessError
 from catalog import fragments, ordering
 from catalog.finder_fee import FinderFee, finder_fee_from_tags
 from catalog.formats import price_value, timestamp
@@ -32,6 +31,7 @@ from catalog.order_message import build_order
 from catalog.payment_terms import confirm_payment
 from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote, Slot
 from schemas.errors import ORDER_VALIDATION_FAILURE
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest
@@ -55,7 +55,7 @@ def _customer_details(order: ordering.OrderRequest, draft: Draft) -> tuple[dict[
     """Billing, place and contact from confirm, or from what init agreed when confirm omits them."""
     try:
         return required_customer_details(order)
-    except BusinessError:
+    except Refusal:
         if draft.init is None:
             raise
         stop = draft.init["end_stop"]
@@ -66,11 +66,11 @@ async def _refuse_reused_order_id(orders: OrderRepo, bap_id: str, buyer_order_id
     """Each order of a buyer app has its own id: one already used in another transaction is refused (31002)."""
     other = await orders.get_by_buyer_order(bap_id, buyer_order_id)
     if other is not None:
-        raise BusinessError(
+        raise Refusal(
             ORDER_VALIDATION_FAILURE.code,
             f"order id {buyer_order_id!r} is already your order of transaction {other.transaction_id}; "
             "give this order a new id and send confirm again",
-            path="message.order.id",
+            field="message.order.id",
         )
 
 
@@ -135,7 +135,7 @@ async def _confirm(services: Services, uow: UnitOfWork, request: InboundRequest)
     try:
         found = await services.catalog.agreed_draft(uow.conn, request.bap_id, request.transaction_id, order)
         confirmed = await _confirmed_order(services, uow, request, order, found)
-    except BusinessError as refusal:
+    except Refusal as refusal:
         await reply_refusal(services, uow.conn, request, order.provider_id, refusal)
         return
     await uow.orders.add(confirmed)

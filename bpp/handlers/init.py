@@ -18,12 +18,12 @@ from bpp.handlers.order_input import (
     reply_refusal,
     transaction_order,
 )
-from bpp.protocol import BusinessError
 from catalog import ordering
 from catalog.finder_fee import FinderFee
 from catalog.formats import price_value
 from catalog.payment_terms import init_payment
 from schemas.errors import INVALID_REQUEST
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Billing, end-stop location and contact; raises BusinessError naming the first missing field."""
+    """Billing, end-stop location and contact; raises Refusal naming the first missing field."""
     billing = dict(order.billing or {})
     location = dict(order.end_stop.get("location") or {})
     contact = dict(order.end_stop.get("contact") or {})
@@ -48,8 +48,8 @@ def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, A
     ]
     if missing:
         path = missing[0][0]
-        raise BusinessError(
-            INVALID_REQUEST.code, f"{path} is required; add it and send again", type="JSON-SCHEMA-ERROR", path=path
+        raise Refusal(
+            INVALID_REQUEST.code, f"{path} is required; add it and send again", field=path
         )
     contact.setdefault("phone", billing["phone"])
     return billing, location, contact
@@ -69,7 +69,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
                 conn, request.bap_id, request.transaction_id, order
             )
             billing, location, contact = required_customer_details(order)
-        except BusinessError as refusal:
+        except Refusal as refusal:
             await reply_refusal(services, conn, request, order.provider_id, refusal)
             return
         terms = ordering.payment_terms(order.payment)

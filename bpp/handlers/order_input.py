@@ -8,10 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_service import QuoteChanged
 from bpp.order_repo import OrderRepo
-from bpp.protocol import BusinessError, InboundRequest
+from bpp.protocol import InboundRequest
 from catalog import ordering
 from fulfillment.order import Order
-from schemas.errors import INVALID_REQUEST, QUOTE_UNAVAILABLE
+from schemas.errors import QUOTE_UNAVAILABLE
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -24,14 +25,13 @@ async def read_order_or_refuse(
     raw = request.message.get("order") or {}
     try:
         return ordering.read_order(raw)
-    except ordering.OrderRequestError as exc:
-        error = BusinessError(INVALID_REQUEST.code, str(exc), type="JSON-SCHEMA-ERROR", path=exc.path)
-        await services.outbox.reply(conn, request, message=ordering.echo_order(raw), error=error.as_error())
+    except Refusal as refusal:
+        await services.outbox.reply(conn, request, message=ordering.echo_order(raw), error=refusal.as_error())
         return None
 
 
 async def reply_refusal(
-    services: Services, conn: AsyncConnection, request: InboundRequest, provider_id: str, refusal: BusinessError
+    services: Services, conn: AsyncConnection, request: InboundRequest, provider_id: str, refusal: Refusal
 ) -> None:
     """Answer a refused init or confirm: a changed price carries the new quote, anything else echoes the order."""
     if isinstance(refusal, QuoteChanged):
@@ -54,11 +54,11 @@ async def refuse_another_order(
     The draft and the order stay as they are: answering with the old order, or re-quoting, would let
     a buyer app believe a second booking was made. 40003 "Quote no longer available": its quote is spent.
     """
-    refusal = BusinessError(
+    refusal = Refusal(
         QUOTE_UNAVAILABLE.code,
         f"transaction {request.transaction_id} already holds order {existing.buyer_order_id} "
         f"({existing.status}); to book again, search with a new transaction_id",
-        path="context.transaction_id",
+        field="context.transaction_id",
     )
     message = ordering.echo_order(request.message.get("order") or {})
     await services.outbox.reply(conn, request, message=message, error=refusal.as_error())

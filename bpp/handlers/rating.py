@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.complaints_repo import RatingsRepo
-from bpp.protocol import BusinessError, InboundRequest
+from bpp.protocol import InboundRequest
 from bpp.storage.order_tables import orders
-from fulfillment.ratings import RatingRefused, Subject, rating_value, subject_of
+from fulfillment.ratings import Subject, rating_value, subject_of
 from fulfillment.states import OrderStatus
 from schemas.errors import BUSINESS_ERROR, FULFILLMENT_NOT_FOUND, ORDER_NOT_FOUND
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -29,21 +30,21 @@ async def _transaction_order(conn: AsyncConnection, request: InboundRequest) -> 
     query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.transaction_id == request.transaction_id)
     order = (await conn.execute(query)).mappings().first()
     if order is None:
-        raise BusinessError(
+        raise Refusal(
             ORDER_NOT_FOUND.code, "no order in this transaction; rate with the transaction_id of the order"
         )
     return order
 
 
 def _rated(order: Mapping[str, Any], category: str | None, value: str) -> tuple[Subject, str, int]:
-    """(subject, subject id, stars) for one rating, or RatingRefused / BusinessError."""
+    """(subject, subject id, stars) for one rating, or a Refusal."""
     subject = subject_of(category)
     stars = rating_value(value)
     if order["status"] != OrderStatus.COMPLETED:
-        raise BusinessError(BUSINESS_ERROR.code, f"the order is {order['status']}; rate it once it is Completed")
+        raise Refusal(BUSINESS_ERROR.code, f"the order is {order['status']}; rate it once it is Completed")
     if subject is Subject.WORKER:
         if not order["worker_id"]:
-            raise BusinessError(FULFILLMENT_NOT_FOUND.code, "no worker served this order, so there is none to rate")
+            raise Refusal(FULFILLMENT_NOT_FOUND.code, "no worker served this order, so there is none to rate")
         return subject, order["worker_id"], stars
     return subject, order["provider_id"], stars
 
@@ -57,7 +58,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
                 (rating.rating_category or "Fulfillment", *_rated(order, rating.rating_category, rating.value))
                 for rating in request.model.message.all_ratings()
             ]
-        except RatingRefused as refused:
+        except Refusal as refused:
             await services.outbox.reply(conn, request, message={"rating_ack": False}, error=refused.as_error())
             return
         repo = RatingsRepo(conn)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from bpp.catalog_repo import CatalogRepo, Draft
 from bpp.handlers.order_input import read_order_or_refuse, refuse_another_order, transaction_order
 from bpp.handlers.search import remembered_finder_fee
-from bpp.protocol import BusinessError
 from catalog import ordering
 from catalog.model import Provider, ServiceItem
 from catalog.quote import quote_for
@@ -25,6 +24,7 @@ from schemas.errors import (
     SLOT_NOT_AVAILABLE,
 )
 from schemas.fields import parse_gps
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.protocol import InboundRequest
@@ -35,18 +35,17 @@ def _check_coverage(services: Services, provider: Provider, item: ServiceItem, l
     try:
         lat, lng = parse_gps(str(location.get("gps", "")))
     except ValueError:
-        raise BusinessError(
+        raise Refusal(
             INVALID_REQUEST.code,
             "Give the customer's place as gps 'lat,lng' in the end stop",
-            type="JSON-SCHEMA-ERROR",
-            path="message.order.fulfillments[0].stops[0].location.gps",
+            field="message.order.fulfillments[0].stops[0].location.gps",
         ) from None
     near = services.fulfillment.coverage.categories_near(lat, lng, float(provider.serviceability_km))
     if item.category_id not in near:
-        raise BusinessError(
+        raise Refusal(
             LOCATION_NOT_SERVICEABLE.code,
             "No verified worker serves this place; choose a nearby address or another service",
-            path="message.order.fulfillments[0].stops[0].location.gps",
+            field="message.order.fulfillments[0].stops[0].location.gps",
         )
 
 
@@ -63,7 +62,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
         try:
             provider, item = await services.catalog.orderable(conn, order.provider_id, order.item_id)
             _check_coverage(services, provider, item, dict(order.end_stop.get("location") or {}))
-        except BusinessError as error:
+        except Refusal as error:
             await services.outbox.reply(
                 conn, request, message=ordering.echo_order(request.message.get("order") or {}), error=error.as_error()
             )
@@ -83,13 +82,13 @@ async def handle(services: Services, request: InboundRequest) -> None:
             answer["items"][0]["time"] = ordering.item_slots(item, alternatives)
             if slot is None:
                 stop = ordering.end_stop(location, None)
-                error = BusinessError(
+                error = Refusal(
                     SCHEDULE_NOT_PROVIDED.code,
                     "Schedule not provided; select one of the listed times and send select again",
                 )
             else:
                 stop = ordering.end_stop(location, ordering.time_range(slot[0], slot[1], "rejected"))
-                error = BusinessError(
+                error = Refusal(
                     SLOT_NOT_AVAILABLE.code,
                     "This time cannot be served; select one of the listed times and send select again",
                 )

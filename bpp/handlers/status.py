@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.order_view import order_message
-from bpp.protocol import BusinessError, InboundRequest
+from bpp.protocol import InboundRequest
 from bpp.storage.order_tables import orders
 from schemas.enums import OrderStatus
 from schemas.errors import ORDER_NOT_FOUND
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -24,13 +25,13 @@ if TYPE_CHECKING:
 async def find_order(
     conn: AsyncConnection, request: InboundRequest, order_id: str, *, for_update: bool = False
 ) -> Mapping[str, Any]:
-    """The buyer app's order by the id it gave in confirm, or BusinessError 30018 (never another app's order)."""
+    """The buyer app's order by the id it gave in confirm, or Refusal 30018 (never another app's order)."""
     query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.buyer_order_id == order_id)
     if for_update and conn.dialect.name == "postgresql":
         query = query.with_for_update()
     order = (await conn.execute(query)).mappings().first()
     if order is None:
-        raise BusinessError(
+        raise Refusal(
             ORDER_NOT_FOUND.code, f"order {order_id!r} not found for {request.bap_id}; check the order id"
         )
     return order

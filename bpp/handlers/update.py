@@ -19,15 +19,14 @@ from bpp.catalog_repo import CatalogRepo
 from bpp.handlers.status import find_order
 from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
-from bpp.protocol import BusinessError, InboundRequest
+from bpp.protocol import InboundRequest
 from fulfillment.reschedule import (
-    RescheduleRefused,
     Slot,
     check_reschedule,
     reschedule_terms_from_wire,
     rescheduled_quote,
 )
-from fulfillment.states import Event, InvalidTransition, transition
+from fulfillment.states import Event, transition
 from fulfillment.workers import slot_is_free
 from schemas.errors import (
     FEATURE_NOT_SUPPORTED,
@@ -35,6 +34,7 @@ from schemas.errors import (
     SCHEDULE_NOT_PROVIDED,
     SLOT_NOT_AVAILABLE,
 )
+from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
@@ -49,21 +49,21 @@ def wanted_slot(model: Any) -> Slot:
             time_range = stop.time.range if stop.type == "end" and stop.time else None
             if time_range is not None and time_range.start and time_range.end:
                 return Slot(time_range.start, time_range.end)
-    raise BusinessError(
+    raise Refusal(
         SCHEDULE_NOT_PROVIDED.code,
         "send the new slot as fulfillments[].stops[type=end].time.range {start, end}",
-        path="message.order.fulfillments",
+        field="message.order.fulfillments",
     )
 
 
 async def handle(services: Services, request: InboundRequest) -> None:
     model = request.model
     if model.message.update_target not in SUPPORTED_TARGETS:
-        raise BusinessError(
+        raise Refusal(
             FEATURE_NOT_SUPPORTED.code,
             f"update_target {model.message.update_target!r} is not supported; only rescheduling is "
             "(update_target 'fulfillments' with a new end-stop time range)",
-            path="message.update_target",
+            field="message.update_target",
         )
     wanted = wanted_slot(model)
     now = services.clock()
@@ -72,7 +72,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
         try:
             fee = await _check(conn, order, wanted, now)
             transition(order["status"], order["fulfillment_state"], Event.RESCHEDULED)  # guard: keeps both
-        except (RescheduleRefused, InvalidTransition) as refused:
+        except Refusal as refused:
             message = {"order": await order_message(conn, order)}
             await services.outbox.reply(conn, request, message=message, error=refused.as_error())
             return
@@ -84,7 +84,7 @@ async def handle(services: Services, request: InboundRequest) -> None:
 async def _check(conn: AsyncConnection, order: Mapping[str, Any], wanted: Slot, now: datetime) -> Decimal:
     """The reschedule fee, after the terms, the opening hours and the worker's calendar agree."""
     if order["slot_start"] is None or order["slot_end"] is None:
-        raise RescheduleRefused(INVALID_ORDER_STATE.code, "the order has no booked slot to move")
+        raise Refusal(INVALID_ORDER_STATE.code, "the order has no booked slot to move")
     terms = reschedule_terms_from_wire((order.get("terms") or {}).get("reschedule_terms"))
     item = await CatalogRepo(conn).item(order["item_id"])
     fee = check_reschedule(
@@ -103,7 +103,7 @@ async def _check(conn: AsyncConnection, order: Mapping[str, Any], wanted: Slot, 
             if slot != (order["slot_start"], order["slot_end"])
         ]
         if not slot_is_free(booked, wanted.start, wanted.end):
-            raise RescheduleRefused(
+            raise Refusal(
                 SLOT_NOT_AVAILABLE.code,
                 "the assigned worker is already booked at that time; choose another slot",
             )

@@ -14,8 +14,8 @@ from fastapi.responses import PlainTextResponse
 
 from bpp.api_types import CSV_RESPONSE
 from bpp.auth import Principal, require_staff
-from bpp.catalog_repo import CatalogRepo, StaleVersion
-from bpp.catalog_service import CatalogError, CatalogService
+from bpp.catalog_repo import CatalogRepo
+from bpp.catalog_service import CatalogService
 from catalog.codec import item_to_json, provider_to_json
 from catalog.csv_io import RowError, export_csv, parse_csv
 from catalog.taxonomy import CATEGORIES
@@ -34,8 +34,8 @@ def _catalog(request: Request) -> CatalogService:
     return request.app.state.services.catalog
 
 
-def _invalid(errors: list[FieldError], status: int = 422) -> HTTPException:
-    return HTTPException(status, detail={"errors": [error.as_json() for error in errors]})
+def _invalid(errors: list[FieldError]) -> HTTPException:
+    return HTTPException(422, detail={"errors": [error.as_json() for error in errors]})
 
 
 def _forbidden(district: str) -> HTTPException:
@@ -74,21 +74,6 @@ def _not_found(what: str, key: str) -> HTTPException:
     )
 
 
-async def _run(change: Any) -> Any:
-    try:
-        return await change
-    except CatalogError as exc:
-        raise _invalid(exc.errors, exc.status) from None
-    except StaleVersion:
-        raise HTTPException(
-            409,
-            detail={
-                "en": "Someone changed this entry just now; reload it and apply your change again.",
-                "hi": "अभी किसी और ने इसे बदला है; दोबारा खोलें और बदलाव फिर करें।",
-            },
-        ) from None
-
-
 # --- categories and providers -------------------------------------------------------------
 @router.get("/categories")
 async def list_categories(_: AnyStaff) -> list[dict[str, Any]]:
@@ -119,7 +104,7 @@ async def put_provider(
     await _check_district(request, principal, provider_id)
     if not principal.can_manage_district(provider.city):
         raise _forbidden(provider.city)
-    saved = await _run(_catalog(request).save_provider(provider, actor=_actor(principal)))
+    saved = await _catalog(request).save_provider(provider, actor=_actor(principal))
     return provider_to_json(saved)
 
 
@@ -171,7 +156,7 @@ async def put_item(
     if current is not None:
         await _check_district(request, principal, current.provider_id)
     await _check_district(request, principal, item.provider_id)
-    saved = await _run(_catalog(request).save_item(item, actor=_actor(principal)))
+    saved = await _catalog(request).save_item(item, actor=_actor(principal))
     return item_to_json(saved)
 
 
@@ -181,7 +166,7 @@ async def _set_published(request: Request, principal: Principal, item_id: str, p
     if current is None:
         raise _not_found("item", item_id)
     await _check_district(request, principal, current.provider_id)
-    saved = await _run(_catalog(request).set_published(item_id, published, actor=_actor(principal)))
+    saved = await _catalog(request).set_published(item_id, published, actor=_actor(principal))
     return item_to_json(saved)
 
 
@@ -219,7 +204,7 @@ async def import_items(request: Request, principal: Editor) -> dict[str, Any]:
             )
         else:
             allowed.append(item)
-    saved = await _run(_catalog(request).import_items(allowed, actor=_actor(principal)))
+    saved = await _catalog(request).import_items(allowed, actor=_actor(principal))
     return {
         "imported": [item.id for item in saved],
         "errors": [error.as_json() for error in sorted(parsed.errors, key=lambda e: (e.line, e.field))],

@@ -23,7 +23,6 @@ from bpp.storage.order_tables import orders
 from fulfillment.complaints import (
     KIND_IGM_CODES,
     ActionTriggered,
-    ComplaintRefused,
     Kind,
     Resolution,
     RespondentAction,
@@ -97,11 +96,6 @@ async def _load(desk: ComplaintDesk, complaint_id: str, principal: Principal) ->
     return complaint
 
 
-def _refused(exc: ComplaintRefused) -> HTTPException:
-    return _problem(status.HTTP_409_CONFLICT, exc.message,
-                    "यह कार्रवाई इस शिकायत की वर्तमान स्थिति में संभव नहीं है। सूची फिर से खोलें।")
-
-
 @router.get("/complaints")
 async def list_complaints(
     request: Request, principal: AnyStaff, state: str | None = None, overdue_only: bool = False
@@ -166,10 +160,7 @@ async def respond_to_complaint(
         complaint = await _load(desk, complaint_id, principal)
         if body.kind is not None and body.kind.value != complaint["kind"]:
             complaint = await desk.repo.change(complaint, kind=body.kind.value)
-        try:
-            complaint = await desk.answer(complaint, RespondentAction(body.action), body.note, f"staff:{principal.id}")
-        except ComplaintRefused as exc:
-            raise _refused(exc) from None
+        complaint = await desk.answer(complaint, RespondentAction(body.action), body.note, f"staff:{principal.id}")
         await desk.push_status(complaint)
     services.dispatcher.wake()
     return _view(complaint, services.clock())
@@ -184,12 +175,9 @@ async def resolve_complaint(
     async with services.db.begin() as conn:
         desk = ComplaintDesk(services, conn)
         complaint = await _load(desk, complaint_id, principal)
-        try:
-            resolution = Resolution(body.upheld, body.short_desc, body.action_triggered, body.refund_amount,
-                                    body.long_desc)
-            complaint, sanction = await desk.resolve(complaint, resolution, f"staff:{principal.id}")
-        except ComplaintRefused as exc:
-            raise _refused(exc) from None
+        resolution = Resolution(body.upheld, body.short_desc, body.action_triggered, body.refund_amount,
+                                body.long_desc)
+        complaint, sanction = await desk.resolve(complaint, resolution, f"staff:{principal.id}")
         await desk.push_status(complaint)
     if sanction is not Sanction.NONE:
         await services.fulfillment.refresh_worker(complaint["worker_id"])

@@ -17,9 +17,8 @@ from pydantic import BaseModel, Field
 from bpp import worker_repo
 from bpp.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
 from bpp.auth import Principal, require_staff
-from bpp.ledger_service import LedgerService, NotFound
+from bpp.ledger_service import LedgerService
 from bpp.worker_app.wallet_api import PayoutDetails, position_view
-from fulfillment.ledger import LedgerError
 from fulfillment.payouts import LineStatus
 from fulfillment.reconciliation import export_csv
 
@@ -56,16 +55,6 @@ def _district(staff: Principal) -> str | None:
     return staff.district if staff.role == "district_officer" else None
 
 
-def _not_found(exc: NotFound) -> HTTPException:
-    return HTTPException(
-        404, detail={"en": f"{exc}. Check the id and try again.", "hi": "यह रिकॉर्ड नहीं मिला। आईडी जाँचकर फिर कोशिश करें।"}
-    )
-
-
-def _refused(exc: LedgerError) -> HTTPException:
-    return HTTPException(409, detail={"en": str(exc), "hi": "यह बदलाव नहीं हो सकता; स्थिति दोबारा देखें।"})
-
-
 _OTHER_DISTRICT = HTTPException(
     403,
     detail={
@@ -85,10 +74,7 @@ async def _check_worker_district(request: Request, staff: Principal, worker_id: 
 
 
 async def _check_batch_district(request: Request, staff: Principal, batch_id: str) -> dict[str, Any]:
-    try:
-        batch = await _ledger(request).payout_batch(batch_id)
-    except NotFound as exc:
-        raise _not_found(exc) from None
+    batch = await _ledger(request).payout_batch(batch_id)
     if _district(staff) is not None and batch["district"] != staff.district:
         raise _OTHER_DISTRICT
     return batch
@@ -119,13 +105,7 @@ async def set_payout_account(
     worker_id: str, details: PayoutDetails, staff: MoneyStaff, request: Request
 ) -> dict[str, str]:
     await _check_worker_district(request, staff, worker_id)
-    try:
-        await _ledger(request).save_payout_account(worker_id, details.model_dump(), f"staff:{staff.id}")
-    except LedgerError as exc:
-        raise HTTPException(
-            422,
-            detail={"en": f"Correct the payout details: {exc}", "hi": "भुगतान विवरण ठीक करें: UPI ID या खाता + IFSC।"},
-        ) from None
+    await _ledger(request).save_payout_account(worker_id, details.model_dump(), f"staff:{staff.id}")
     return {"status": "saved"}
 
 
@@ -135,13 +115,7 @@ async def record_cash_deposit(
 ) -> dict[str, str]:
     """Cash a worker handed in: it leaves what she holds and reaches the bank; one receipt posts once."""
     await _check_worker_district(request, staff, worker_id)
-    try:
-        position = await _ledger(request).record_cash_deposit(worker_id, deposit.amount, deposit.receipt)
-    except LedgerError as exc:
-        raise HTTPException(422, detail={
-            "en": f"Check the deposit: {exc}.",
-            "hi": "जमा राशि जाँचें: राशि कर्मी के पास रखे नकद से अधिक नहीं हो सकती और रसीद संख्या ज़रूरी है।",
-        }) from None
+    position = await _ledger(request).record_cash_deposit(worker_id, deposit.amount, deposit.receipt)
     return position_view(position)
 
 
@@ -194,14 +168,9 @@ async def settle_line(
     if outcome is LineStatus.RESERVED:
         raise HTTPException(422, detail={"en": "Use paid or failed.", "hi": "paid या failed में से एक चुनें।"})
     await _check_batch_district(request, staff, batch_id)
-    try:
-        return await _ledger(request).settle_payout_line(
-            batch_id, line_no, outcome, bank_reference=body.bank_reference, failure_reason=body.reason
-        )
-    except NotFound as exc:
-        raise _not_found(exc) from None
-    except LedgerError as exc:
-        raise _refused(exc) from None
+    return await _ledger(request).settle_payout_line(
+        batch_id, line_no, outcome, bank_reference=body.bank_reference, failure_reason=body.reason
+    )
 
 
 # --- reconciliation ------------------------------------------------------------------------------------

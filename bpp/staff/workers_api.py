@@ -19,11 +19,12 @@ from catalog.taxonomy import CATEGORIES
 from fulfillment.workers import (
     VERIFICATION_STEPS,
     Registration,
-    WorkerRuleError,
     registration_problems,
     standing_change,
     verification_step,
 )
+from schemas.errors import BUSINESS_ERROR
+from schemas.refusal import Refusal
 
 router = APIRouter(prefix="/staff/api/workers", tags=["staff: workers"])
 AnyStaff = Annotated[Principal, Depends(require_staff())]
@@ -59,10 +60,6 @@ class Radius(BaseModel):
 
 def _services(request: Request) -> Services:
     return request.app.state.services  # type: ignore[no-any-return]
-
-
-def _rule_error(exc: WorkerRuleError) -> HTTPException:
-    return HTTPException(422, detail={"en": exc.en, "hi": exc.hi})
 
 
 def _forbidden_district() -> HTTPException:
@@ -111,7 +108,7 @@ async def register(body: NewWorker, staff: Manager, request: Request) -> dict[st
     known = {item.category_id for item in services.catalog.snapshot.items.values()}
     problems = registration_problems(reg, known or None)
     if problems:
-        raise FieldErrors([FieldProblem(p.field or "", p.en, p.hi) for p in problems])
+        raise FieldErrors([FieldProblem(p.field or "", p.message, p.message_hi) for p in problems])
     async with services.db.begin() as conn:
         if await worker_repo.get_by_phone(conn, body.phone) is not None:
             raise HTTPException(
@@ -141,12 +138,9 @@ async def verification(worker_id: str, step: str, body: Reason, staff: Manager, 
     services = _services(request)
     async with services.db.begin() as conn:
         worker = await _managed_worker(conn, worker_id, staff)
-        try:
-            if step == "reject" and not (body.reason and body.reason.strip()):
-                raise WorkerRuleError("Give the reason for rejection.", "अस्वीकृति का कारण लिखें।")
-            after = verification_step(worker["verification"], step)
-        except WorkerRuleError as exc:
-            raise _rule_error(exc) from None
+        if step == "reject" and not (body.reason and body.reason.strip()):
+            raise Refusal(BUSINESS_ERROR.code, "Give the reason for rejection.", "reason", "अस्वीकृति का कारण लिखें।")
+        after = verification_step(worker["verification"], step)
         now = services.clock()
         await worker_repo.update_worker(conn, worker_id, now, verification=after)
         await worker_repo.audit(
@@ -166,10 +160,7 @@ async def change_standing(
     services = _services(request)
     async with services.db.begin() as conn:
         worker = await _managed_worker(conn, worker_id, staff)
-        try:
-            after = standing_change(worker["standing"], action, body.reason)
-        except WorkerRuleError as exc:
-            raise _rule_error(exc) from None
+        after = standing_change(worker["standing"], action, body.reason)
         now = services.clock()
         await worker_repo.update_worker(conn, worker_id, now, standing=after, standing_reason=body.reason)
         await worker_repo.audit(

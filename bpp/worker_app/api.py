@@ -9,17 +9,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from bpp import worker_repo
 from bpp.api_types import RowId, Rupees
 from bpp.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
-from bpp.fulfillment_service import FulfillmentService, JobRefused
+from bpp.fulfillment_service import FulfillmentService
 from bpp.services import Services
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
 from fulfillment.workers import BANNED, is_listed, rating_average
-from schemas.errors import INVALID_OTP
 
 router = APIRouter(prefix="/worker/api", tags=["worker app"])
 Worker = Annotated[Principal, Depends(require_worker)]
@@ -51,16 +49,6 @@ def _services(request: Request) -> Services:
 
 def _fulfillment(request: Request) -> FulfillmentService:
     return _services(request).fulfillment
-
-
-NOT_YOURS = {"not_your_job": 404, "not_found": 404, "not_allowed": 403}
-
-
-async def job_refused_handler(request: Request, exc: Exception) -> JSONResponse:
-    """A worker step the rules refuse: 422 for a wrong OTP, 409 otherwise, in Hindi and English."""
-    assert isinstance(exc, JobRefused)
-    status = 422 if exc.code == INVALID_OTP.code else NOT_YOURS.get(exc.code, 409)
-    return JSONResponse({"detail": {"code": exc.code, "en": exc.en, "hi": exc.hi}}, status_code=status)
 
 
 @router.post("/login")

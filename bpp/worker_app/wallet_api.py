@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from bpp.api_types import RowId
 from bpp.auth import Principal, require_worker
 from bpp.ledger_service import LedgerService
-from fulfillment.payouts import PayoutDetailsError, WorkerPosition
+from fulfillment.payouts import WorkerPosition
 
 router = APIRouter(prefix="/worker/api/wallet", tags=["worker app: wallet"])
 Worker = Annotated[Principal, Depends(require_worker)]
@@ -64,11 +64,5 @@ async def my_statement(
 
 @router.put("/payout-account")
 async def set_my_payout_account(worker: Worker, request: Request, details: PayoutDetails) -> dict[str, str]:
-    try:
-        await _ledger(request).save_payout_account(worker.id, details.model_dump(), f"worker:{worker.id}")
-    except PayoutDetailsError as exc:
-        raise HTTPException(
-            422,
-            detail={"en": f"Please correct your payout details: {exc}", "hi": f"कृपया भुगतान विवरण ठीक करें: {exc.hi}"},
-        ) from None
+    await _ledger(request).save_payout_account(worker.id, details.model_dump(), f"worker:{worker.id}")
     return {"status": "saved"}

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.model import DEFAULT_CANCELLATION_TERMS
-from fulfillment.cancellation import CancellationRefused, buyer_cancellation, cancellation_terms_from_wire
+from fulfillment.cancellation import buyer_cancellation, cancellation_terms_from_wire
+from schemas.refusal import Refusal
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SLOT = NOW + timedelta(hours=3)
@@ -55,13 +56,13 @@ def test_fee_never_exceeds_the_order_total() -> None:
 
 @pytest.mark.parametrize("state", ["Service-Started", "Completed", "Cancelled"])
 def test_not_cancellable_once_started_or_final(state: str) -> None:
-    with pytest.raises(CancellationRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         cancel(state)
     assert refused.value.code == "50001"
 
 
 def test_unknown_reason_is_30012() -> None:
-    with pytest.raises(CancellationRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         cancel("Pending", "999")
     assert refused.value.code == "30012"
 
@@ -73,9 +74,9 @@ def test_seller_fault_reason_is_free_after_a_missed_slot() -> None:
 
 
 def test_seller_fault_reason_refused_before_the_slot_or_after_arrival() -> None:
-    with pytest.raises(CancellationRefused) as early:
+    with pytest.raises(Refusal) as early:
         cancel("In-Transit", "004")
     assert early.value.code == "30012"
-    with pytest.raises(CancellationRefused) as arrived:
+    with pytest.raises(Refusal) as arrived:
         cancel("At-Location", "006", now=SLOT + timedelta(hours=1))
     assert arrived.value.code == "30012"

@@ -8,7 +8,6 @@ import pytest
 from fulfillment.complaints import (
     ActionRecord,
     ActionTriggered,
-    ComplaintRefused,
     Kind,
     Resolution,
     Respondent,
@@ -24,6 +23,7 @@ from fulfillment.complaints import (
     sanction_for,
     timeline,
 )
+from schemas.refusal import Refusal
 
 FILED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 RESPONDENT = Respondent("bpp.example::ONDC:SRV11", "Grievance Officer", "155330", "help@example.org")
@@ -57,7 +57,7 @@ def test_lifecycle() -> None:
     assert respond("PROCESSING", RespondentAction.NEED_MORE_INFO) is Status.PROCESSING
     assert respond("PROCESSING", RespondentAction.RESOLVED) is Status.RESOLVED
     for final in ("RESOLVED", "CLOSED"):
-        with pytest.raises(ComplaintRefused):
+        with pytest.raises(Refusal):
             respond(final, RespondentAction.RESOLVED)
 
 
@@ -73,11 +73,11 @@ def test_deadlines_and_overdue_flags() -> None:
 
 
 def test_resolution_rules() -> None:
-    with pytest.raises(ComplaintRefused):
+    with pytest.raises(Refusal):
         Resolution(True, "Refund", ActionTriggered.REFUND)
-    with pytest.raises(ComplaintRefused):
+    with pytest.raises(Refusal):
         Resolution(True, "  ", ActionTriggered.NO_ACTION)
-    with pytest.raises(ComplaintRefused):
+    with pytest.raises(Refusal):
         Resolution(True, "Refund", ActionTriggered.NO_ACTION, refund_amount=Decimal("10"))
 
 

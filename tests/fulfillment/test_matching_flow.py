@@ -12,11 +12,12 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from bpp.fulfillment_service import FulfillmentService, JobRefused
+from bpp.fulfillment_service import FulfillmentService
 from bpp.services import Services
 from bpp.storage.worker_tables import offers, workers
 from fulfillment.geo import haversine_km
 from fulfillment.start_otp import OTP_VALIDITY
+from schemas.refusal import Refusal
 
 LAT, LNG = 26.8467, 80.9462
 KM = 1 / 111.0  # degrees of latitude per km
@@ -160,12 +161,12 @@ async def test_whole_job_with_otp_and_cash(services: Services, fx: ModuleType) -
     fulfillment = services.fulfillment
     await fulfillment.mark_travelling("sunita", order_id)
     await fulfillment.mark_arrived("sunita", order_id)
-    with pytest.raises(JobRefused) as wrong:
+    with pytest.raises(Refusal) as wrong:
         await fulfillment.start_service("sunita", order_id, "0000" if otps[order_id] != "0000" else "1111")
     assert wrong.value.code == "90002"
     assert (await fx.order_row(services, order_id))["otp_attempts"] == 1
     await fulfillment.start_service("sunita", order_id, otps[order_id])
-    with pytest.raises(JobRefused) as overcharge:
+    with pytest.raises(Refusal) as overcharge:
         await fulfillment.complete("sunita", order_id, Decimal("350.00"))
     assert overcharge.value.code == "overcharge"
     done = await fulfillment.complete("sunita", order_id, Decimal("299.00"))
@@ -202,7 +203,7 @@ async def test_an_expired_otp_is_refused_and_a_new_one_starts(services: Services
     await services.fulfillment.mark_arrived("sunita", order_id)
     issued = services.clock()
     services.clock = lambda: issued + OTP_VALIDITY + timedelta(seconds=1)
-    with pytest.raises(JobRefused) as expired:
+    with pytest.raises(Refusal) as expired:
         await services.fulfillment.start_service("sunita", order_id, otps[order_id])
     assert expired.value.code == "otp_expired"
     assert (await fx.order_row(services, order_id))["otp_attempts"] == 0  # not a wrong guess
@@ -214,7 +215,7 @@ async def test_an_expired_otp_is_refused_and_a_new_one_starts(services: Services
 async def test_worker_cannot_touch_someone_elses_job(services: Services, fx: ModuleType) -> None:
     order_id = await _assigned(services, fx)
     await fx.add_worker(services, "other", LAT + 5 * KM, LNG)
-    with pytest.raises(JobRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         await services.fulfillment.mark_travelling("other", order_id)
     assert refused.value.code == "not_your_job"
     assert await services.fulfillment.jobs_of("other") == []
@@ -223,7 +224,7 @@ async def test_worker_cannot_touch_someone_elses_job(services: Services, fx: Mod
 
 async def test_out_of_order_step_is_refused(services: Services, fx: ModuleType) -> None:
     order_id = await _assigned(services, fx)
-    with pytest.raises(JobRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         await services.fulfillment.mark_arrived("sunita", order_id)
     assert refused.value.code == "20007"
 
@@ -235,7 +236,7 @@ async def test_prepaid_order_refuses_cash(services: Services, fx: ModuleType) ->
     await services.fulfillment.mark_travelling("sunita", order_id)
     await services.fulfillment.mark_arrived("sunita", order_id)
     await services.fulfillment.start_service("sunita", order_id, otps[order_id])
-    with pytest.raises(JobRefused):
+    with pytest.raises(Refusal):
         await services.fulfillment.complete("sunita", order_id, Decimal("299.00"))
     done = await services.fulfillment.complete("sunita", order_id, None)
     assert done["status"] == "Completed"

@@ -7,7 +7,8 @@ from order_factory import CONFIRMED_AT as NOW
 from order_factory import QUOTE, confirmed_order
 
 from fulfillment.order import Quote, QuoteLine
-from fulfillment.states import Event, FulfillmentState, InvalidTransition, OrderStatus
+from fulfillment.states import Event, FulfillmentState, OrderStatus
+from schemas.refusal import Refusal
 
 
 def test_a_confirmed_order_is_accepted_through_the_state_machine_and_logs_created_then_accepted() -> None:
@@ -53,7 +54,7 @@ def test_a_step_moves_the_order_and_is_logged_as_the_event() -> None:
 def test_a_step_the_state_machine_forbids_changes_nothing() -> None:
     order = confirmed_order()
     order.stored(1)
-    with pytest.raises(InvalidTransition) as refused:
+    with pytest.raises(Refusal) as refused:
         order.advance(Event.COMPLETED, actor="worker:W1", at=NOW)
     assert refused.value.code == "20007"
     assert (order.status, order.pending_events) == (OrderStatus.ACCEPTED, ())

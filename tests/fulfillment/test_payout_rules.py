@@ -7,7 +7,6 @@ import pytest
 from fulfillment.ledger import BANK, PAYOUT_CLEARING, LedgerError, cash_held, wallet
 from fulfillment.payouts import (
     LineStatus,
-    PayoutDetailsError,
     PayoutLine,
     WorkerPosition,
     export_csv,
@@ -107,6 +106,6 @@ def test_bank_file_shows_a_formula_holder_name_as_text() -> None:
 
 
 def test_a_holder_name_that_begins_like_a_formula_is_refused_in_both_languages() -> None:
-    with pytest.raises(PayoutDetailsError, match="formula") as refused:
+    with pytest.raises(LedgerError, match="formula") as refused:
         validate_payout_details({"holder_name": "@SUM(A1)", "upi_vpa": "sita@upi"})
-    assert "सूत्र" in refused.value.hi
+    assert "सूत्र" in refused.value.message_hi

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from fulfillment.ratings import RatingAggregate, RatingRefused, Subject, rating_value, subject_of
+from fulfillment.ratings import RatingAggregate, Subject, rating_value, subject_of
+from schemas.refusal import Refusal
 
 
 @pytest.mark.parametrize(
@@ -23,14 +24,14 @@ def test_subjects(category: str | None, subject: Subject) -> None:
 
 @pytest.mark.parametrize("category", ["Item", "Support", "DRIVER"])
 def test_unsupported_category_is_50003(category: str) -> None:
-    with pytest.raises(RatingRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         subject_of(category)
     assert refused.value.code == "50003"
 
 
 @pytest.mark.parametrize("value", ["0", "6", "4.5", "", "abc"])
 def test_bad_values_are_30015(value: str) -> None:
-    with pytest.raises(RatingRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         rating_value(value)
     assert refused.value.code == "30015"
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.model import Availability, RescheduleTerms
-from fulfillment.reschedule import RescheduleRefused, Slot, check_reschedule, reschedule_terms_from_wire
+from fulfillment.reschedule import Slot, check_reschedule, reschedule_terms_from_wire
+from schemas.refusal import Refusal
 
 NOW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)  # 09:30 IST, a Monday
 BOOKED = Slot(NOW + timedelta(hours=5), NOW + timedelta(hours=6))
@@ -33,32 +34,32 @@ def test_wire_terms_parse() -> None:
 
 
 def test_too_late_inside_the_window() -> None:
-    with pytest.raises(RescheduleRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         check_reschedule("Pending", TERMS, BOOKED, WANTED, now=BOOKED.start - timedelta(hours=1))
     assert refused.value.code == "50002"
 
 
 @pytest.mark.parametrize("state", ["In-Transit", "At-Location", "Service-Started"])
 def test_not_eligible_once_the_worker_set_off(state: str) -> None:
-    with pytest.raises(RescheduleRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         check_reschedule(state, TERMS, BOOKED, WANTED, now=NOW)
     assert refused.value.code == "50002"
 
 
 @pytest.mark.parametrize("state", ["Completed", "Cancelled"])
 def test_final_orders_are_50008(state: str) -> None:
-    with pytest.raises(RescheduleRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         check_reschedule(state, TERMS, BOOKED, WANTED, now=NOW)
     assert refused.value.code == "50008"
 
 
 def test_past_or_empty_slot_is_90001() -> None:
     past = Slot(NOW - timedelta(hours=1), NOW)
-    with pytest.raises(RescheduleRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         check_reschedule("Pending", TERMS, BOOKED, past, now=NOW)
     assert refused.value.code == "90001"
     backwards = Slot(WANTED.end, WANTED.start)
-    with pytest.raises(RescheduleRefused):
+    with pytest.raises(Refusal):
         check_reschedule("Pending", TERMS, BOOKED, backwards, now=NOW)
 
 
@@ -66,7 +67,7 @@ def test_slot_outside_opening_hours_is_90001() -> None:
     hours = Availability(opens=time(8, 0), closes=time(20, 0))
     night_start = datetime(2026, 3, 3, 17, 30, tzinfo=UTC)  # 23:00 IST
     night = Slot(night_start, night_start + timedelta(hours=1))
-    with pytest.raises(RescheduleRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         check_reschedule("Pending", TERMS, BOOKED, night, now=NOW, availability=hours, duration_minutes=60)
     assert refused.value.code == "90001"
     morning_start = datetime(2026, 3, 3, 4, 30, tzinfo=UTC)  # 10:00 IST

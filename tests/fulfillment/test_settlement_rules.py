@@ -11,6 +11,7 @@ from catalog.finder_fee import FeeKind, FinderFee
 from fulfillment.ledger import (
     COMMISSION,
     TAX,
+    LedgerError,
     cash_held,
     finder_fee_payable,
     receivable,
@@ -20,7 +21,6 @@ from fulfillment.ledger import (
 from fulfillment.settlement import (
     OrderTerms,
     PaymentMode,
-    SettlementError,
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
@@ -145,14 +145,14 @@ def test_cancellation_without_a_worker_leaves_her_share_with_the_platform() -> N
 
 
 def test_fee_above_the_total_is_refused() -> None:
-    with pytest.raises(SettlementError, match="between 0 and the order total"):
+    with pytest.raises(LedgerError, match="between 0 and the order total"):
         cancellation_entry(terms_from_order(order_row()), POLICY, Decimal("591"))
 
 
 def test_unreadable_terms_are_refused() -> None:
-    with pytest.raises(SettlementError, match="collected_by"):
+    with pytest.raises(LedgerError, match="collected_by"):
         terms_from_order(order_row() | {"payment": {"collected_by": "GATEWAY"}})
-    with pytest.raises(SettlementError, match="not a number"):
+    with pytest.raises(LedgerError, match="not a number"):
         terms_from_order(order_row(finder=("percentage", "three")))
 
 

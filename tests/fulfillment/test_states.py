@@ -8,11 +8,11 @@ from fulfillment.states import (
     VALID_PAIRS,
     Event,
     FulfillmentState,
-    InvalidTransition,
     OrderStatus,
     transition,
     wire_fulfillment_code,
 )
+from schemas.refusal import Refusal
 
 S, F, E = OrderStatus, FulfillmentState, Event
 
@@ -38,7 +38,7 @@ def test_every_combination(status: OrderStatus, state: FulfillmentState, event: 
     if key in EXPECTED:
         assert transition(status, state, event) == EXPECTED[key]
         return
-    with pytest.raises(InvalidTransition) as raised:
+    with pytest.raises(Refusal) as raised:
         transition(status, state, event)
     if (status, state) not in VALID_PAIRS:
         assert raised.value.code == "20007"

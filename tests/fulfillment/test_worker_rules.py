@@ -7,7 +7,6 @@ import pytest
 
 from fulfillment.workers import (
     Registration,
-    WorkerRuleError,
     check_rating,
     is_listed,
     is_matchable,
@@ -17,6 +16,7 @@ from fulfillment.workers import (
     standing_change,
     verification_step,
 )
+from schemas.refusal import Refusal
 
 GOOD = Registration("Sunita", "9876543210", "1234", ("SRV11-1011",), 26.85, 80.95, "std:0522")
 
@@ -43,7 +43,7 @@ def test_bad_registration_names_the_field_and_the_fix(change: dict[str, object],
     reg = Registration(**{name: change.get(name, getattr(GOOD, name)) for name in GOOD.__slots__})
     [problem] = registration_problems(reg, {"SRV11-1011"})
     assert problem.field == field
-    assert problem.en and problem.hi
+    assert problem.message and problem.message_hi
 
 
 def test_every_wrong_field_is_reported_at_once() -> None:
@@ -59,13 +59,13 @@ def test_verification_goes_step_by_step() -> None:
 
 
 def test_verification_cannot_skip_steps() -> None:
-    with pytest.raises(WorkerRuleError):
+    with pytest.raises(Refusal):
         verification_step("registered", "police_cleared")
 
 
 def test_reject_only_before_verified() -> None:
     assert verification_step("police_verification_pending", "reject") == "rejected"
-    with pytest.raises(WorkerRuleError):
+    with pytest.raises(Refusal):
         verification_step("verified", "reject")
 
 
@@ -75,14 +75,14 @@ def test_suspend_and_reinstate() -> None:
 
 
 def test_suspend_needs_a_reason() -> None:
-    with pytest.raises(WorkerRuleError):
+    with pytest.raises(Refusal):
         standing_change("active", "suspend", " ")
 
 
 @pytest.mark.parametrize("action", ["suspend", "reinstate", "ban"])
 def test_ban_is_permanent(action: str) -> None:
     assert standing_change("suspended", "ban", "repeat overcharging") == "banned"
-    with pytest.raises(WorkerRuleError):
+    with pytest.raises(Refusal):
         standing_change("banned", action, "try")
 
 
@@ -106,7 +106,7 @@ def test_only_verified_active_online_are_matchable(
 def test_rating_average() -> None:
     assert rating_average(Decimal(0), 0) is None
     assert rating_average(Decimal("9"), 2) == Decimal("4.5")
-    with pytest.raises(WorkerRuleError):
+    with pytest.raises(Refusal):
         check_rating(Decimal(6))
 
 
