@@ -1,27 +1,24 @@
 """The catalogue at run time: the in-memory snapshot search answers from, and every staff change.
 
-Every change is one transaction (entity + audit row), then `sm:catalog:version` is bumped in Redis
-and published on `sm:catalog:changed`; each process reloads its snapshot when it sees a newer
-version (pub/sub for promptness, a poll every two seconds in case a notice is missed).
+Every change is one transaction (entity + audit row), then the shared version `sm:catalog:version` is
+bumped (bpp/shared_version.py), so every process reloads its snapshot.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalog_repo import CatalogRepo, Draft
 from bpp.category_images import category_image_url
 from bpp.settings import Settings
+from bpp.shared_version import SharedVersion
 from catalog.codec import item_to_json, provider_to_json
 from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem
@@ -41,12 +38,6 @@ from schemas.refusal import NOT_FOUND, Refusal
 
 if TYPE_CHECKING:
     from bpp.services import Services
-
-log = logging.getLogger(__name__)
-
-VERSION_KEY: Final = "sm:catalog:version"
-CHANNEL: Final = "sm:catalog:changed"
-POLL_SECONDS: Final = 2.0
 
 
 def settlement_account(settings: Settings) -> SettlementAccount:
@@ -77,63 +68,31 @@ class CatalogService:
     def __init__(self, services: Services) -> None:
         self._services = services
         self.snapshot = CatalogSnapshot((), ())
-        self._watcher: asyncio.Task[None] | None = None
-        self._reload_lock = asyncio.Lock()
+        self._version = SharedVersion(services.redis, "catalog", self._load)
 
     async def start(self) -> None:
-        await self.reload()
-        self._watcher = asyncio.create_task(self._watch(), name="catalog-watcher")
+        await self._version.start()
 
     async def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
-            self._watcher = None
+        await self._version.stop()
 
     # --- snapshot -------------------------------------------------------------------------
-    async def _shared_version(self) -> int:
-        value = await self._services.redis.get(VERSION_KEY)
-        return int(value) if value else 0
-
     async def reload(self) -> None:
         """Rebuild the snapshot from the database (published items only)."""
-        async with self._reload_lock:
-            version = await self._shared_version()
-            async with self._services.db.connect() as conn:
-                repo = CatalogRepo(conn)
-                providers = await repo.providers()
-                items = await repo.items(published_only=True)
-            self.snapshot = CatalogSnapshot(
-                providers, items, version=version, category_image=partial(category_image_url, self._services.settings)
-            )
+        await self._version.reload()
 
-    async def _watch(self) -> None:
-        """Reload when another process changed the catalogue: pub/sub plus a slow poll."""
-        pubsub = self._services.redis.pubsub()
-        await pubsub.subscribe(CHANNEL)
-        try:
-            while True:
-                with contextlib.suppress(Exception):
-                    await pubsub.get_message(ignore_subscribe_messages=True, timeout=POLL_SECONDS)
-                try:
-                    if await self._shared_version() != self.snapshot.version:
-                        await self.reload()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("catalogue reload failed; retrying")
-                    await asyncio.sleep(POLL_SECONDS)
-        finally:
-            with contextlib.suppress(Exception):
-                await pubsub.aclose()
+    async def _load(self, version: int) -> None:
+        async with self._services.db.connect() as conn:
+            repo = CatalogRepo(conn)
+            providers = await repo.providers()
+            items = await repo.items(published_only=True)
+        self.snapshot = CatalogSnapshot(
+            providers, items, version=version, category_image=partial(category_image_url, self._services.settings)
+        )
 
     async def changed(self) -> None:
         """Tell every process (this one first) that the catalogue changed."""
-        redis = self._services.redis
-        version = await redis.incr(VERSION_KEY)
-        await redis.publish(CHANNEL, str(version))
-        await self.reload()
+        await self._version.bump()
 
     # --- ordering -------------------------------------------------------------------------
     @staticmethod

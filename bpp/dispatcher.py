@@ -13,10 +13,12 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 
+from bpp.background import BackgroundLoop
 from bpp.delivery import CallbackSender, DeliveryResult, backoff_seconds
 from bpp.lost_replies import follow_up_expired
 from bpp.storage.gateway_tables import outbox
@@ -37,35 +39,22 @@ class Dispatcher:
         self._services = services
         self._sender = sender
         self._batch = batch
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop("dispatcher", self._drain, pause=services.settings.dispatcher_poll_seconds)
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run_forever(), name="dispatcher")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
 
-    async def run_forever(self) -> None:
-        poll = self._services.settings.dispatcher_poll_seconds
-        while True:
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("dispatcher round failed; retrying")
-                handled = 0
-                await asyncio.sleep(1)
-            if handled == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), poll)
-                self._wake.clear()
+    async def _drain(self) -> None:
+        """Deliver batch after batch until none is due (then the loop waits for a wake-up or the next poll)."""
+        while await self.run_once():
+            pass
 
     async def run_once(self) -> int:
         """Claim and deliver one batch of due callbacks; returns how many were tried."""
@@ -78,26 +67,22 @@ class Dispatcher:
     @contextlib.asynccontextmanager
     async def _renewing(self, outbox_ids: list[int]) -> AsyncIterator[None]:
         """Keep the lease on `outbox_ids` alive while their attempts run (an attempt may outlast one lease)."""
-        renewer = asyncio.create_task(self._renew_forever(outbox_ids), name="dispatcher-lease")
+        # the claim has just set the lease, so the first renewal is due after one pause
+        renewer = BackgroundLoop("dispatcher-lease", partial(self._renew, outbox_ids), pause=RENEW_EVERY,
+                                 pause_first=True, after_failure=0)
+        renewer.start()
         try:
             yield
         finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
+            await renewer.stop()
 
-    async def _renew_forever(self, outbox_ids: list[int]) -> None:
-        while True:
-            await asyncio.sleep(RENEW_EVERY)
-            try:
-                async with self._services.db.begin() as conn:
-                    await conn.execute(
-                        update(outbox)  # rows already recorded have no claim left to renew
-                        .where(outbox.c.id.in_(outbox_ids), outbox.c.claimed_until.is_not(None))
-                        .values(claimed_until=self._services.clock() + LEASE)
-                    )
-            except Exception:
-                log.exception("renewing the dispatcher's claims failed; retrying")
+    async def _renew(self, outbox_ids: list[int]) -> None:
+        async with self._services.db.begin() as conn:
+            await conn.execute(
+                update(outbox)  # rows already recorded have no claim left to renew
+                .where(outbox.c.id.in_(outbox_ids), outbox.c.claimed_until.is_not(None))
+                .values(claimed_until=self._services.clock() + LEASE)
+            )
 
     async def _claim(self) -> list[Mapping[str, Any]]:
         services = self._services

@@ -7,9 +7,6 @@ Cross-area entry points (called inside the caller's transaction `conn`):
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -21,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
 from bpp.auth import hash_secret, verify_secret
+from bpp.background import BackgroundLoop
 from bpp.invoices import invoice_url
 from bpp.matching import GeoIndex, Matcher, close_job, order_slot, reopen_job, schedule_job
 from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
 from bpp.protocol import OrderAddress
+from bpp.shared_version import SharedVersion
 from bpp.storage.order_tables import order_events, orders
 from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
 from catalog.order_message import StartOtp
@@ -48,10 +47,6 @@ from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
 if TYPE_CHECKING:
     from bpp.services import Services
 
-log = logging.getLogger(__name__)
-
-COVERAGE_VERSION_KEY = "sm:coverage:version"
-COVERAGE_POLL_SECONDS = 2.0
 MATCHING_POLL_SECONDS = 0.25
 MAX_OTP_ATTEMPTS = 5
 PROVIDER_CANCEL_REASON = "022"  # the seller-side code of the SRV on_cancel_merchant example
@@ -78,32 +73,23 @@ class FulfillmentService:
         self.coverage = CoverageIndex()
         self.offer_listeners: list[Callable[[str, str], None]] = []
         self.otp_listeners: list[Callable[[str, str], None]] = []
-        self._coverage_version: bytes | None = None
-        self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._coverage_version = SharedVersion(services.redis, "coverage", self._load_coverage)
+        self._matching = BackgroundLoop("fulfillment-matching", self.matcher.run_due, pause=MATCHING_POLL_SECONDS)
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
         """Load coverage and radii, put online idle workers back in the geo sets, start the loops."""
-        await self.reload_coverage()
+        await self._coverage_version.start()
         await self._restore_geo_sets()
-        self._tasks = [
-            asyncio.create_task(self._matching_loop(), name="fulfillment-matching"),
-            asyncio.create_task(self._coverage_loop(), name="fulfillment-coverage"),
-        ]
+        self._matching.start()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self._matching.stop()
+        await self._coverage_version.stop()
 
     # ---- coverage --------------------------------------------------------------------------
-    async def reload_coverage(self) -> None:
+    async def _load_coverage(self, version: int) -> None:
         """Rebuild the in-memory coverage index and the per-category matching radii from the database."""
-        self._coverage_version = await self._services.redis.get(COVERAGE_VERSION_KEY)
         async with self._services.db.connect() as conn:
             points = await worker_repo.listed_points(conn)
             radii = await conn.execute(select(matching_radii))
@@ -112,23 +98,13 @@ class FulfillmentService:
 
     async def workers_changed(self) -> None:
         """Call after a commit that changed who is listed, where, or a matching radius: every process reloads."""
-        await self._services.redis.incr(COVERAGE_VERSION_KEY)
-        await self.reload_coverage()
-
-    async def _coverage_loop(self) -> None:
-        while True:
-            await asyncio.sleep(COVERAGE_POLL_SECONDS)
-            try:
-                if await self._services.redis.get(COVERAGE_VERSION_KEY) != self._coverage_version:
-                    await self.reload_coverage()
-            except Exception:
-                log.exception("coverage refresh failed; keeping the previous index")
+        await self._coverage_version.bump()
 
     # ---- matching --------------------------------------------------------------------------
     async def order_confirmed(self, conn: AsyncConnection, order_id: str) -> None:
         """Schedule matching for a confirmed order, durably, in the caller's transaction."""
         await schedule_job(conn, order_id, self._services.clock())
-        self._wake.set()
+        self._matching.wake()
 
     async def run_matching_once(self) -> int:
         """Advance every due matching job once (the loop does this; tests call it directly)."""
@@ -138,16 +114,6 @@ class FulfillmentService:
         """Set a category's own matching radius (staff); call `workers_changed()` after the commit."""
         await conn.execute(matching_radii.delete().where(matching_radii.c.category_id == category_id))
         await conn.execute(matching_radii.insert().values(category_id=category_id, radius_km=radius_km))
-
-    async def _matching_loop(self) -> None:
-        while True:
-            try:
-                await self.matcher.run_due()
-            except Exception:
-                log.exception("matching round failed; retrying")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), MATCHING_POLL_SECONDS)
-            self._wake.clear()
 
     async def _restore_geo_sets(self) -> None:
         async with self._services.db.connect() as conn:
@@ -256,7 +222,7 @@ class FulfillmentService:
         async with self._services.db.begin() as conn:
             await worker_repo.update_worker(conn, worker_id, now, **values)
         await self.refresh_worker(worker_id)
-        self._wake.set()
+        self._matching.wake()
 
     async def accept_offer(self, worker_id: str, offer_id: int) -> Mapping[str, Any]:
         """Take the offered order: it becomes Accepted with her as the assigned worker."""
@@ -323,7 +289,7 @@ class FulfillmentService:
             await reopen_job(conn, order_id, worker_id, now)
         await self.geo.drop_claim(worker_id, order_id)
         await self.refresh_worker(worker_id)
-        self._wake.set()
+        self._matching.wake()
 
     async def open_offers(self, worker_id: str) -> list[dict[str, Any]]:
         """Her pending offers with what the job is, where and for how much."""
@@ -423,7 +389,7 @@ class FulfillmentService:
             await worker_repo.end_booking(conn, order_id)
             await self._push_status(conn, done, invoice_url=self.invoice_url(order_id))
         await self.refresh_worker(worker_id)
-        self._wake.set()
+        self._matching.wake()
         return done
 
     async def jobs_of(self, worker_id: str) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bpp.background import BackgroundLoop
 from bpp.gateway.txlog import kept_headers
 from bpp.handlers import HANDLERS
 from bpp.protocol import InboundRequest
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
+SWEEP_SECONDS = 5.0
 
 
 class Inbox:
@@ -34,7 +35,8 @@ class Inbox:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._tasks: set[asyncio.Task[None]] = set()
-        self._sweeper: asyncio.Task[None] | None = None
+        # a crash's unfinished messages are found again within SWEEP_SECONDS
+        self._sweeper = BackgroundLoop("inbox-sweeper", self.recover, pause=SWEEP_SECONDS)
 
     async def accept(self, exchange: Exchange) -> None:
         """Write the message and its de-duplication key in one transaction, then process it off the ACK."""
@@ -138,22 +140,12 @@ class Inbox:
         return result.rowcount == 1
 
     def start(self) -> None:
-        self._sweeper = asyncio.create_task(self._sweep_forever(), name="inbox-sweeper")
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            try:
-                await self.recover()
-            except Exception:
-                log.exception("inbox recovery sweep failed")
-            await asyncio.sleep(5)
+        self._sweeper.start()
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._sweeper, *self._tasks) if t is not None]
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*tasks, return_exceptions=True)
+        """Stop sweeping, and let the messages being processed finish."""
+        await self._sweeper.stop()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 def _rebuild(row: Mapping[str, Any]) -> InboundRequest:

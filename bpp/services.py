@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 from collections.abc import Callable
@@ -16,6 +15,7 @@ import orjson
 from redis.asyncio import Redis
 
 from bpp.auth import TokenSigner
+from bpp.background import BackgroundLoop
 from bpp.delivery import CallbackSender
 from bpp.demo.keys import demo_key_file, ensure_demo_keys
 from bpp.dispatcher import Dispatcher
@@ -111,7 +111,7 @@ class Services:
     catalog: CatalogService = field(init=False)
     fulfillment: FulfillmentService = field(init=False)
     ledger: LedgerService = field(init=False)
-    background: list[asyncio.Task[None]] = field(default_factory=list)  # e.g. the demo's simulated workers
+    background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
     def __post_init__(self) -> None:
         from bpp.catalog_service import CatalogService
@@ -147,9 +147,8 @@ class Services:
             self.dispatcher.start()
 
     async def stop(self) -> None:
-        for task in self.background:
-            task.cancel()
-        await asyncio.gather(*self.background, return_exceptions=True)
+        for loop in self.background:
+            await loop.stop()
         await self.dispatcher.stop()
         await self.search_path.stop()
         await self.inbox.stop()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 
 from bpp.demo.catalog_seed import seed_demo_catalog
-from bpp.demo.simulated_workers import run_simulated_workers
+from bpp.demo.simulated_workers import simulated_workers
 from bpp.demo.workers_seed import seed_demo_workers
 from bpp.services import Services
 from bpp.staff.users import create_staff_user
@@ -31,7 +30,9 @@ async def start_demo(services: Services) -> None:
         for username, role, district, name in DEMO_STAFF:
             await create_staff_user(conn, username, password, role, name, district)
     await services.fulfillment.workers_changed()
-    services.background.append(asyncio.create_task(run_simulated_workers(services), name="demo-workers"))
+    workers = simulated_workers(services)
+    workers.start()
+    services.background.append(workers)
     # printed, not logged: the one place a person needs it, and it changes at every start
     print(f"demo staff logins (admin, lucknow.officer, helpline) share the password: {password}", flush=True)
     print(f"buyer apps post to {services.settings.subscriber_url}/search …; try `sevamitra-bpp simulate --bpp "

@@ -6,13 +6,14 @@ a customer would read it out, through the fulfillment service's OTP listeners.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from bpp.background import BackgroundLoop
 from bpp.fulfillment_service import cash_due
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
@@ -26,17 +27,12 @@ log = logging.getLogger(__name__)
 MIN_STEP_SECONDS = 0.05
 
 
-async def run_simulated_workers(services: Services) -> None:
-    """Forever: move every demo worker's offer or job one step, then wait one demo step."""
+def simulated_workers(services: Services) -> BackgroundLoop:
+    """The loop (not yet started) that moves every demo worker's offer or job one step each demo step."""
     otps: dict[str, str] = {}
     services.fulfillment.otp_listeners.append(lambda order_id, otp: otps.__setitem__(order_id, otp))
     step = max(services.settings.demo_step_seconds, MIN_STEP_SECONDS)
-    while True:
-        await asyncio.sleep(step)
-        try:
-            await _one_round(services, otps)
-        except Exception:
-            log.exception("demo worker round failed; trying again next step")
+    return BackgroundLoop("demo-workers", partial(_one_round, services, otps), pause=step, pause_first=True)
 
 
 async def _one_round(services: Services, otps: dict[str, str]) -> None:

@@ -7,7 +7,6 @@ lets callbacks time out while queueing for a connection (which would deliver som
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from bpp.background import BackgroundLoop
 from bpp.delivery import backoff_seconds
 from bpp.handlers import search
 from bpp.protocol import InboundRequest
@@ -44,10 +44,12 @@ class SearchPath:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._queue: asyncio.Queue[InboundRequest | PendingAnswer] = asyncio.Queue()
-        self._senders: list[asyncio.Task[None]] = []
+        # a failed answer is that search's loss only: its sender goes straight on to the next one
+        self._senders = [BackgroundLoop(f"search-sender-{n}", self._serve_one, after_failure=0) for n in range(SENDERS)]
 
     def start(self) -> None:
-        self._senders = [asyncio.create_task(self._serve(), name=f"search-sender-{n}") for n in range(SENDERS)]
+        for sender in self._senders:
+            sender.start()
 
     def submit(self, exchange: Exchange) -> None:
         assert exchange.data is not None
@@ -60,15 +62,11 @@ class SearchPath:
             received_at=exchange.received_at,
         ))
 
-    async def _serve(self) -> None:
-        while True:
-            work = await self._queue.get()
-            try:
-                pending = await self._answer(work) if isinstance(work, InboundRequest) else work
-                if pending is not None:
-                    await self._deliver(pending)
-            except Exception:
-                log.exception("search answer failed")
+    async def _serve_one(self) -> None:
+        work = await self._queue.get()
+        pending = await self._answer(work) if isinstance(work, InboundRequest) else work
+        if pending is not None:
+            await self._deliver(pending)
 
     async def _answer(self, request: InboundRequest) -> PendingAnswer | None:
         services = self._services
@@ -98,8 +96,4 @@ class SearchPath:
         asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, pending)
 
     async def stop(self) -> None:
-        for task in self._senders:
-            task.cancel()
-        for task in self._senders:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await asyncio.gather(*(sender.stop() for sender in self._senders))

@@ -7,8 +7,6 @@ is written row by row and only that row is dropped (and counted), so one bad row
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Mapping
@@ -19,6 +17,7 @@ import orjson
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bpp.background import BackgroundLoop
 from bpp.storage.db import Database
 from bpp.storage.gateway_tables import delivery_attempts, messages
 from schemas.fields import MAX_ID_LENGTH, MAX_SUBSCRIBER_ID_LENGTH
@@ -72,15 +71,13 @@ class TransactionLog:
         self, db: Database, interval: float = 0.1, batch: int = 500, max_buffered: int = MAX_BUFFERED_ROWS
     ) -> None:
         self._db = db
-        self._interval = interval
         self._batch = batch
         self._max_buffered = max_buffered
         self.dropped_rows = 0  # rows lost to a full buffer or refused by the database; shown by /health
         self._overflowing = False
         self._messages: list[dict[str, Any]] = []
         self._attempts: list[dict[str, Any]] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._writer = BackgroundLoop("txlog", self.flush, pause=interval, pause_first=True)
 
     def record_inbound(self, exchange: Exchange, ack_status: str, note: str | None = None) -> None:
         context = (exchange.data or {}).get("context", {})
@@ -143,28 +140,14 @@ class TransactionLog:
 
     def _nudge(self) -> None:
         if len(self._messages) + len(self._attempts) >= self._batch:
-            self._wake.set()
+            self._writer.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="txlog")
+        self._writer.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._writer.stop()
         await self.flush()
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._interval)
-            self._wake.clear()
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("transaction log flush failed; rows kept for the next try")
-                await asyncio.sleep(1)
 
     async def flush(self) -> None:
         """Write every buffered row now."""

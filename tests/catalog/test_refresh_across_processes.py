@@ -19,7 +19,7 @@ import httpx
 import pytest
 from harness import Backend, RunningServer, make_settings, start_server
 
-from bpp import catalog_service, worker_repo
+from bpp import shared_version, worker_repo
 from bpp.auth import Principal, hash_secret
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
 from bpp.services import Services, build_services
@@ -69,7 +69,7 @@ async def two_processes(backend: Backend) -> AsyncIterator[tuple[Services, Servi
 
 async def test_price_change_in_a_reaches_b_by_the_notice(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
     # With the poll an hour apart, only the pub/sub notice can bring the change to B in time.
-    monkeypatch.setattr(catalog_service, "POLL_SECONDS", 3600.0)
+    monkeypatch.setattr(shared_version, "POLL_SECONDS", 3600.0)
     async with two_processes(backend) as (process_a, process_b):
         item = process_a.catalog.snapshot.items[ITEM_ID]
         saved = await process_a.catalog.save_item(replace(item, fee=Decimal("249")), actor=STAFF)
