@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.storage.complaint_tables import complaint_actions, complaints, rating_aggregates, ratings
+from bpp.storage.db import Row
 from fulfillment.complaints import ActionRecord, Kind, RespondentAction, Status
 from fulfillment.ratings import RatingAggregate
 
@@ -20,13 +21,13 @@ class ComplaintsRepo:
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
 
-    async def get(self, complaint_id: str, *, for_update: bool = False) -> Mapping[str, Any] | None:
+    async def get(self, complaint_id: str, *, for_update: bool = False) -> Row | None:
         query = select(complaints).where(complaints.c.id == complaint_id)
         if for_update and self.conn.dialect.name == "postgresql":
             query = query.with_for_update()
         return (await self.conn.execute(query)).mappings().first()
 
-    async def by_issue(self, bap_id: str, issue_id: str) -> Mapping[str, Any] | None:
+    async def by_issue(self, bap_id: str, issue_id: str) -> Row | None:
         query = select(complaints).where(complaints.c.bap_id == bap_id, complaints.c.issue_id == issue_id)
         return (await self.conn.execute(query)).mappings().first()
 
@@ -53,7 +54,7 @@ class ComplaintsRepo:
             )
         )
 
-    async def actions(self, complaint_id: str) -> list[Mapping[str, Any]]:
+    async def actions(self, complaint_id: str) -> list[Row]:
         query = (
             select(complaint_actions)
             .where(complaint_actions.c.complaint_id == complaint_id)
@@ -70,7 +71,7 @@ class ComplaintsRepo:
 
     async def listing(
         self, *, city: str | None = None, status: str | None = None, limit: int = 200
-    ) -> Sequence[Mapping[str, Any]]:
+    ) -> Sequence[Row]:
         query = select(complaints).order_by(complaints.c.created_at.desc()).limit(limit)
         if city is not None:
             query = query.where(complaints.c.city == city)
@@ -125,7 +126,10 @@ class RatingsRepo:
             rating_aggregates.c.subject == subject, rating_aggregates.c.subject_id == subject_id
         )
         row = (await self.conn.execute(query)).first()
-        return RatingAggregate(row.count, row.total) if row else RatingAggregate()
+        if row is None:
+            return RatingAggregate()
+        count, total = row  # unpacked: the attribute `row.count` is, to mypy, the tuple method of that name
+        return RatingAggregate(count, total)
 
     async def add_to_aggregate(self, subject: str, subject_id: str, value: int, at: datetime) -> RatingAggregate:
         """Count one more rating of the subject (a SQL increment, safe under concurrent ratings)."""
@@ -144,7 +148,7 @@ class RatingsRepo:
             )
         return await self.aggregate(subject, subject_id)
 
-    async def recent(self, subject: str, subject_id: str, limit: int = 50) -> list[Mapping[str, Any]]:
+    async def recent(self, subject: str, subject_id: str, limit: int = 50) -> list[Row]:
         query = (
             select(ratings)
             .where(ratings.c.subject == subject, ratings.c.subject_id == subject_id)

@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from bpp.background import BackgroundLoop
 from bpp.delivery import CallbackSender, DeliveryResult, backoff_seconds
 from bpp.lost_replies import follow_up_expired
+from bpp.storage.db import Row
 from bpp.storage.gateway_tables import outbox
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Dispatcher:
                 .values(claimed_until=self._services.clock() + LEASE)
             )
 
-    async def _claim(self) -> list[Mapping[str, Any]]:
+    async def _claim(self) -> list[Row]:
         services = self._services
         now = services.clock()
         due = (

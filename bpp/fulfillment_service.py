@@ -25,6 +25,7 @@ from bpp.order_changes import save_order_change
 from bpp.order_view import order_message
 from bpp.protocol import OrderAddress
 from bpp.shared_version import SharedVersion
+from bpp.storage.db import Row
 from bpp.storage.order_tables import order_events, orders
 from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
 from catalog.order_message import StartOtp
@@ -121,7 +122,7 @@ class FulfillmentService:
         for row in rows:
             await self._sync_geo(row)
 
-    async def _sync_geo(self, worker: Mapping[str, Any]) -> None:
+    async def _sync_geo(self, worker: Row) -> None:
         """Put the worker in the geo sets when she can take an order now, else take her out."""
         free = is_matchable(worker["verification"], worker["standing"], worker["online"])
         if free and worker["current_order_id"] is None and worker["last_lat"] is not None:
@@ -320,7 +321,7 @@ class FulfillmentService:
                     message_hi="नया OTP केवल 'पहुँच गए' दर्ज करने के बाद भेजा जा सकता है।",
                 )
             otp = await self._new_otp(conn, order_id, worker_id)
-            await self._push_status(conn, await self._load(conn, order_id), otp=otp)
+            await self._push_status(conn, await self._own_order(conn, worker_id, order_id), otp=otp)
         self._announce_otp(order_id, otp.token)
 
     async def start_service(self, worker_id: str, order_id: str, otp: str) -> Mapping[str, Any]:
@@ -428,7 +429,7 @@ class FulfillmentService:
             order = await self._apply(conn, order_id, event, f"worker:{worker_id}", {})
             if issue_otp:
                 otp = await self._new_otp(conn, order_id, worker_id)
-                order = await self._load(conn, order_id)
+                order = await self._own_order(conn, worker_id, order_id)  # with the new OTP
             await self._push_status(conn, order, otp=otp)
         if otp is not None:
             self._announce_otp(order_id, otp.token)
@@ -441,7 +442,7 @@ class FulfillmentService:
                           message_hi="यह काम आपको नहीं सौंपा गया है।")
         return order
 
-    async def _load(self, conn: AsyncConnection, order_id: str) -> Mapping[str, Any] | None:
+    async def _load(self, conn: AsyncConnection, order_id: str) -> Row | None:
         query = select(orders).where(orders.c.id == order_id)
         if self._services.db.is_postgres:
             query = query.with_for_update()

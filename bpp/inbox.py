@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from bpp.background import BackgroundLoop
 from bpp.gateway.txlog import kept_headers
 from bpp.handlers import HANDLERS
 from bpp.protocol import InboundRequest
+from bpp.storage.db import Row
 from bpp.storage.gateway_tables import inbound_keys, messages
 from schemas import errors
 from schemas.beckn import parse_request
@@ -54,7 +54,7 @@ class Inbox:
                     transaction_id=context["transaction_id"], message_id=context["message_id"],
                     received_at=exchange.received_at, headers=kept_headers(exchange.headers), body=exchange.raw,
                     ack_status="ACK", claimed_until=now + LEASE,
-                ))
+                ).returning(messages.c.id))
         except IntegrityError:
             exchange.duplicate = True
             self._services.txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
@@ -62,7 +62,7 @@ class Inbox:
         request = InboundRequest(
             action=exchange.action, context=context, message=exchange.data.get("message") or {},
             raw=exchange.raw, received_at=exchange.received_at, model=exchange.model,
-            message_row_id=result.inserted_primary_key[0],
+            message_row_id=result.scalar_one(),
         )
         self._spawn(request)
 
@@ -148,7 +148,7 @@ class Inbox:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-def _rebuild(row: Mapping[str, Any]) -> InboundRequest:
+def _rebuild(row: Row) -> InboundRequest:
     model, data = parse_request(row["action"], row["body"])
     return InboundRequest(
         action=row["action"], context=data["context"], message=data.get("message") or {}, raw=row["body"],

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.ledger_repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
+from bpp.storage.db import Row
 from bpp.storage.order_tables import orders
 from fulfillment.ledger import (
     JournalEntry,
@@ -222,7 +223,7 @@ class LedgerService:
             return summarize(await reconciliation_figures(conn, start, end, bap_id, city))
 
 
-async def _order_row(conn: AsyncConnection, order_id: str) -> Mapping[str, Any]:
+async def _order_row(conn: AsyncConnection, order_id: str) -> Row:
     row = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
     if row is None:
         raise LedgerError(f"order {order_id} does not exist")

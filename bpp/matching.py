@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp import worker_repo
-from bpp.storage.db import Database
+from bpp.storage.db import Database, Row
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import matching_jobs, offers
 from fulfillment.matching import Candidate, offer_order, radius_for
@@ -230,7 +230,7 @@ class Matcher:
         await reopen_job(conn, offer["order_id"], offer["worker_id"], now)
         return str(offer["worker_id"])
 
-    async def _offer_next(self, conn: AsyncConnection, order: Mapping[str, Any], now: datetime) -> OfferSent | None:
+    async def _offer_next(self, conn: AsyncConnection, order: Row, now: datetime) -> OfferSent | None:
         job = (
             await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order["id"]))
         ).first()
@@ -268,7 +268,7 @@ class Matcher:
         return None
 
 
-def _still_needs_worker(order: Mapping[str, Any]) -> bool:
+def _still_needs_worker(order: Row) -> bool:
     return (
         order["status"] in MATCHABLE_STATUSES
         and order["fulfillment_state"] == FulfillmentState.PENDING.value
@@ -283,7 +283,7 @@ def order_slot(order: Mapping[str, Any], now: datetime) -> tuple[datetime, datet
     return start, end
 
 
-async def _pending_offer(conn: AsyncConnection, order_id: str) -> Mapping[str, Any] | None:
+async def _pending_offer(conn: AsyncConnection, order_id: str) -> Row | None:
     query = select(offers).where(offers.c.order_id == order_id, offers.c.outcome == "pending")
     return (await conn.execute(query)).mappings().first()
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from bpp.storage.db import Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ class OrderAddress:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_order_row(cls, order: Mapping[str, Any]) -> OrderAddress:
+    def from_order_row(cls, order: Row) -> OrderAddress:
         """Where the unsolicited callbacks of the order in `order` (an orders row) go."""
         return cls(
             bap_id=order["bap_id"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.storage.db import Row
 from bpp.storage.worker_tables import worker_audit, worker_bookings, workers
 from fulfillment.coverage import WorkerPoint
 from fulfillment.workers import ACTIVE, REGISTERED, VERIFIED, Registration
@@ -78,7 +79,7 @@ async def audit(
 
 async def get_worker(
     conn: AsyncConnection, worker_id: str, *, for_update: bool = False
-) -> Mapping[str, Any] | None:
+) -> Row | None:
     """One worker row (with PIN hash) or None."""
     query = select(workers).where(workers.c.id == worker_id)
     if for_update and conn.dialect.name == "postgresql":
@@ -86,11 +87,11 @@ async def get_worker(
     return (await conn.execute(query)).mappings().first()
 
 
-async def get_by_phone(conn: AsyncConnection, phone: str) -> Mapping[str, Any] | None:
+async def get_by_phone(conn: AsyncConnection, phone: str) -> Row | None:
     return (await conn.execute(select(workers).where(workers.c.phone == phone))).mappings().first()
 
 
-async def list_workers(conn: AsyncConnection, district: str | None = None) -> Sequence[Mapping[str, Any]]:
+async def list_workers(conn: AsyncConnection, district: str | None = None) -> Sequence[Row]:
     """Workers without their PIN hashes, optionally of one district."""
     query = select(*PUBLIC_COLUMNS).order_by(workers.c.created_at)
     if district is not None:
@@ -98,7 +99,7 @@ async def list_workers(conn: AsyncConnection, district: str | None = None) -> Se
     return (await conn.execute(query)).mappings().all()
 
 
-async def audit_trail(conn: AsyncConnection, worker_id: str) -> Sequence[Mapping[str, Any]]:
+async def audit_trail(conn: AsyncConnection, worker_id: str) -> Sequence[Row]:
     query = select(worker_audit).where(worker_audit.c.worker_id == worker_id).order_by(worker_audit.c.id)
     return (await conn.execute(query)).mappings().all()
 

@@ -53,5 +53,6 @@ redis-cli -h 127.0.0.1 ping >/dev/null || { echo "Redis is not reachable on 127.
 
 python3 -m ruff check .
 python3 -m mypy --strict signing schemas catalog fulfillment
+python3 -m mypy bpp
 lint-imports
 python3 -m pytest -q "$@"

@@ -67,9 +67,9 @@ def beckn_route(path: str, action: str, steps: Sequence[tuple[str, Step]] = DEFA
             return _nack_response(nack)
         except Exception:
             log.exception("inbound %s failed unexpectedly", action)
-            nack = Nack(503, errors.INTERNAL_ERROR, "internal error while accepting the message; retry shortly")
-            services.txlog.record_rejected(action, exchange, request.headers, nack)
-            return _nack_response(nack)
+            failure = Nack(503, errors.INTERNAL_ERROR, "internal error while accepting the message; retry shortly")
+            services.txlog.record_rejected(action, exchange, request.headers, failure)
+            return _nack_response(failure)
         return Response(_ACK, media_type="application/json")
 
     return Route(f"{path}/{action}", endpoint, methods=["POST"], name=f"beckn_{action}")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.complaints_repo import RatingsRepo
 from bpp.protocol import InboundRequest
+from bpp.storage.db import Row
 from bpp.storage.order_tables import orders
 from fulfillment.ratings import Subject, rating_value, subject_of
 from fulfillment.states import OrderStatus
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from bpp.services import Services
 
 
-async def _transaction_order(conn: AsyncConnection, request: InboundRequest) -> Mapping[str, Any]:
+async def _transaction_order(conn: AsyncConnection, request: InboundRequest) -> Row:
     query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.transaction_id == request.transaction_id)
     order = (await conn.execute(query)).mappings().first()
     if order is None:

@@ -82,18 +82,18 @@ async def handle(services: Services, request: InboundRequest) -> None:
             answer["items"][0]["time"] = ordering.item_slots(item, alternatives)
             if slot is None:
                 stop = ordering.end_stop(location, None)
-                error = Refusal(
+                refusal = Refusal(
                     SCHEDULE_NOT_PROVIDED.code,
                     "Schedule not provided; select one of the listed times and send select again",
                 )
             else:
                 stop = ordering.end_stop(location, ordering.time_range(slot[0], slot[1], "rejected"))
-                error = Refusal(
+                refusal = Refusal(
                     SLOT_NOT_AVAILABLE.code,
                     "This time cannot be served; select one of the listed times and send select again",
                 )
             answer["fulfillments"] = [ordering.fulfillment("Serviceable", [stop])]
-            await services.outbox.reply(conn, request, message={"order": answer}, error=error.as_error())
+            await services.outbox.reply(conn, request, message={"order": answer}, error=refusal.as_error())
             return
         stop = ordering.end_stop(location, ordering.time_range(slot[0], slot[1], "confirmed"))
         answer["fulfillments"] = [ordering.fulfillment("Serviceable", [stop])]

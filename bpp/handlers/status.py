@@ -5,7 +5,6 @@ Also the order lookup the other post-order handlers (track, cancel, update) shar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.order_view import order_message
 from bpp.protocol import InboundRequest
+from bpp.storage.db import Row
 from bpp.storage.order_tables import orders
 from schemas.enums import OrderStatus
 from schemas.errors import ORDER_NOT_FOUND
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 async def find_order(
     conn: AsyncConnection, request: InboundRequest, order_id: str, *, for_update: bool = False
-) -> Mapping[str, Any]:
+) -> Row:
     """The buyer app's order by the id it gave in confirm, or Refusal 30018 (never another app's order)."""
     query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.buyer_order_id == order_id)
     if for_update and conn.dialect.name == "postgresql":
@@ -37,7 +37,7 @@ async def find_order(
     return order
 
 
-async def status_message(services: Services, conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any]:
+async def status_message(services: Services, conn: AsyncConnection, order: Row) -> dict[str, Any]:
     """The on_status `message` of an order as it is now (with the invoice once completed)."""
     invoice = services.fulfillment.invoice_url(order["id"]) if order["status"] == OrderStatus.COMPLETED else None
     return {"order": await order_message(conn, order, invoice_url=invoice)}

@@ -29,7 +29,10 @@ async def _run_async(url: str) -> None:
 
 
 def run_migrations_online() -> None:
-    asyncio.run(_run_async(config.get_main_option("sqlalchemy.url")))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:  # bpp/storage/migrate.py sets it; a bare `alembic upgrade` does not
+        raise RuntimeError("sqlalchemy.url is not set: run the migrations with `sevamitra-bpp migrate`")
+    asyncio.run(_run_async(url))
 
 
 if context.is_offline_mode():

@@ -47,7 +47,7 @@ class CashDeposit(BaseModel):
 
 
 def _ledger(request: Request) -> LedgerService:
-    return request.app.state.services.ledger  # type: ignore[no-any-return]
+    return request.app.state.services.ledger
 
 
 def _district(staff: Principal) -> str | None:

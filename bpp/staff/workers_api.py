@@ -59,7 +59,7 @@ class Radius(BaseModel):
 
 
 def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    return request.app.state.services
 
 
 def _forbidden_district() -> HTTPException:

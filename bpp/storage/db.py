@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+# A table row as the repositories hand it out, read by column name: SQLAlchemy's RowMapping, or a dict made
+# from one. RowMapping's declared key type also admits column objects, so to mypy it is no Mapping[str, Any];
+# this is the one type both kinds of row fit, and it passes on to functions that take a Mapping[str, Any].
+Row: TypeAlias = Mapping[Any, Any]
 
 
 class Database:

@@ -44,7 +44,7 @@ class Completion(BaseModel):
 
 
 def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    return request.app.state.services
 
 
 def _fulfillment(request: Request) -> FulfillmentService:
