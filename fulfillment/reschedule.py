@@ -121,10 +121,12 @@ def rescheduled_quote(quote: Mapping[str, Any], fee: Decimal) -> dict[str, Any]:
         return dict(quote)
     price = quote.get("price") or {}
     currency = price.get("currency", "INR")
+    # typed `convenience_fee`, the SRV title enum's fulfillment-level charge: its examples' `misc` is not in the enum
     line = {
         "title": "reschedule_fee",
         "price": {"currency": currency, "value": money(fee)},
-        "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "misc"}]}],
+        "tags": [{"descriptor": {"code": "title"},
+                  "list": [{"descriptor": {"code": "type"}, "value": "convenience_fee"}]}],
     }
     total = price_value(price) + fee
     return {**quote, "price": {**price, "currency": currency, "value": money(total)},
