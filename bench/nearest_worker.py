@@ -15,7 +15,7 @@ import uuid
 
 from redis.asyncio import Redis
 
-from bpp.matching import GeoIndex
+from bpp.workforce.matching import GeoIndex
 
 WORKERS = 100_000
 QUERIES = 5_000

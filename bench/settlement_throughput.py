@@ -24,13 +24,13 @@ from typing import Any
 import asyncpg
 from sqlalchemy import Column, Integer, MetaData, String, Table, update
 
-from bpp.ledger_repo import LedgerRepo
-from bpp.ledger_service import LedgerService
-from bpp.settings import Settings
+from bpp.money.repo import LedgerRepo
+from bpp.money.service import LedgerService
 from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
 from bpp.storage.tables import metadata
 from bpp.storage.types import Money
+from bpp.wiring.settings import Settings
 
 baseline_metadata = MetaData()
 baseline_rows = Table(

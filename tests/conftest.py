@@ -19,9 +19,9 @@ import pytest
 from harness import Backend, RunningServer, make_settings, start_server
 from redis.asyncio import Redis
 
-from bpp.services import Services, build_services
 from bpp.simulator.buyer import BuyerApp, free_port
 from bpp.storage.migrate import alembic_config
+from bpp.wiring.services import Services, build_services
 
 PG_ADMIN_DSN = os.environ.get("SEVAMITRA_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_HOST = PG_ADMIN_DSN.rsplit("/", 1)[0].split("://", 1)[1]

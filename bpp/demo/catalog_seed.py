@@ -9,11 +9,11 @@ from datetime import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from bpp.catalog_repo import CatalogRepo
+from bpp.catalogue.repo import CatalogRepo
 from catalog.model import DEFAULT_CANCELLATION_TERMS, Availability, CancellationTerm, Provider, ServiceItem
 
 if TYPE_CHECKING:
-    from bpp.services import Services
+    from bpp.wiring.services import Services
 
 ACTOR: Final = "system:demo-seed"
 GST: Final = Decimal("18")

@@ -8,8 +8,8 @@ import secrets
 from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.demo.simulated_workers import simulated_workers
 from bpp.demo.workers_seed import seed_demo_workers
-from bpp.services import Services
 from bpp.staff.users import create_staff_user
+from bpp.wiring.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from bpp.background import BackgroundLoop
-from bpp.fulfillment_service import cash_due
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
+from bpp.wiring.background import BackgroundLoop
+from bpp.workforce.service import cash_due
 from fulfillment.states import FulfillmentState
 from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
-    from bpp.services import Services
+    from bpp.wiring.services import Services
 
 log = logging.getLogger(__name__)
 MIN_STEP_SECONDS = 0.05

@@ -5,12 +5,12 @@ from __future__ import annotations
 from math import cos, radians, sin
 from typing import TYPE_CHECKING
 
-from bpp import worker_repo
-from bpp.auth import hash_secret
+from bpp.wiring.auth import hash_secret
+from bpp.workforce import repo as worker_repo
 from fulfillment.workers import VERIFIED, Registration
 
 if TYPE_CHECKING:
-    from bpp.services import Services
+    from bpp.wiring.services import Services
 
 HAZRATGANJ = (26.8467, 80.9462)
 DEMO_PIN = "1234"

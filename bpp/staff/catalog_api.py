@@ -12,10 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
 from fastapi.responses import PlainTextResponse
 
-from bpp.api_types import CSV_RESPONSE
-from bpp.auth import Principal, require_staff
-from bpp.catalog_repo import CatalogRepo
-from bpp.catalog_service import CatalogService
+from bpp.catalogue.repo import CatalogRepo
+from bpp.catalogue.service import CatalogService
+from bpp.wiring.api_types import CSV_RESPONSE
+from bpp.wiring.auth import Principal, require_staff
 from catalog.codec import item_to_json, provider_to_json
 from catalog.csv_io import RowError, export_csv, parse_csv
 from catalog.taxonomy import CATEGORIES

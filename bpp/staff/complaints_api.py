@@ -13,13 +13,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from bpp import worker_repo
-from bpp.api_types import Rupees
-from bpp.auth import Principal, require_staff
-from bpp.complaint_desk import ComplaintDesk
-from bpp.complaints_repo import ComplaintsRepo, RatingsRepo
-from bpp.services import Services
+from bpp.complaints.desk import ComplaintDesk
+from bpp.complaints.repo import ComplaintsRepo, RatingsRepo
 from bpp.storage.order_tables import orders
+from bpp.wiring.api_types import Rupees
+from bpp.wiring.auth import Principal, require_staff
+from bpp.wiring.services import Services
+from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
     KIND_IGM_CODES,
     ActionTriggered,

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
-from bpp import worker_repo
-from bpp.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
-from bpp.auth import Principal, require_staff
-from bpp.ledger_service import LedgerService
+from bpp.money.service import LedgerService
+from bpp.wiring.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
+from bpp.wiring.auth import Principal, require_staff
 from bpp.worker_app.wallet_api import PayoutDetails, position_view
+from bpp.workforce import repo as worker_repo
 from fulfillment.payouts import LineStatus
 from fulfillment.reconciliation import export_csv
 

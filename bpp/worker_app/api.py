@@ -11,11 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from bpp import worker_repo
-from bpp.api_types import RowId, Rupees
-from bpp.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
-from bpp.fulfillment_service import FulfillmentService
-from bpp.services import Services
+from bpp.wiring.api_types import RowId, Rupees
+from bpp.wiring.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
+from bpp.wiring.services import Services
+from bpp.workforce import repo as worker_repo
+from bpp.workforce.service import FulfillmentService
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
 from fulfillment.workers import BANNED, is_listed, rating_average
 

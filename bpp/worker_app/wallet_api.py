@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from bpp.api_types import RowId
-from bpp.auth import Principal, require_worker
-from bpp.ledger_service import LedgerService
+from bpp.money.service import LedgerService
+from bpp.wiring.api_types import RowId
+from bpp.wiring.auth import Principal, require_worker
 from fulfillment.payouts import WorkerPosition
 
 router = APIRouter(prefix="/worker/api/wallet", tags=["worker app: wallet"])

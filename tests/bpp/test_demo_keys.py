@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from bpp.services import load_key_material
-from bpp.settings import Settings
+from bpp.wiring.services import load_key_material
+from bpp.wiring.settings import Settings
 
 
 def demo_start(database_url: str) -> Settings:

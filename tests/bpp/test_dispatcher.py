@@ -19,13 +19,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bpp import dispatcher as dispatcher_module
-from bpp.delivery import backoff_seconds
-from bpp.dispatcher import Dispatcher
-from bpp.protocol import OrderAddress
-from bpp.services import Services
+from bpp.network import dispatcher as dispatcher_module
+from bpp.network.delivery import backoff_seconds
+from bpp.network.dispatcher import Dispatcher
+from bpp.network.protocol import OrderAddress
 from bpp.simulator.buyer import free_port
 from bpp.storage.gateway_tables import delivery_attempts, outbox
+from bpp.wiring.services import Services
 from schemas.ack import ack_body, nack_body
 
 

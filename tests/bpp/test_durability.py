@@ -12,9 +12,9 @@ import pytest
 from harness import start_server
 from sqlalchemy import select
 
-from bpp.services import Services
 from bpp.simulator.buyer import BuyerApp
 from bpp.storage.gateway_tables import messages, outbox
+from bpp.wiring.services import Services
 
 pytestmark = pytest.mark.asyncio
 

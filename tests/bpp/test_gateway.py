@@ -17,14 +17,14 @@ from harness import RunningServer, serve
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.delivery import MAX_ANSWER_BYTES
-from bpp.gateway.admission import RedisAdmitter
-from bpp.gateway.pipeline import lies_under
-from bpp.gateway.txlog import REJECTED_BODY_PREFIX, TransactionLog
-from bpp.services import Services
+from bpp.network.delivery import MAX_ANSWER_BYTES
+from bpp.network.gateway.admission import RedisAdmitter
+from bpp.network.gateway.pipeline import lies_under
+from bpp.network.gateway.txlog import REJECTED_BODY_PREFIX, TransactionLog
 from bpp.simulator.buyer import BuyerApp, SentRequest, free_port
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
 from bpp.storage.order_tables import orders
+from bpp.wiring.services import Services
 from schemas.ack import ack_body
 from schemas.fields import MAX_ID_LENGTH, MAX_SUBSCRIBER_ID_LENGTH, MAX_URL_LENGTH
 from signing import build_authorization_header, generate_signing_keypair

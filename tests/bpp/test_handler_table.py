@@ -2,12 +2,13 @@
 
 import inspect
 
-from bpp.gateway.endpoint import ACTIONS
-from bpp.handlers import HANDLERS
+from bpp.network.gateway.endpoint import ACTIONS
+from bpp.wiring.handlers import HANDLERS
 
 
 def test_every_routed_action_has_exactly_one_handler() -> None:
     assert sorted(HANDLERS) == sorted(ACTIONS)
     for action, handler in HANDLERS.items():
         assert inspect.iscoroutinefunction(handler)
-        assert handler.__module__ == f"bpp.handlers.{action}"  # the table names each action's own module
+        area = "complaints" if action.startswith("issue") else "orders"
+        assert handler.__module__ == f"bpp.{area}.handlers.{action}"  # the table names each action's own module

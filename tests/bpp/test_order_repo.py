@@ -11,7 +11,7 @@ from order_factory import CONFIRMED_AT as NOW
 from order_factory import QUOTE, confirmed_order
 from sqlalchemy import select
 
-from bpp.order_repo import OrderChangedMeanwhile, OrderRepo
+from bpp.orders.repo import OrderChangedMeanwhile, OrderRepo
 from bpp.storage.db import Database
 from bpp.storage.order_tables import order_events
 from fulfillment.states import Event, FulfillmentState, OrderStatus

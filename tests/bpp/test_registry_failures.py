@@ -17,9 +17,9 @@ from fastapi import FastAPI, Request
 from harness import Backend, RunningServer, make_settings, serve
 from starlette.responses import JSONResponse
 
-from bpp.app import create_app
 from bpp.demo.registry import DemoRegistry
 from bpp.simulator.buyer import free_port, timestamp
+from bpp.wiring.app import create_app
 from signing import build_authorization_header, generate_encryption_keypair, generate_signing_keypair
 
 REGISTRY_TIMEOUT = 0.5

@@ -12,8 +12,8 @@ import pytest
 from fakeredis import FakeServer
 from fakeredis.aioredis import FakeRedis
 
-from bpp import shared_version
-from bpp.shared_version import SharedVersion
+from bpp.wiring import shared_version
+from bpp.wiring.shared_version import SharedVersion
 
 PROMPT = 2.0  # seconds
 

@@ -11,9 +11,9 @@ import pytest
 from argon2 import PasswordHasher
 from harness import RunningServer
 
-from bpp import worker_repo
-from bpp.auth import hash_secret
 from bpp.staff.users import create_staff_user
+from bpp.wiring.auth import hash_secret
+from bpp.workforce import repo as worker_repo
 from fulfillment.workers import Registration
 
 PASSWORD = "correct horse battery"

@@ -11,12 +11,12 @@ from harness import Backend, make_settings
 from order_factory import confirmed_order
 from sqlalchemy import func, select
 
-from bpp.order_repo import OrderRepo
-from bpp.outbox import Outbox
-from bpp.protocol import OrderAddress
+from bpp.network.outbox import Outbox
+from bpp.network.protocol import OrderAddress
+from bpp.orders.repo import OrderRepo
+from bpp.orders.unit_of_work import UnitOfWork
 from bpp.storage.db import Database
 from bpp.storage.gateway_tables import outbox
-from bpp.unit_of_work import UnitOfWork
 
 ADDRESS = OrderAddress("bap.example", "https://bap.example/beckn", "T1", "ONDC:SRV11", "std:0522")
 

@@ -12,7 +12,7 @@ import pytest
 from harness import conformance_errors
 from sqlalchemy import func, select
 
-from bpp.catalog_repo import CatalogRepo
+from bpp.catalogue.repo import CatalogRepo
 from bpp.demo.catalog_seed import LUCKNOW, demo_items, seed_demo_catalog
 from bpp.demo.workers_seed import seed_demo_workers
 from bpp.simulator.buyer import BuyerApp

@@ -19,11 +19,12 @@ import httpx
 import pytest
 from harness import Backend, RunningServer, make_settings, start_server
 
-from bpp import shared_version, worker_repo
-from bpp.auth import Principal, hash_secret
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
-from bpp.services import Services, build_services
 from bpp.simulator.buyer import BuyerApp, free_port
+from bpp.wiring import shared_version
+from bpp.wiring.auth import Principal, hash_secret
+from bpp.wiring.services import Services, build_services
+from bpp.workforce import repo as worker_repo
 from fulfillment.workers import VERIFICATION_STEPS, Registration, standing_change, verification_step
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)

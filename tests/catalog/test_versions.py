@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bpp.demo.catalog_seed import LUCKNOW
-from bpp.services import Services
+from bpp.wiring.services import Services
 
 
 async def test_a_new_provider_starts_at_version_one_whatever_the_body_says(services: Services) -> None:

@@ -12,11 +12,11 @@ import pytest
 from harness import Backend, launch_chromium, make_settings, start_server
 from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
 
-from bpp import worker_repo
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
-from bpp.services import Services
 from bpp.simulator.buyer import free_port
 from bpp.staff.users import create_staff_user
+from bpp.wiring.services import Services
+from bpp.workforce import repo as worker_repo
 
 pytestmark = pytest.mark.parametrize("backend", ["embedded"], indirect=True)
 

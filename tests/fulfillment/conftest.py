@@ -14,12 +14,12 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from bpp import worker_repo
-from bpp.auth import hash_secret
-from bpp.services import Services
 from bpp.storage.gateway_tables import outbox
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers
+from bpp.wiring.auth import hash_secret
+from bpp.wiring.services import Services
+from bpp.workforce import repo as worker_repo
 from catalog.formats import timestamp
 from fulfillment.geo import format_gps
 from fulfillment.workers import Registration

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from types import ModuleType
 
-from bpp import worker_repo
-from bpp.complaint_desk import ComplaintDesk
-from bpp.services import Services
+from bpp.complaints.desk import ComplaintDesk
+from bpp.wiring.services import Services
+from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import ActionTriggered, Resolution, Sanction
 
 

@@ -14,11 +14,11 @@ import pytest
 from harness import RunningServer
 from sqlalchemy import update
 
-from bpp import worker_repo
-from bpp.auth import Principal
 from bpp.simulator.buyer import BuyerApp, Callback, timestamp
 from bpp.storage.complaint_tables import complaints
 from bpp.storage.order_tables import orders
+from bpp.wiring.auth import Principal
+from bpp.workforce import repo as worker_repo
 from fulfillment.geo import format_gps
 
 IGM_CONTEXT_KEYS = {"domain", "country", "city", "action", "core_version", "bap_id", "bap_uri", "bpp_id", "bpp_uri",

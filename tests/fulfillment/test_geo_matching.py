@@ -10,7 +10,7 @@ from fakeredis.aioredis import FakeRedis
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpp.matching import GeoIndex
+from bpp.workforce.matching import GeoIndex
 from fulfillment.coverage import CoverageIndex, WorkerPoint
 from fulfillment.geo import haversine_km
 from fulfillment.matching import offer_order

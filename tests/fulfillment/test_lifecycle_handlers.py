@@ -10,7 +10,7 @@ from typing import Any
 from harness import RunningServer, conformance_errors
 from sqlalchemy import update
 
-from bpp.catalog_service import settlement_account
+from bpp.catalogue.service import settlement_account
 from bpp.simulator.buyer import BuyerApp
 from bpp.simulator.journey import BUYER_APP_GSTIN
 from bpp.storage.order_tables import orders

@@ -10,8 +10,8 @@ import orjson
 import pytest
 from sqlalchemy import select, update
 
-from bpp.services import Services
 from bpp.storage.gateway_tables import messages, outbox
+from bpp.wiring.services import Services
 
 pytestmark = pytest.mark.asyncio
 UNREACHABLE_BAP_URI = "http://127.0.0.1:9/bap"  # what fx.add_order gives its orders: nothing listens there

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from bpp.fulfillment_service import FulfillmentService
-from bpp.services import Services
 from bpp.storage.worker_tables import offers, workers
+from bpp.wiring.services import Services
+from bpp.workforce.service import FulfillmentService
 from fulfillment.geo import haversine_km
 from fulfillment.start_otp import OTP_VALIDITY
 from schemas.refusal import Refusal

@@ -27,8 +27,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bpp import worker_repo
 from bpp.staff.users import create_staff_user
+from bpp.workforce import repo as worker_repo
 
 EXAMPLES_PER_OPERATION = 15  # 53 operations: about 800 requests, ~20 s a backend
 # PostgreSQL keeps no NUL in text: the app answers it 422 on every field (test_api_edges pins that), a rule the

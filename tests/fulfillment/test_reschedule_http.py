@@ -15,11 +15,11 @@ from harness import RunningServer, conformance_errors
 from reference import EXAMPLES
 from sqlalchemy import select
 
-from bpp import worker_repo
-from bpp.catalog_service import settlement_account
+from bpp.catalogue.service import settlement_account
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
 from bpp.simulator.buyer import BuyerApp, Callback
 from bpp.storage.order_tables import orders
+from bpp.workforce import repo as worker_repo
 from catalog.fragments import reschedule_tag
 from catalog.model import RescheduleTerms
 from catalog.payment_terms import confirm_payment

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from harness import RunningServer
 
-from bpp import worker_repo
-from bpp.auth import Principal
+from bpp.wiring.auth import Principal
+from bpp.workforce import repo as worker_repo
 from schemas.outgoing import validate_outgoing
 
 KM = 1 / 111.0  # degrees of latitude per km

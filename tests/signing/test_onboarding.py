@@ -11,8 +11,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from bpp.onboarding import router
-from bpp.settings import Settings
+from bpp.network.onboarding import router
+from bpp.wiring.settings import Settings
 from signing import encrypt_challenge, generate_encryption_keypair
 
 ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
@@ -31,7 +31,7 @@ def settings(vectors: dict[str, Any]) -> Settings:
 
 @pytest.fixture
 def base_url(settings: Settings, serve_app: ServeApp, vectors: dict[str, Any]) -> Iterator[str]:
-    """The router in an app whose services hold our keys, as `bpp.app.create_app` wires it."""
+    """The router in an app whose services hold our keys, as `bpp.wiring.app.create_app` wires it."""
     app = FastAPI()
     app.include_router(router)
     app.state.settings = settings

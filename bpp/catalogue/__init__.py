@@ -1,0 +1,1 @@
+"""The catalogue area: the catalogue service, its repository and category images."""

@@ -1,0 +1,23 @@
+"""Options shared by commands."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from bpp.wiring.settings import Settings, load_settings
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="PATH", default=None,
+                        help="YAML configuration (default: $SEVAMITRA_CONFIG or ./registry_config.yaml)")
+
+
+def settings_from(args: argparse.Namespace, **overrides: object) -> Settings:
+    return load_settings(getattr(args, "config", None), **overrides)
+
+
+def configure_logging() -> None:
+    """INFO for our own modules; the HTTP client's per-request lines only at WARNING."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)

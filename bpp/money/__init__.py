@@ -1,0 +1,1 @@
+"""The money area: the ledger service and its repository."""

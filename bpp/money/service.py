@@ -1,0 +1,268 @@
+"""The ledger as the rest of the BPP uses it: settle orders, run payouts, reconcile with buyer apps."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
+from bpp.storage.db import Row
+from bpp.storage.order_tables import orders
+from fulfillment.ledger import (
+    JournalEntry,
+    LedgerError,
+    cash_deposit_entry,
+    cash_deposit_key,
+    cash_held,
+    wallet,
+)
+from fulfillment.payouts import (
+    LineStatus,
+    PayoutLine,
+    WorkerPosition,
+    export_csv,
+    failed_entry,
+    next_status,
+    paid_entry,
+    plan_lines,
+    reserve_entry,
+    validate_payout_details,
+)
+from fulfillment.reconciliation import WindowSummary, settlement_window, summarize
+from fulfillment.settlement import (
+    OrderTerms,
+    SettlementPolicy,
+    cancellation_entry,
+    completion_entry,
+    terms_from_order,
+)
+from schemas.refusal import NOT_FOUND, Refusal
+
+if TYPE_CHECKING:
+    from bpp.wiring.services import Services
+
+ZERO = Decimal("0.00")
+
+
+def _no_such(what: str) -> Refusal:
+    """Staff asked for a payout batch or line that does not exist."""
+    return Refusal(NOT_FOUND, f"{what} does not exist. Check the id and try again.",
+                   message_hi="यह रिकॉर्ड नहीं मिला। आईडी जाँचकर फिर कोशिश करें।")
+
+
+class LedgerService:
+    """Settlement on completion and cancellation, payouts and reconciliation over the ledger tables."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.policy = SettlementPolicy(commission_percent=services.settings.platform_commission_percent)
+
+    async def start(self) -> None:
+        """Nothing to load: every balance is read from the postings when asked."""
+
+    async def stop(self) -> None:
+        """Nothing runs in the background."""
+
+    def _ledger(self, conn: AsyncConnection) -> LedgerRepo:
+        return LedgerRepo(conn, self.services.db.is_postgres)
+
+    def _payouts(self, conn: AsyncConnection) -> PayoutRepo:
+        return PayoutRepo(conn, self.services.db.is_postgres)
+
+    # --- settlement (inside the caller's transaction) ----------------------------------------------
+
+    async def order_completed(self, conn: AsyncConnection, order_id: str) -> None:
+        """Post the completion entry of `order_id`; a repeat posts nothing."""
+        terms = terms_from_order(await _order_row(conn, order_id))
+        await self._post_order_entry(conn, completion_entry(terms, self.policy), terms)
+
+    async def order_cancelled(self, conn: AsyncConnection, order_id: str, fee: Decimal) -> None:
+        """Post the cancellation entry (fee split, prepaid refund) of `order_id`; a repeat posts nothing."""
+        terms = terms_from_order(await _order_row(conn, order_id))
+        entry = cancellation_entry(terms, self.policy, fee)
+        if entry is not None:
+            await self._post_order_entry(conn, entry, terms)
+
+    async def _post_order_entry(self, conn: AsyncConnection, entry: JournalEntry, terms: OrderTerms) -> bool:
+        now = self.services.clock()
+        window = settlement_window(now, terms.settlement_window)
+        return await self._ledger(conn).post(entry, now, window)
+
+    # --- wallets -----------------------------------------------------------------------------------
+
+    async def worker_position(self, worker_id: str) -> WorkerPosition:
+        async with self.services.db.connect() as conn:
+            positions = await self._ledger(conn).worker_positions(worker_ids=[worker_id])
+        return positions[0] if positions else WorkerPosition(worker_id, ZERO, ZERO)
+
+    async def record_cash_deposit(self, worker_id: str, amount: Decimal, receipt: str) -> WorkerPosition:
+        """Staff record cash a worker handed in (cash held → bank); the same receipt posts once."""
+        async with self.services.db.begin() as conn:
+            ledger = self._ledger(conn)
+            held_account = cash_held(worker_id)
+            await ledger.lock_accounts([held_account])
+            if not await ledger.has_entry(cash_deposit_key(worker_id, receipt.strip())):
+                entry = cash_deposit_entry(worker_id, amount, receipt, await ledger.balance(held_account))
+                await ledger.post(entry, self.services.clock())
+        return await self.worker_position(worker_id)
+
+    async def worker_positions(self, district: str | None) -> list[WorkerPosition]:
+        async with self.services.db.connect() as conn:
+            return await self._ledger(conn).worker_positions(district=district)
+
+    async def statement(self, worker_id: str, limit: int = 50, before_id: int | None = None) -> list[dict[str, Any]]:
+        async with self.services.db.connect() as conn:
+            return await self._ledger(conn).statement(worker_id, limit, before_id)
+
+    async def check(self) -> CheckReport:
+        async with self.services.db.connect() as conn:
+            return await self._ledger(conn).check()
+
+    # --- payouts -----------------------------------------------------------------------------------
+
+    async def create_payout_batch(
+        self, *, created_by: str, cutoff: datetime, minimum: Decimal, district: str | None
+    ) -> dict[str, Any]:
+        """Reserve the payable balance of every eligible wallet (as of `cutoff`) in a new batch."""
+        if minimum < 0:
+            raise LedgerError("the minimum balance cannot be negative", "minimum")
+        batch_id = uuid.uuid4().hex
+        now = self.services.clock()
+        async with self.services.db.begin() as conn:
+            ledger, payouts = self._ledger(conn), self._payouts(conn)
+            await payouts.insert_batch(
+                {
+                    "id": batch_id,
+                    "created_at": now,
+                    "created_by": created_by,
+                    "cutoff": cutoff,
+                    "minimum": minimum,
+                    "district": district,
+                    "line_count": 0,
+                    "total": ZERO,
+                }
+            )
+            candidates = plan_lines(await ledger.worker_positions(cutoff, district=district), minimum)
+            worker_ids = [line.worker_id for line in candidates]
+            await ledger.lock_accounts([wallet(w) for w in worker_ids] + [cash_held(w) for w in worker_ids])
+            lines = plan_lines(await ledger.worker_positions(cutoff, worker_ids=worker_ids), minimum)
+            for line in lines:
+                await ledger.post(reserve_entry(batch_id, line), now)
+            await payouts.insert_lines([_line_row(batch_id, line, now) for line in lines])
+            total = sum((line.amount for line in lines), ZERO)
+            await payouts.set_batch_totals(batch_id, len(lines), total)
+        return {"id": batch_id, "line_count": len(lines), "total": str(total), "cutoff": cutoff.isoformat()}
+
+    async def settle_payout_line(
+        self,
+        batch_id: str,
+        line_no: int,
+        outcome: LineStatus,
+        *,
+        bank_reference: str | None = None,
+        failure_reason: str | None = None,
+    ) -> dict[str, Any]:
+        """Mark a reserved line paid (clearing → bank) or failed (money back to the wallet); repeats are no-ops."""
+        now = self.services.clock()
+        changes: dict[str, Any] = {"status": outcome.value, "updated_at": now}
+        changes |= {"bank_reference": bank_reference} if outcome is LineStatus.PAID else {}
+        changes |= {"failure_reason": failure_reason} if outcome is LineStatus.FAILED else {}
+        async with self.services.db.begin() as conn:
+            payouts = self._payouts(conn)
+            claimed = await payouts.settle_reserved_line(batch_id, line_no, changes)  # write first: takes the lock
+            row = await payouts.line(batch_id, line_no)
+            if row is None:
+                raise _no_such(f"payout line {line_no} of batch {batch_id}")
+            if not claimed:
+                next_status(LineStatus(row["status"]), outcome)  # raises when it went the other way
+                return _line_view(row)
+            line = PayoutLine(line_no, row["worker_id"], row["wallet_debit"], row["cash_offset"])
+            entry = paid_entry(batch_id, line) if outcome is LineStatus.PAID else failed_entry(batch_id, line)
+            await self._ledger(conn).post(entry, now)
+            return _line_view(row)
+
+    async def payout_batch(self, batch_id: str) -> dict[str, Any]:
+        async with self.services.db.connect() as conn:
+            payouts = self._payouts(conn)
+            batch = await payouts.batch(batch_id)
+            if batch is None:
+                raise _no_such(f"payout batch {batch_id}")
+            lines = await payouts.lines_for_export(batch_id)
+        return {**_batch_view(batch), "lines": [_line_view(line) for line in lines]}
+
+    async def payout_batches(self, district: str | None, limit: int = 50) -> list[dict[str, Any]]:
+        async with self.services.db.connect() as conn:
+            return [_batch_view(b) for b in await self._payouts(conn).batches(district, limit)]
+
+    async def payout_csv(self, batch_id: str) -> str:
+        async with self.services.db.connect() as conn:
+            if await self._payouts(conn).batch(batch_id) is None:
+                raise _no_such(f"payout batch {batch_id}")
+            return export_csv(batch_id, await self._payouts(conn).lines_for_export(batch_id))
+
+    async def save_payout_account(self, worker_id: str, details: Mapping[str, str | None], actor: str) -> None:
+        """Store where a worker is paid (UPI VPA, or bank account + IFSC), after checking their format."""
+        clean = validate_payout_details(details)
+        async with self.services.db.begin() as conn:
+            await self._payouts(conn).save_payout_account(
+                {"worker_id": worker_id, **clean, "updated_at": self.services.clock(), "updated_by": actor}
+            )
+
+    # --- reconciliation ----------------------------------------------------------------------------
+
+    async def reconciliation(
+        self, start: datetime, end: datetime, bap_id: str | None = None, city: str | None = None
+    ) -> list[WindowSummary]:
+        async with self.services.db.connect() as conn:
+            return summarize(await reconciliation_figures(conn, start, end, bap_id, city))
+
+
+async def _order_row(conn: AsyncConnection, order_id: str) -> Row:
+    row = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
+    if row is None:
+        raise LedgerError(f"order {order_id} does not exist")
+    return row
+
+
+def _line_row(batch_id: str, line: PayoutLine, now: datetime) -> dict[str, Any]:
+    return {
+        "batch_id": batch_id,
+        "line_no": line.line_no,
+        "worker_id": line.worker_id,
+        "wallet_debit": line.wallet_debit,
+        "cash_offset": line.cash_offset,
+        "amount": line.amount,
+        "status": LineStatus.RESERVED.value,
+        "updated_at": now,
+    }
+
+
+def _batch_view(batch: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": batch["id"],
+        "created_at": batch["created_at"].isoformat(),
+        "created_by": batch["created_by"],
+        "cutoff": batch["cutoff"].isoformat(),
+        "minimum": str(batch["minimum"]),
+        "district": batch["district"],
+        "line_count": batch["line_count"],
+        "total": str(batch["total"]),
+    }
+
+
+def _line_view(line: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "batch_id": line["batch_id"],
+        "line_no": line["line_no"],
+        "worker_id": line["worker_id"],
+        "amount": str(line["amount"]),
+        "status": line["status"],
+        "bank_reference": line.get("bank_reference"),
+        "failure_reason": line.get("failure_reason"),
+    }

@@ -1,0 +1,1 @@
+"""The Beckn network edge: the gateway pipeline, inbox, outbox, dispatchers and delivery."""

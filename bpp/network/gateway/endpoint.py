@@ -1,0 +1,80 @@
+"""The HTTP face of the pipeline: one POST route per Beckn action under the subscriber path."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bpp.network.gateway.pipeline import DEFAULT_STEPS, Exchange, Nack, Step
+from schemas import errors
+from schemas.ack import ack_body, nack_body
+
+log = logging.getLogger(__name__)
+
+ACTIONS = (
+    "search", "select", "init", "confirm", "status", "track", "cancel", "update", "rating", "support",
+    "issue", "issue_status",
+)
+_ACK = ack_body()
+
+
+def _nack_response(nack: Nack) -> Response:
+    body = nack_body(nack.error.code, nack.message, nack.path, nack.error.type)
+    headers = {"WWW-Authenticate": nack.www_authenticate} if nack.www_authenticate else None
+    return Response(body, status_code=nack.http_status, media_type="application/json", headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise Nack(413, errors.PAYLOAD_TOO_LARGE, f"body over the {limit}-byte limit")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Nack(413, errors.PAYLOAD_TOO_LARGE, f"body over the {limit}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def beckn_route(path: str, action: str, steps: Sequence[tuple[str, Step]] = DEFAULT_STEPS) -> Route:
+    """A Starlette route running `steps` for `action`; answers ACK, or a NACK with the ONDC error."""
+    step_functions = tuple(step for _, step in steps)
+
+    async def endpoint(request: Request) -> Response:
+        services = request.app.state.services
+        started = time.perf_counter()
+        source = request.client.host if request.client else ""
+        if not services.source_limiter.allow(source):
+            # not logged: the limit is what keeps a flood of unsigned requests from filling the log
+            limit = services.settings.source_rate_limit_per_minute
+            return _nack_response(Nack(429, errors.RATE_LIMITED, f"more than {limit} requests a minute from "
+                                       f"{source}; retry in the next minute"))
+        exchange: Exchange | None = None
+        try:
+            raw = await _read_body(request, services.settings.max_body_bytes)
+            exchange = Exchange(action=action, raw=raw, headers=request.headers, started=started)
+            for step in step_functions:
+                await step(services, exchange)
+        except Nack as nack:
+            services.txlog.record_rejected(action, exchange, request.headers, nack)
+            return _nack_response(nack)
+        except Exception:
+            log.exception("inbound %s failed unexpectedly", action)
+            failure = Nack(503, errors.INTERNAL_ERROR, "internal error while accepting the message; retry shortly")
+            services.txlog.record_rejected(action, exchange, request.headers, failure)
+            return _nack_response(failure)
+        return Response(_ACK, media_type="application/json")
+
+    return Route(f"{path}/{action}", endpoint, methods=["POST"], name=f"beckn_{action}")
+
+
+def beckn_routes(subscriber_path: str) -> list[Route]:
+    """The routes of every action we serve."""
+    return [beckn_route(subscriber_path, action) for action in ACTIONS]

@@ -1,0 +1,99 @@
+"""The search fast path: answer from memory and deliver on_search with in-memory retries inside its ttl.
+
+Searches wait in a queue served by a fixed number of senders, so a burst neither grows a task per search nor
+lets callbacks time out while queueing for a connection (which would deliver some twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import orjson
+
+from bpp.network.delivery import backoff_seconds
+from bpp.network.protocol import InboundRequest
+from bpp.orders.handlers import search
+from bpp.wiring.background import BackgroundLoop
+
+if TYPE_CHECKING:
+    from bpp.network.gateway.pipeline import Exchange
+    from bpp.wiring.services import Services
+
+log = logging.getLogger(__name__)
+SENDERS = 24
+
+
+@dataclass(slots=True)
+class PendingAnswer:
+    """An on_search built and signed once, retried until `deadline`."""
+
+    request: InboundRequest
+    payload: bytes
+    target: str
+    deadline: datetime
+    attempt: int = 0
+
+
+class SearchPath:
+    """Runs search handlers off the ACK path; search changes no state, so no database is needed."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._queue: asyncio.Queue[InboundRequest | PendingAnswer] = asyncio.Queue()
+        # a failed answer is that search's loss only: its sender goes straight on to the next one
+        self._senders = [BackgroundLoop(f"search-sender-{n}", self._serve_one, after_failure=0) for n in range(SENDERS)]
+
+    def start(self) -> None:
+        for sender in self._senders:
+            sender.start()
+
+    def submit(self, exchange: Exchange) -> None:
+        assert exchange.data is not None
+        # only what the answer needs: a burst may queue thousands (the raw body is already in the log)
+        self._queue.put_nowait(InboundRequest(
+            action="search",
+            context=exchange.data["context"],
+            message=exchange.data.get("message") or {},
+            raw=b"",
+            received_at=exchange.received_at,
+        ))
+
+    async def _serve_one(self) -> None:
+        work = await self._queue.get()
+        pending = await self._answer(work) if isinstance(work, InboundRequest) else work
+        if pending is not None:
+            await self._deliver(pending)
+
+    async def _answer(self, request: InboundRequest) -> PendingAnswer | None:
+        services = self._services
+        message = await search.handle(services, request)
+        if message is None:
+            return None
+        return PendingAnswer(
+            request=request,
+            payload=orjson.dumps(services.outbox.reply_payload(request, message)),
+            target=request.bap_uri.rstrip("/") + "/on_search",
+            deadline=services.outbox.reply_deadline(request),
+        )
+
+    async def _deliver(self, pending: PendingAnswer) -> None:
+        services = self._services
+        pending.attempt += 1
+        result = await services.sender.send(
+            pending.target, pending.payload, action="on_search", transaction_id=pending.request.transaction_id,
+            message_id=pending.request.message_id, attempt=pending.attempt,
+        )
+        if result.delivered:
+            return
+        delay = backoff_seconds(pending.attempt, services.settings.callback_max_backoff_seconds)
+        if services.clock().timestamp() + delay > pending.deadline.timestamp():
+            log.warning("on_search %s not delivered within ttl: %s", pending.request.message_id, result.error)
+            return
+        asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, pending)
+
+    async def stop(self) -> None:
+        await asyncio.gather(*(sender.stop() for sender in self._senders))

@@ -1,0 +1,1 @@
+"""The orders area: the order repository, unit of work, order views and changes, invoices."""

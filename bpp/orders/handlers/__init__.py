@@ -1,0 +1,1 @@
+"""Beckn order actions, one module per action, each with `async def handle(services, request)`."""

@@ -1,0 +1,68 @@
+"""The Beckn `order` of an orders row, as every on_status, on_cancel and on_update sends it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.catalogue.repo import CatalogRepo
+from bpp.storage.order_tables import order_events
+from bpp.workforce import repo as worker_repo
+from catalog.order_message import Milestones, StartOtp, build_order
+from fulfillment.cancellation import cancelled_quote
+from fulfillment.geo import format_gps
+from fulfillment.states import Event, FulfillmentState, wire_fulfillment_code
+
+
+async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The assigned worker's name, phone and position: live while travelling, else where she accepted."""
+    if not order["worker_id"]:
+        return None
+    worker = await worker_repo.get_worker(conn, order["worker_id"])
+    if worker is None:
+        return None
+    live = order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and worker["last_lat"] is not None
+    gps = format_gps(worker["last_lat"], worker["last_lng"]) if live else order["worker_assigned_gps"]
+    if gps is None:
+        return None
+    return {"name": worker["name"], "phone": worker["phone"], "gps": gps}
+
+
+async def first_event_times(conn: AsyncConnection, order_id: str, *kinds: str) -> dict[str, datetime]:
+    """When each of `kinds` first happened to the order (the event log is append-only: set once)."""
+    query = (
+        select(order_events.c.kind, func.min(order_events.c.at))
+        .where(order_events.c.order_id == order_id, order_events.c.kind.in_(kinds))
+        .group_by(order_events.c.kind)
+    )
+    return {kind: at for kind, at in (await conn.execute(query)).all()}
+
+
+async def milestones(conn: AsyncConnection, order_id: str) -> Milestones:
+    """When the worker set off and when she completed, from the order's events."""
+    times = await first_event_times(conn, order_id, Event.TRAVELLING.value, Event.COMPLETED.value)
+    return Milestones(times.get(Event.TRAVELLING.value), times.get(Event.COMPLETED.value))
+
+
+async def order_message(
+    conn: AsyncConnection, order: Mapping[str, Any], *, otp: StartOtp | None = None, invoice_url: str | None = None
+) -> dict[str, Any]:
+    """The Beckn `order`: states spelt as on the wire, a cancellation's fee in the quote, the worker's stop."""
+    view: dict[str, Any] = {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
+    cancellation = order["cancellation"] or {}
+    if cancellation.get("fee") is not None:
+        view["quote"] = cancelled_quote(order["quote"], Decimal(str(cancellation["fee"])))
+    worker = await worker_position(conn, order)
+    return build_order(
+        view,
+        worker=worker,
+        otp=otp,
+        invoice_url=invoice_url,
+        milestones=await milestones(conn, order["id"]),
+        district=await CatalogRepo(conn).provider(order["provider_id"]) if worker is not None else None,
+    )

@@ -1,0 +1,1 @@
+"""How the application is put together: app, services, settings, auth, HTTP errors, background loops."""

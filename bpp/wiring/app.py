@@ -1,0 +1,125 @@
+"""The application factory: the network endpoints, onboarding, staff and worker APIs, and the demo extras."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from starlette.responses import JSONResponse
+
+from bpp.catalogue import images as category_images
+from bpp.demo.registry import DemoRegistry
+from bpp.demo.registry import router as demo_registry_router
+from bpp.network import onboarding
+from bpp.network.body_limit import BodyLimit
+from bpp.network.gateway.endpoint import beckn_routes
+from bpp.orders import invoices
+from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
+from bpp.staff import pages as staff_pages
+from bpp.storage.migrate import upgrade_database
+from bpp.wiring.http_errors import (
+    FieldErrors,
+    field_errors_handler,
+    refusal_handler,
+    unstorable_text_handler,
+    validation_error_handler,
+)
+from bpp.wiring.openapi_errors import serve_true_errors
+from bpp.wiring.services import Services, build_services
+from bpp.wiring.settings import Settings
+from bpp.worker_app import api as worker_api
+from bpp.worker_app import pages as worker_pages
+from bpp.worker_app import wallet_api as worker_wallet_api
+from schemas.refusal import Refusal
+
+STAFF_AND_WORKER_ROUTERS = (
+    auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
+    txlog_api.router, worker_api.router, worker_wallet_api.router,
+)
+
+
+def create_app(settings: Settings, *, registry_url: str | None = None, migrate: bool | None = None) -> FastAPI:
+    """A BPP app; `registry_url` overrides the configured registry (the demo points it at itself)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate if migrate is not None else settings.is_embedded:
+            await upgrade_database(settings.database_url)
+        services = build_services(settings, registry_url=registry_url)
+        app.state.services = services
+        await services.start(run_dispatcher=settings.embedded_dispatcher)
+        if settings.demo or registry_url is not None:
+            keys = services.keys
+            app.state.demo_registry.add(settings.subscriber_id, settings.unique_key_id, keys.signing_public_key,
+                                        keys.encryption_public_key, settings.subscriber_url, "sellerApp")
+        if settings.demo:
+            from bpp.demo.setup import start_demo
+
+            app.state.demo_registry.publish_token()  # for `simulate`, run from this folder
+            await start_demo(services)
+        gc.collect()
+        gc.freeze()  # start-up objects live as long as the process; the collector need not scan them again
+        gc.set_threshold(20_000, 20, 20)  # requests allocate many short-lived objects; collect less often
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    app = FastAPI(
+        title="Seva Mitra BPP",
+        description="Seva Mitra home services on ONDC: network endpoints, staff and worker APIs.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.demo_registry = DemoRegistry()
+    network_routes = beckn_routes(settings.subscriber_path)
+    app.router.routes.extend(network_routes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       exempt_paths=[route.path for route in network_routes])  # they stream against the limit
+    app.include_router(invoices.router)
+    app.include_router(category_images.router)
+    app.include_router(onboarding.router)  # site verification lives at the site root
+    if settings.subscriber_path:
+        app.include_router(onboarding.router, prefix=settings.subscriber_path)  # {subscriber_url}/on_subscribe
+    for router in STAFF_AND_WORKER_ROUTERS:
+        app.include_router(router)
+    app.include_router(staff_pages.router)
+    app.include_router(worker_pages.router)
+    if settings.demo or registry_url is not None:
+        app.include_router(demo_registry_router)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(FieldErrors, field_errors_handler)
+    app.add_exception_handler(DBAPIError, unstorable_text_handler)
+    app.add_exception_handler(Refusal, refusal_handler)  # a rule's refusal in any staff or worker route
+    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/"))
+
+    @app.get("/health", tags=["ops"])
+    async def health() -> JSONResponse:
+        """Liveness plus a round trip to the database and Redis; 503 when either is unreachable."""
+        services: Services = app.state.services
+        checks: dict[str, str] = {}
+        try:
+            async with services.db.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"unreachable: {type(exc).__name__}"
+        try:
+            await services.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"unreachable: {type(exc).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "subscriber_id": settings.subscriber_id,
+                                "demo": settings.demo, **checks,
+                                "transaction_log_dropped_rows": services.txlog.dropped_rows}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    return app

@@ -1,0 +1,200 @@
+"""The running BPP's parts, built from settings and started and stopped together."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import orjson
+from redis.asyncio import Redis
+
+from bpp.demo.keys import demo_key_file, ensure_demo_keys
+from bpp.network.delivery import CallbackSender
+from bpp.network.dispatcher import Dispatcher
+from bpp.network.gateway.admission import SEEN_TTL_SECONDS, Admitter, LocalAdmitter, RedisAdmitter, SourceLimiter
+from bpp.network.gateway.search_path import SearchPath
+from bpp.network.gateway.txlog import TransactionLog
+from bpp.network.inbox import Inbox
+from bpp.network.outbox import Outbox
+from bpp.orders.unit_of_work import UnitOfWork
+from bpp.storage.db import Database
+from bpp.storage.redis import create_redis
+from bpp.wiring.auth import TokenSigner
+from bpp.wiring.background import BackgroundLoop
+from bpp.wiring.settings import ConfigError, Settings
+from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
+
+if TYPE_CHECKING:
+    from bpp.catalogue.service import CatalogService
+    from bpp.money.service import LedgerService
+    from bpp.workforce.service import FulfillmentService
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMaterial:
+    """Our private keys (base64) and their public halves."""
+
+    signing_private_key: str
+    encryption_private_key: str
+    signing_public_key: str
+    encryption_public_key: str
+
+
+def load_key_material(settings: Settings) -> KeyMaterial:
+    """Keys from the environment or key_file; the demo keeps its own in its data folder; otherwise stop with a
+    hint."""
+    signing = settings.signing_private_key.get_secret_value() if settings.signing_private_key else None
+    encryption = settings.encryption_private_key.get_secret_value() if settings.encryption_private_key else None
+    key_file = settings.key_file
+    if settings.demo and key_file is None and not (signing and encryption):
+        key_file = ensure_demo_keys(demo_key_file(settings.database_url))
+    if key_file and not (signing and encryption):
+        stored = _read_key_file(key_file)
+        signing = signing or stored.get("signing_private_key")
+        encryption = encryption or stored.get("encryption_private_key")
+    if not signing or not encryption:
+        raise ConfigError(
+            "setting signing_private_key / encryption_private_key (SEVAMITRA_SIGNING_PRIVATE_KEY, "
+            "SEVAMITRA_ENCRYPTION_PRIVATE_KEY or key_file): not set; run `sevamitra-bpp keys generate --out "
+            "var/keys.json` and set key_file: var/keys.json, or start with --demo"
+        )
+    try:
+        signing_public = signing_public_key_b64(signing)
+        encryption_public = encryption_public_key_b64(encryption)
+    except ValueError as exc:
+        raise ConfigError(f"setting signing_private_key / encryption_private_key: {exc}") from None
+    return KeyMaterial(signing, encryption, signing_public, encryption_public)
+
+
+def _read_key_file(path: Path) -> dict[str, Any]:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise ConfigError(f"setting key_file: cannot read {path} as JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"setting key_file: {path} must hold a JSON object")
+    return data
+
+
+@dataclass
+class Services:
+    """Everything a handler or route needs, in one place."""
+
+    settings: Settings
+    keys: KeyMaterial
+    db: Database
+    redis: Redis
+    http: httpx.AsyncClient
+    registry: RegistryClient
+    outbox: Outbox
+    txlog: TransactionLog
+    tokens: TokenSigner
+    admitter: Admitter
+    clock: Callable[[], datetime] = utc_now
+    sender: CallbackSender = field(init=False)
+    dispatcher: Dispatcher = field(init=False)
+    inbox: Inbox = field(init=False)
+    search_path: SearchPath = field(init=False)
+    source_limiter: SourceLimiter = field(init=False)
+    catalog: CatalogService = field(init=False)
+    fulfillment: FulfillmentService = field(init=False)
+    ledger: LedgerService = field(init=False)
+    background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
+
+    def __post_init__(self) -> None:
+        from bpp.catalogue.service import CatalogService
+        from bpp.money.service import LedgerService
+        from bpp.workforce.service import FulfillmentService
+
+        settings = self.settings
+        self.sender = CallbackSender(
+            self.txlog, settings.subscriber_id, settings.unique_key_id, self.keys.signing_private_key,
+            settings.callback_timeout_seconds,
+        )
+        self.dispatcher = Dispatcher(self, self.sender)
+        self.inbox = Inbox(self)
+        self.search_path = SearchPath(self)
+        self.source_limiter = SourceLimiter(settings.source_rate_limit_per_minute)
+        self.catalog = CatalogService(self)
+        self.fulfillment = FulfillmentService(self)
+        self.ledger = LedgerService(self)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new business transaction with the orders, the outbox, and the dispatcher woken after its commit."""
+        return UnitOfWork(self.db, self.outbox, self.dispatcher.wake)
+
+    async def start(self, *, run_dispatcher: bool = True) -> None:
+        """Start background work: the log writer, the area services, the inbox sweeper, the dispatcher."""
+        self.txlog.start()
+        self.search_path.start()
+        await self.catalog.start()
+        await self.fulfillment.start()
+        await self.ledger.start()
+        self.inbox.start()
+        if run_dispatcher:
+            self.dispatcher.start()
+
+    async def stop(self) -> None:
+        for loop in self.background:
+            await loop.stop()
+        await self.dispatcher.stop()
+        await self.search_path.stop()
+        await self.inbox.stop()
+        await self.ledger.stop()
+        await self.fulfillment.stop()
+        await self.catalog.stop()
+        await self.txlog.stop()
+        await self.sender.close()
+        await self.http.aclose()
+        await self.redis.aclose()
+        await self.db.dispose()
+
+
+def check_configuration(settings: Settings, registry_url: str | None = None) -> tuple[KeyMaterial, str]:
+    """Our keys and the registry to use; a ConfigError naming the setting when either is missing."""
+    keys = load_key_material(settings)
+    registry_base = registry_url or settings.registry_url
+    if not registry_base:
+        raise ConfigError("setting registry_url (SEVAMITRA_REGISTRY_URL): not set; give the ONDC registry URL, "
+                          "or start with --demo to use the built-in demo registry")
+    return keys, registry_base
+
+
+def build_services(settings: Settings, *, registry_url: str | None = None, redis: Redis | None = None) -> Services:
+    """Wire the parts; nothing runs until `start()`."""
+    keys, registry_base = check_configuration(settings, registry_url)
+    db = Database(settings.database_url)
+    redis = redis or create_redis(settings.redis_url)
+    http = httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        timeout=httpx.Timeout(settings.callback_timeout_seconds),
+    )
+    registry = RegistryClient(
+        registry_base, redis, http, settings.registry_cache_ttl_seconds, settings.registry_negative_ttl_seconds,
+        settings.registry_timeout_seconds,
+    )
+    secret = (settings.session_secret.get_secret_value().encode() if settings.session_secret
+              else secrets.token_bytes(32))
+    # a de-duplication mark lives as long as a captured copy could still verify, so no replay gets through
+    seen_ttl = max(SEEN_TTL_SECONDS, settings.replay_window_seconds)
+    if settings.session_secret is None and not settings.is_embedded:
+        log.warning("session_secret is not set: logins will not survive a restart or work across processes")
+    return Services(
+        settings=settings, keys=keys, db=db, redis=redis, http=http, registry=registry,
+        outbox=Outbox(settings, utc_now), txlog=TransactionLog(db),
+        tokens=TokenSigner(secret, settings.session_ttl_seconds),
+        admitter=(LocalAdmitter(seen_ttl) if settings.redis_url.startswith("memory://")
+                  else RedisAdmitter(redis, seen_ttl)),
+    )

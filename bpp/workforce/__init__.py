@@ -1,0 +1,1 @@
+"""The workforce area: fulfillment service, worker matching and the worker repository."""
