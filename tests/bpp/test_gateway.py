@@ -259,13 +259,26 @@ async def test_an_unsigned_hostile_request_neither_blocks_the_log_nor_fills_the_
                                 headers={"Authorization": f"Bearer {token}"})
     assert log.status_code == 200, log.text
     assert [m["ack"] for m in log.json()["inbound"]] == ["ACK"]  # the row after the hostile one was stored
-    async with server.services.db.connect() as conn:
-        rejected = (await conn.execute(select(messages.c.message_id, messages.c.transaction_id, messages.c.body)
-                                       .where(messages.c.ack_status == "NACK"))).one()
+    rejected = await logged_rejection(server.services)
     assert rejected.message_id == "m" * MAX_ID_LENGTH and rejected.transaction_id == "t" * MAX_ID_LENGTH
     assert rejected.body == raw[:REJECTED_BODY_PREFIX]  # a prefix as evidence, not 200 KB of padding
     health = await buyer._http.get(f"{server.base_url}/health")
     assert health.json()["transaction_log_dropped_rows"] == 0
+
+
+async def logged_rejection(services: Services) -> Any:
+    """The one NACKed request's log row. Rejections are written in batches off the answer's path (the background
+    writer may hold the batch at this moment), so flush and look again until it is there, for at most 5 s."""
+    query = select(messages.c.message_id, messages.c.transaction_id, messages.c.body).where(
+        messages.c.ack_status == "NACK")
+    for _ in range(50):
+        await services.txlog.flush()
+        async with services.db.connect() as conn:
+            row = (await conn.execute(query)).one_or_none()
+        if row is not None:
+            return row
+        await asyncio.sleep(0.1)
+    raise AssertionError("the rejected request was never logged")
 
 
 def attempt_row(action: str | None) -> dict[str, Any]:
