@@ -103,8 +103,12 @@ class FulfillmentService:
 
     # ---- matching --------------------------------------------------------------------------
     async def order_confirmed(self, conn: AsyncConnection, order_id: str) -> None:
-        """Schedule matching for a confirmed order, durably, in the caller's transaction."""
+        """Schedule matching for a confirmed order, durably, in the caller's transaction; call `wake_matching()`
+        after the commit (woken before it, the matching loop would not yet see the job and wait a whole poll)."""
         await schedule_job(conn, order_id, self._services.clock())
+
+    def wake_matching(self) -> None:
+        """Let the matching loop look for due jobs now."""
         self._matching.wake()
 
     async def run_matching_once(self) -> int:

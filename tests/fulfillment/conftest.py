@@ -99,6 +99,7 @@ async def add_order(
             )
         )
         await services.fulfillment.order_confirmed(conn, order_id)
+    services.fulfillment.wake_matching()
     return order_id
 
 

@@ -140,6 +140,7 @@ async def _confirm(services: Services, uow: UnitOfWork, request: InboundRequest)
         return
     await uow.orders.add(confirmed)
     await services.fulfillment.order_confirmed(uow.conn, confirmed.id)
+    uow.after_commit(services.fulfillment.wake_matching)
     await uow.outbox.reply(request, message={"order": build_order(message_fields(confirmed))})
 
 
