@@ -47,6 +47,23 @@ class RedisAdmitter:
         return Admission(int(count), bool(first_time))
 
 
+class _MinuteCounts:
+    """Requests per key in the current minute window, in process memory (the window resets every minute)."""
+
+    def __init__(self) -> None:
+        self._window = -1
+        self._counts: dict[str, int] = {}
+
+    def count(self, key: str, now: float) -> int:
+        """Count one request of `key`; return how many it made in this window, this one included."""
+        window = int(now // RATE_WINDOW_SECONDS)
+        if window != self._window:
+            self._window, self._counts = window, {}
+        count = self._counts.get(key, 0) + 1
+        self._counts[key] = count
+        return count
+
+
 class SourceLimiter:
     """Requests per source address in the current minute, counted before any body is read or signature checked.
 
@@ -57,16 +74,10 @@ class SourceLimiter:
 
     def __init__(self, per_minute: int) -> None:
         self._limit = per_minute
-        self._window = -1
-        self._counts: dict[str, int] = {}
+        self._counts = _MinuteCounts()
 
     def allow(self, source: str) -> bool:
-        window = int(time.time() // RATE_WINDOW_SECONDS)
-        if window != self._window:
-            self._window, self._counts = window, {}
-        count = self._counts.get(source, 0) + 1
-        self._counts[source] = count
-        return count <= self._limit
+        return self._counts.count(source, time.time()) <= self._limit
 
 
 class LocalAdmitter:
@@ -75,16 +86,11 @@ class LocalAdmitter:
     def __init__(self, seen_ttl_seconds: float = SEEN_TTL_SECONDS) -> None:
         self._ttl = seen_ttl_seconds
         self._seen: OrderedDict[str, float] = OrderedDict()
-        self._window = -1
-        self._counts: dict[str, int] = {}
+        self._counts = _MinuteCounts()
 
     async def admit(self, subscriber_id: str, seen_key: str) -> Admission:
         now = time.time()
-        window = int(now // RATE_WINDOW_SECONDS)
-        if window != self._window:
-            self._window, self._counts = window, {}
-        count = self._counts.get(subscriber_id, 0) + 1
-        self._counts[subscriber_id] = count
+        count = self._counts.count(subscriber_id, now)
         while self._seen and next(iter(self._seen.values())) < now:
             self._seen.popitem(last=False)
         first_time = seen_key not in self._seen
