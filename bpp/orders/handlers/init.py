@@ -12,12 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.catalogue.service import settlement_account
-from bpp.orders.handlers.order_input import (
-    read_order_or_refuse,
-    refuse_another_order,
-    reply_refusal,
-    transaction_order,
-)
+from bpp.orders.handlers.order_input import new_order_or_refuse, reply_refusal
 from catalog import ordering
 from catalog.finder_fee import FinderFee
 from catalog.formats import price_value
@@ -57,11 +52,7 @@ def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, A
 
 async def handle(services: Services, request: InboundRequest) -> None:
     async with services.db.begin() as conn:
-        existing = await transaction_order(conn, request)
-        if existing is not None:
-            await refuse_another_order(services, conn, request, existing)
-            return
-        order = await read_order_or_refuse(services, conn, request)
+        order = await new_order_or_refuse(services, conn, request)
         if order is None:
             return
         try:

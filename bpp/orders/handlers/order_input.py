@@ -62,3 +62,15 @@ async def refuse_another_order(
     )
     message = ordering.echo_order(request.message.get("order") or {})
     await services.outbox.reply(conn, request, message=message, error=refusal.as_error())
+
+
+async def new_order_or_refuse(
+    services: Services, conn: AsyncConnection, request: InboundRequest
+) -> ordering.OrderRequest | None:
+    """The order a select or init asks about; or None after answering, when the transaction already holds a
+    confirmed order (one transaction, one order) or the order cannot be read."""
+    existing = await transaction_order(conn, request)
+    if existing is not None:
+        await refuse_another_order(services, conn, request, existing)
+        return None
+    return await read_order_or_refuse(services, conn, request)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bpp.catalogue.repo import CatalogRepo, Draft
-from bpp.orders.handlers.order_input import read_order_or_refuse, refuse_another_order, transaction_order
+from bpp.orders.handlers.order_input import new_order_or_refuse
 from bpp.orders.handlers.search import remembered_finder_fee
 from catalog import ordering
 from catalog.model import Provider, ServiceItem
@@ -52,11 +52,7 @@ def _check_coverage(services: Services, provider: Provider, item: ServiceItem, l
 async def handle(services: Services, request: InboundRequest) -> None:
     now = services.clock()
     async with services.db.begin() as conn:
-        existing = await transaction_order(conn, request)
-        if existing is not None:
-            await refuse_another_order(services, conn, request, existing)
-            return
-        order = await read_order_or_refuse(services, conn, request)
+        order = await new_order_or_refuse(services, conn, request)
         if order is None:
             return
         try:
