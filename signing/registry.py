@@ -77,10 +77,6 @@ class RegistryClient:
         self._memory: dict[str, _Entry] = {}
         self._inflight: dict[str, asyncio.Task[RegisteredKey | None]] = {}
 
-    async def lookup_signing_key(self, subscriber_id: str, unique_key_id: str) -> str:
-        """The base64 ed25519 public key of `subscriber_id|unique_key_id`; raises a RegistryError if none."""
-        return (await self.lookup_key_record(subscriber_id, unique_key_id)).public_key
-
     async def lookup_key_record(self, subscriber_id: str, unique_key_id: str) -> RegisteredKey:
         """The key and subscriber_url of `subscriber_id|unique_key_id`, from one record; a RegistryError if none."""
         key = f"{subscriber_id}|{unique_key_id}"

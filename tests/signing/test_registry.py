@@ -120,7 +120,7 @@ def client(registry_url: str, redis: Redis, http: httpx.AsyncClient) -> Registry
 
 
 async def test_lookup_posts_both_ids_and_returns_the_key(client: RegistryClient, stub: StubRegistry) -> None:
-    assert await client.lookup_signing_key(SUB, UKID) == KEY
+    assert (await client.lookup_key_record(SUB, UKID)).public_key == KEY
     path, headers, body = stub.requests[0]
     assert path == "/lookup"
     assert headers["content-type"] == "application/json"
@@ -130,13 +130,13 @@ async def test_lookup_posts_both_ids_and_returns_the_key(client: RegistryClient,
 async def test_answers_are_cached_in_process_and_in_redis(
     client: RegistryClient, stub: StubRegistry, registry_url: str, redis: Redis, http: httpx.AsyncClient
 ) -> None:
-    assert await client.lookup_signing_key(SUB, UKID) == KEY
-    assert await client.lookup_signing_key(SUB, UKID) == KEY
+    assert (await client.lookup_key_record(SUB, UKID)).public_key == KEY
+    assert (await client.lookup_key_record(SUB, UKID)).public_key == KEY
     assert stub.calls == 1
     assert orjson.loads(await redis.get(f"sm:regkey:{SUB}|{UKID}"))["signing_public_key"] == KEY
     assert 3590 < await redis.ttl(f"sm:regkey:{SUB}|{UKID}") <= 3600
     other_process = RegistryClient(registry_url, redis, http)
-    assert await other_process.lookup_signing_key(SUB, UKID) == KEY
+    assert (await other_process.lookup_key_record(SUB, UKID)).public_key == KEY
     assert stub.calls == 1
 
 
@@ -145,7 +145,7 @@ async def test_cache_never_outlives_the_record(
 ) -> None:
     soon = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 120))
     stub.records = [_record(valid_until=soon)]
-    await RegistryClient(registry_url, redis, http).lookup_signing_key(SUB, UKID)
+    await RegistryClient(registry_url, redis, http).lookup_key_record(SUB, UKID)
     assert 100 < await redis.ttl(f"sm:regkey:{SUB}|{UKID}") <= 120
 
 
@@ -156,13 +156,13 @@ async def test_unknown_subscribers_are_negatively_cached(
     client = RegistryClient(registry_url, redis, http, negative_ttl_seconds=1)
     for _ in range(3):
         with pytest.raises(UnknownSubscriber, match=f"no subscribed record for {SUB}\\|{UKID}"):
-            await client.lookup_signing_key(SUB, UKID)
+            await client.lookup_key_record(SUB, UKID)
     assert stub.calls == 1
     assert await redis.get(f"sm:regkey:{SUB}|{UKID}") == b"__none__"
     assert 0 < await redis.pttl(f"sm:regkey:{SUB}|{UKID}") <= 1000
     stub.records = [_record()]
     await asyncio.sleep(1.1)
-    assert await client.lookup_signing_key(SUB, UKID) == KEY
+    assert (await client.lookup_key_record(SUB, UKID)).public_key == KEY
     assert stub.calls == 2
 
 
@@ -182,7 +182,7 @@ async def test_records_that_do_not_match_are_unknown(
 ) -> None:
     stub.records = records
     with pytest.raises(UnknownSubscriber):
-        await client.lookup_signing_key(SUB, UKID)
+        await client.lookup_key_record(SUB, UKID)
 
 
 async def test_the_matching_record_is_picked(client: RegistryClient, stub: StubRegistry) -> None:
@@ -190,17 +190,17 @@ async def test_the_matching_record_is_picked(client: RegistryClient, stub: StubR
     del ukid_field_record["ukId"]
     ukid_field_record["unique_key_id"] = UKID
     stub.records = [_record(ukId="old", signing_public_key="wrong"), ukid_field_record]
-    assert await client.lookup_signing_key(SUB, UKID) == "right"
+    assert (await client.lookup_key_record(SUB, UKID)).public_key == "right"
 
 
 @pytest.mark.parametrize("known", [True, False])
 async def test_concurrent_lookups_share_one_request(client: RegistryClient, stub: StubRegistry, known: bool) -> None:
     stub.delay = 0.2
     stub.records = [_record()] if known else []
-    results = await asyncio.gather(*(client.lookup_signing_key(SUB, UKID) for _ in range(50)), return_exceptions=True)
+    results = await asyncio.gather(*(client.lookup_key_record(SUB, UKID) for _ in range(50)), return_exceptions=True)
     assert stub.calls == 1
     if known:
-        assert results == [KEY] * 50
+        assert [result.public_key for result in results] == [KEY] * 50
     else:
         assert all(isinstance(result, UnknownSubscriber) for result in results)
 
@@ -209,11 +209,11 @@ async def test_a_cancelled_caller_does_not_cancel_the_shared_request(
     client: RegistryClient, stub: StubRegistry
 ) -> None:
     stub.delay = 0.2
-    first = asyncio.create_task(client.lookup_signing_key(SUB, UKID))
-    second = asyncio.create_task(client.lookup_signing_key(SUB, UKID))
+    first = asyncio.create_task(client.lookup_key_record(SUB, UKID))
+    second = asyncio.create_task(client.lookup_key_record(SUB, UKID))
     await asyncio.sleep(0.05)
     first.cancel()
-    assert await second == KEY
+    assert (await second).public_key == KEY
     assert stub.calls == 1
 
 
@@ -224,11 +224,11 @@ async def test_a_slow_registry_times_out_and_is_not_cached(
     client = RegistryClient(registry_url, redis, http, timeout_seconds=0.2)
     started = time.monotonic()
     with pytest.raises(RegistryUnavailable, match=r"did not answer .* within 0.2 s"):
-        await client.lookup_signing_key(SUB, UKID)
+        await client.lookup_key_record(SUB, UKID)
     assert time.monotonic() - started < 1.0
     assert await redis.get(f"sm:regkey:{SUB}|{UKID}") is None
     stub.delay = 0.0
-    assert await client.lookup_signing_key(SUB, UKID) == KEY
+    assert (await client.lookup_key_record(SUB, UKID)).public_key == KEY
 
 
 async def test_an_unreachable_registry_is_unavailable(redis: Redis, http: httpx.AsyncClient) -> None:
@@ -237,7 +237,7 @@ async def test_an_unreachable_registry_is_unavailable(redis: Redis, http: httpx.
         closed_port = sock.getsockname()[1]
     client = RegistryClient(f"http://127.0.0.1:{closed_port}", redis, http)
     with pytest.raises(RegistryUnavailable, match="unreachable"):
-        await client.lookup_signing_key(SUB, UKID)
+        await client.lookup_key_record(SUB, UKID)
 
 
 @pytest.mark.parametrize(
@@ -253,7 +253,7 @@ async def test_bad_answers_are_unavailable(
 ) -> None:
     stub.status, stub.raw = status, raw
     with pytest.raises(RegistryUnavailable, match=words) as caught:
-        await client.lookup_signing_key(SUB, UKID)
+        await client.lookup_key_record(SUB, UKID)
     assert isinstance(caught.value, RegistryError)
 
 
@@ -263,6 +263,6 @@ async def test_a_broken_redis_falls_back_to_the_registry(registry_url: str, http
         closed_port = sock.getsockname()[1]
     broken = Redis(host="127.0.0.1", port=closed_port, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     try:
-        assert await RegistryClient(registry_url, broken, http).lookup_signing_key(SUB, UKID) == KEY
+        assert (await RegistryClient(registry_url, broken, http).lookup_key_record(SUB, UKID)).public_key == KEY
     finally:
         await broken.aclose()
