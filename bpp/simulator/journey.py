@@ -5,17 +5,24 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NoReturn
 
 from bpp.simulator.buyer import BuyerApp, Callback, SentRequest
+from catalog.model import Availability
+from catalog.schedule import LEAD_TIME, open_slots, parse_days
+from schemas.fields import parse_iso_duration
 
 HAZRATGANJ = "26.8467,80.9462"
 # The simulated buyer app's GSTIN, sent as `billing.tax_id` (the SRV order tables require it; in ONDC it is
 # the buyer app's GST number). Uttar Pradesh (09), a made-up PAN, a valid check character; the BPP echoes it.
 BUYER_APP_GSTIN = "09AAHCS4821K1Z1"
+# The customer books the first arrival window the item offers at least this far ahead: near enough for a demo,
+# far enough that the window is still open when confirm arrives. Any window the item advertises works, so the
+# journey passes at any hour of the day.
+SLOT_AHEAD = timedelta(hours=2)
 
 
 class JourneyFailed(Exception):
@@ -124,8 +131,8 @@ class Journey:
         """Play the whole order; returns the last on_status order."""
         on_search = await self.search()
         provider, item = _first_offer(on_search)
-        slot_start = (datetime.now(UTC) + timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
-        time_range = {"start": _iso(slot_start), "end": _iso(slot_start + timedelta(hours=1))}
+        slot_start, slot_end = _first_slot(item, earliest=datetime.now(UTC) + SLOT_AHEAD)
+        time_range = {"start": _iso(slot_start), "end": _iso(slot_end)}
         end_stop = {"type": "end", "location": {"gps": self.end_gps, "area_code": "226001"},
                     "time": {"label": "selected", "range": time_range}}
         order: dict[str, Any] = {
@@ -192,6 +199,38 @@ class Journey:
 
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _advertised_availability(item: Mapping[str, Any]) -> tuple[Availability, int]:
+    """The item's opening days, hours and arrival windows, and its duration in minutes, as on_search states them
+    (`time.days`, `time.schedule.frequency`, `time.duration` and the `timing` tag's `time_from`/`time_to`)."""
+    timing: Mapping[str, Any] = next(
+        (tag for tag in item.get("tags") or () if (tag.get("descriptor") or {}).get("code") == "timing"), {}
+    )
+    hours = {entry["descriptor"]["code"]: entry["value"] for entry in timing.get("list") or ()}
+    item_time = item.get("time") or {}
+    schedule = item_time.get("schedule") or {}
+    try:
+        availability = Availability(
+            days=parse_days(item_time["days"]),
+            opens=datetime.strptime(hours["time_from"], "%H%M").time(),
+            closes=datetime.strptime(hours["time_to"], "%H%M").time(),
+            holidays=frozenset(datetime.fromisoformat(day).date() for day in schedule.get("holidays") or ()),
+            slot_minutes=int(parse_iso_duration(schedule["frequency"]).total_seconds() // 60),
+        )
+        duration = int(parse_iso_duration(item_time["duration"]).total_seconds() // 60)
+    except (KeyError, ValueError) as exc:
+        raise JourneyFailed(f"on_search item {item.get('id')!r} states no usable availability ({exc})") from None
+    return availability, duration
+
+
+def _first_slot(item: Mapping[str, Any], earliest: datetime) -> tuple[datetime, datetime]:
+    """The first arrival window the item offers from `earliest` on, read from what on_search advertised."""
+    availability, duration = _advertised_availability(item)
+    slots = open_slots(availability, duration, now=earliest - LEAD_TIME, count=1)
+    if not slots:
+        raise JourneyFailed(f"on_search item {item.get('id')!r} has no open time in the coming days")
+    return slots[0]
 
 
 def _first_offer(on_search: Callback) -> tuple[dict[str, Any], dict[str, Any]]:
