@@ -30,7 +30,7 @@ from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
 from bpp.storage.tables import metadata
 from bpp.storage.types import Money
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 
 baseline_metadata = MetaData()
 baseline_rows = Table(

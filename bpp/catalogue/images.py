@@ -13,7 +13,7 @@ from typing import Final
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 from catalog.taxonomy import CATEGORIES, Category
 
 ROUTE_PREFIX: Final = "/images/categories"

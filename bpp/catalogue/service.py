@@ -1,7 +1,7 @@
 """The catalogue at run time: the in-memory snapshot search answers from, and every staff change.
 
 Every change is one transaction (entity + audit row), then the shared version `sm:catalog:version` is
-bumped (bpp/wiring/shared_version.py), so every process reloads its snapshot.
+bumped (bpp/platform/shared_version.py), so every process reloads its snapshot.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.images import category_image_url
 from bpp.catalogue.repo import CatalogRepo, Draft
-from bpp.wiring.settings import Settings
-from bpp.wiring.shared_version import SharedVersion
+from bpp.platform.settings import Settings
+from bpp.platform.shared_version import SharedVersion
 from catalog.codec import item_to_json, provider_to_json
 from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem

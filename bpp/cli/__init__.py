@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from bpp.cli import dispatcher, keys, ledger, migrate, serve, signature_tools, simulate, staff, subscribe
-from bpp.wiring.settings import ConfigError
+from bpp.platform.settings import ConfigError
 
 # Each adds its subcommands to the parser; a literal list so that imports stay visible to the layer checks.
 CommandRegistrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]

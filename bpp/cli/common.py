@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from bpp.wiring.settings import Settings, load_settings
+from bpp.platform.settings import Settings, load_settings
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:

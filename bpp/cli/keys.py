@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from bpp.wiring.private_files import write_private
+from bpp.platform.private_files import write_private
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 

@@ -11,7 +11,7 @@ import sys
 from bpp.cli.common import add_config_option, settings_from
 from bpp.staff.users import create_staff_user
 from bpp.storage.db import Database
-from bpp.wiring.auth import STAFF_ROLES
+from bpp.platform.auth import STAFF_ROLES
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,7 +13,7 @@ import httpx
 
 from bpp.cli.common import add_config_option, settings_from
 from bpp.wiring.services import KeyMaterial, load_key_material
-from bpp.wiring.settings import ConfigError, Settings
+from bpp.platform.settings import ConfigError, Settings
 from catalog.formats import timestamp
 
 SELLER_OPS_NO = 2  # ONDC registry operation: subscribe as a seller app (non-MSN)

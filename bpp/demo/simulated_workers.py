@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
-from bpp.wiring.background import BackgroundLoop
+from bpp.platform.background import BackgroundLoop
 from bpp.workforce.service import cash_due
 from fulfillment.states import FulfillmentState
 from schemas.refusal import Refusal

@@ -5,7 +5,7 @@ from __future__ import annotations
 from math import cos, radians, sin
 from typing import TYPE_CHECKING
 
-from bpp.wiring.auth import hash_secret
+from bpp.platform.auth import hash_secret
 from bpp.workforce import repo as worker_repo
 from fulfillment.workers import VERIFIED, Registration
 

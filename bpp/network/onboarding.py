@@ -8,7 +8,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 from signing import (
     ChallengeError,
     KeyFormatError,

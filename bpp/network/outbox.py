@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.protocol import InboundRequest, OrderAddress
 from bpp.storage.gateway_tables import messages, outbox
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 from catalog.formats import timestamp
 from schemas.fields import parse_iso_duration
 

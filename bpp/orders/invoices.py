@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bpp.storage.order_tables import orders
 from bpp.wiring.services import KeyMaterial
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 
 router = APIRouter(tags=["invoices"])
 

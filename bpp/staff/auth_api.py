@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bpp.storage.auth_tables import staff_users
-from bpp.wiring.auth import LoginThrottle, Principal, issue_token, login_source, verify_login_secret
+from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, verify_login_secret
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
 

@@ -14,8 +14,8 @@ from fastapi.responses import PlainTextResponse
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.catalogue.service import CatalogService
-from bpp.wiring.api_types import CSV_RESPONSE
-from bpp.wiring.auth import Principal, require_staff
+from bpp.platform.api_types import CSV_RESPONSE
+from bpp.platform.auth import Principal, require_staff
 from catalog.codec import item_to_json, provider_to_json
 from catalog.csv_io import RowError, export_csv, parse_csv
 from catalog.taxonomy import CATEGORIES

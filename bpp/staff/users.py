@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.storage.auth_tables import staff_users
 from bpp.storage.types import utcnow
-from bpp.wiring.auth import STAFF_ROLES, hash_secret
+from bpp.platform.auth import STAFF_ROLES, hash_secret
 
 
 async def create_staff_user(

@@ -15,8 +15,8 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from bpp.money.service import LedgerService
-from bpp.wiring.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
-from bpp.wiring.auth import Principal, require_staff
+from bpp.platform.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
+from bpp.platform.auth import Principal, require_staff
 from bpp.worker_app.wallet_api import PayoutDetails, position_view
 from bpp.workforce import repo as worker_repo
 from fulfillment.payouts import LineStatus

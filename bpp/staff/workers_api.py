@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.wiring.auth import Principal, hash_secret, require_staff
-from bpp.wiring.http_errors import FieldErrors, FieldProblem
+from bpp.platform.auth import Principal, hash_secret, require_staff
+from bpp.platform.http_errors import FieldErrors, FieldProblem
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from catalog.taxonomy import CATEGORIES

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
-from bpp.wiring.settings import ConfigError
+from bpp.platform.settings import ConfigError
 
 CONNECT_SECONDS = 10.0  # a host that drops packets would otherwise hold start-up for the driver's minute
 

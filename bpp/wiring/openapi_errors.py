@@ -2,7 +2,7 @@
 
 Every refusal of the staff and worker APIs is `{"detail": ...}`: Starlette's own answers (an unparseable body)
 carry a sentence, ours an object in English and Hindi; "these fields are wrong" adds the list of fields
-(`bpp.wiring.http_errors`), the catalogue puts that list inside `detail`.
+(`bpp.platform.http_errors`), the catalogue puts that list inside `detail`.
 """
 
 from __future__ import annotations

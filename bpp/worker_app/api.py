@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from bpp.wiring.api_types import RowId, Rupees
-from bpp.wiring.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
+from bpp.platform.api_types import RowId, Rupees
+from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from bpp.workforce.service import FulfillmentService

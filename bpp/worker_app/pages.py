@@ -11,7 +11,7 @@ from typing import Final
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, RedirectResponse
 
-from bpp.wiring.page_files import page_file
+from bpp.platform.page_files import page_file
 from catalog.taxonomy import CATEGORIES
 
 STATIC_DIR: Final = Path(__file__).parent / "static"

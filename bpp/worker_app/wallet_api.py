@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from bpp.money.service import LedgerService
-from bpp.wiring.api_types import RowId
-from bpp.wiring.auth import Principal, require_worker
+from bpp.platform.api_types import RowId
+from bpp.platform.auth import Principal, require_worker
 from fulfillment.payouts import WorkerPosition
 
 router = APIRouter(prefix="/worker/api/wallet", tags=["worker app: wallet"])

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bpp.wiring.background import BackgroundLoop
+from bpp.platform.background import BackgroundLoop
 
 HOUR = 3600.0
 PROMPT = 1.0  # seconds; far longer than any of these steps needs
@@ -48,7 +48,7 @@ async def test_runs_again_and_again_until_stopped() -> None:
 async def test_an_iteration_that_raises_is_logged_and_the_loop_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     iteration = Counting(fail_first=2)
     loop = BackgroundLoop("flaky-loop", iteration, after_failure=0)
-    with caplog.at_level(logging.ERROR, logger="bpp.wiring.background"):
+    with caplog.at_level(logging.ERROR, logger="bpp.platform.background"):
         loop.start()
         await iteration.reached(3)
         await loop.stop()

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from bpp.wiring.services import load_key_material
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 
 
 def demo_start(database_url: str) -> Settings:

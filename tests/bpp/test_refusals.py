@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bpp.wiring.http_errors import refusal_handler
+from bpp.platform.http_errors import refusal_handler
 from fulfillment.ledger import LedgerError
 from schemas.errors import FULFILLMENT_NOT_FOUND, INVALID_OTP, INVALID_REQUEST
 from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal

@@ -13,7 +13,7 @@ from fakeredis import FakeServer
 from fakeredis.aioredis import FakeRedis
 
 from bpp.wiring import shared_version
-from bpp.wiring.shared_version import SharedVersion
+from bpp.platform.shared_version import SharedVersion
 
 PROMPT = 2.0  # seconds
 

@@ -11,7 +11,7 @@ from harness import RunningServer
 
 from bpp.storage.gateway_tables import messages
 from bpp.storage.types import utcnow
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 
 LUCKNOW, KANPUR = "std:0522", "std:0512"
 

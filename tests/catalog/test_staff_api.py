@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 
 ITEM_ID = "SM-LKO-PLUMBER-TAP"
 

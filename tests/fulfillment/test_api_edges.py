@@ -8,7 +8,7 @@ import httpx
 import jsonschema
 from harness import RunningServer
 
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 
 
 def admin(server: RunningServer) -> httpx.AsyncClient:

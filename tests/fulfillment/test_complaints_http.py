@@ -17,7 +17,7 @@ from sqlalchemy import update
 from bpp.simulator.buyer import BuyerApp, Callback, timestamp
 from bpp.storage.complaint_tables import complaints
 from bpp.storage.order_tables import orders
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 from bpp.workforce import repo as worker_repo
 from fulfillment.geo import format_gps
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 
 
 def bearer(server: Any, principal: Principal) -> dict[str, str]:

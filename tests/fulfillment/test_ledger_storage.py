@@ -23,7 +23,7 @@ from bpp.money.service import LedgerService
 from bpp.storage.db import Database
 from bpp.storage.ledger_tables import journal_entries, ledger_postings, payout_lines
 from bpp.storage.order_tables import orders
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 from catalog.formats import timestamp
 from fulfillment.ledger import LedgerError, cancellation_key, completion_key
 from fulfillment.payouts import LineStatus

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from harness import RunningServer
 
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 
 LUCKNOW = "std:0522"
 MEERUT = "std:0121"

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from harness import RunningServer
 
-from bpp.wiring.auth import Principal
+from bpp.platform.auth import Principal
 from bpp.workforce import repo as worker_repo
 from schemas.outgoing import validate_outgoing
 

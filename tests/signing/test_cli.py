@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from bpp import cli
 from bpp.cli import keys, signature_tools, subscribe
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 from signing import encryption_public_key_b64, generate_encryption_keypair, signing_public_key_b64
 
 ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
@@ -186,7 +186,7 @@ def test_keys_generate_env_file(run: Run, tmp_path: Path) -> None:
 
 
 class _OnboardingSettings(Settings):
-    """Settings plus the entity fields /subscribe needs (to be added to bpp.wiring.settings.Settings)."""
+    """Settings plus the entity fields /subscribe needs (to be added to bpp.platform.settings.Settings)."""
 
     legal_entity_name: str = "Seva Mitra Lucknow"
     business_address: str = "Hazratganj, Lucknow 226001"

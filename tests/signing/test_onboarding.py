@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from bpp.network.onboarding import router
-from bpp.wiring.settings import Settings
+from bpp.platform.settings import Settings
 from signing import encrypt_challenge, generate_encryption_keypair
 
 ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py

@@ -17,7 +17,7 @@ import orjson
 from bpp.network.delivery import backoff_seconds
 from bpp.network.protocol import InboundRequest
 from bpp.orders.handlers import search
-from bpp.wiring.background import BackgroundLoop
+from bpp.platform.background import BackgroundLoop
 
 if TYPE_CHECKING:
     from bpp.network.gateway.pipeline import Exchange

@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bpp.storage.db import Database
 from bpp.storage.gateway_tables import delivery_attempts, messages
-from bpp.wiring.background import BackgroundLoop
+from bpp.platform.background import BackgroundLoop
 from schemas.fields import MAX_ID_LENGTH, MAX_SUBSCRIBER_ID_LENGTH
 
 if TYPE_CHECKING:

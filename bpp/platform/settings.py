@@ -1,0 +1,211 @@
+"""Configuration: `registry_config.yaml`, overridden by `SEVAMITRA_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import Field, PositiveInt, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from schemas.beckn import REQUEST_MODELS
+
+DEFAULT_CONFIG_FILE = "registry_config.yaml"
+ONDC_PREPROD_ENCRYPTION_PUBLIC_KEY = "MCowBQYDK2VuAyEAa9Wbpvd9SsrpOZFcynyt/TO3x0Yrqyys4NUGIvyxX2Q="
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names it and says what is expected."""
+
+
+class Settings(BaseSettings):
+    """Everything the BPP needs to start; see the README's configuration reference."""
+
+    model_config = SettingsConfigDict(env_prefix="SEVAMITRA_", extra="ignore")
+
+    # identity on the network
+    subscriber_id: str = "sevamitra-bpp.local"
+    subscriber_url: str = "http://127.0.0.1:8000/ondc"
+    unique_key_id: str = "sevamitra-key-1"
+    signing_private_key: SecretStr | None = None
+    encryption_private_key: SecretStr | None = None
+    key_file: Path | None = None
+    registry_url: str | None = None
+    registry_encryption_public_key: str = ONDC_PREPROD_ENCRYPTION_PUBLIC_KEY
+    registry_cache_ttl_seconds: int = Field(3600, ge=1)
+    registry_negative_ttl_seconds: int = Field(30, ge=1)
+    registry_timeout_seconds: float = Field(2.0, gt=0)
+    site_verification_request_id: str | None = None
+
+    # the legal entity, as the /subscribe payload declares it
+    legal_entity_name: str | None = None
+    business_address: str | None = None
+    gst_no: str | None = None
+    pan_no: str | None = None
+    date_of_incorporation: str | None = None  # DD/MM/YYYY
+    authorised_signatory_name: str | None = None
+    authorised_signatory_address: str | None = None
+    contact_mobile: str | None = None
+
+    # what we serve
+    domains: list[str] = ["ONDC:SRV10", "ONDC:SRV11", "ONDC:SRV12"]
+    cities: list[str] = ["std:0522"]
+    core_version: str = "2.0.0"
+    serviceability_radius_km: float = Field(3.0, gt=0)
+
+    # storage
+    database_url: str = "sqlite+aiosqlite:///./var/sevamitra.db"
+    redis_url: str = "memory://"
+
+    # network behaviour
+    allow_http_callbacks: bool = False
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    rate_limit_per_minute: int = Field(12_000, ge=1)
+    source_rate_limit_per_minute: int = Field(60_000, ge=1)
+    future_skew_seconds: int = Field(5, ge=0)
+    max_signature_lifetime_seconds: int = Field(3600, ge=60)
+    max_ttl_seconds: dict[str, PositiveInt] = {"default": 3600, "search": 300}
+    callback_timeout_seconds: float = Field(5.0, gt=0)
+    callback_max_backoff_seconds: float = Field(30.0, gt=0)
+    unsolicited_callback_deadline_seconds: int = Field(86_400, ge=60)
+    dispatcher_poll_seconds: float = Field(0.2, gt=0)
+    embedded_dispatcher: bool = True
+
+    # fulfillment and money
+    offer_timeout_seconds: float = Field(60.0, gt=0)
+    platform_commission_percent: Decimal = Field(Decimal("10"), ge=0, le=100)
+    settlement_beneficiary_name: str = "Seva Mitra Uttar Pradesh"  # where prepaying buyer apps settle
+    settlement_upi_address: str = "sevamitra.up@upi"  # placeholder: set the programme's real UPI address
+    # demo placeholders (all zeros, bank code "DEMO"): set the programme's real account and IFSC
+    settlement_bank_account_number: str = Field("000000000000", pattern=r"^[0-9]{9,18}$")
+    settlement_ifsc_code: str = Field("DEMO0000000", pattern=r"^[A-Z]{4}0[A-Z0-9]{6}$")
+    helpline_phone: str = "155330"
+    support_email: str = "sevamitra-support@up.gov.in"
+
+    # people
+    session_secret: SecretStr | None = None  # signs staff and worker login tokens; random per start if unset
+    session_ttl_seconds: int = Field(12 * 3600, ge=60)
+
+    # demo
+    demo: bool = False
+    demo_step_seconds: float = Field(5.0, ge=0)
+
+    @field_validator("subscriber_url", "registry_url")
+    @classmethod
+    def _must_be_http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("expected an http(s) URL such as https://bpp.example.org/ondc")
+        return value.rstrip("/")
+
+    @field_validator("max_ttl_seconds")
+    @classmethod
+    def _ttl_caps(cls, value: dict[str, int]) -> dict[str, int]:
+        unknown = sorted(set(value) - {"default", *REQUEST_MODELS})
+        if unknown or "default" not in value:
+            raise ValueError(f"expected a mapping of action (or default) to seconds, with default set; "
+                             f"unknown actions: {unknown}")
+        return value
+
+    def max_ttl(self, action: str) -> timedelta:
+        """The longest `context.ttl` accepted for `action`."""
+        return timedelta(seconds=self.max_ttl_seconds.get(action, self.max_ttl_seconds["default"]))
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _supported_redis(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("expected memory:// (in-process) or redis://host:port/db")
+        return value
+
+    @field_validator("domains")
+    @classmethod
+    def _known_domains(cls, value: list[str]) -> list[str]:
+        unknown = [d for d in value if d not in ("ONDC:SRV10", "ONDC:SRV11", "ONDC:SRV12")]
+        if unknown or not value:
+            raise ValueError(f"expected a non-empty list of ONDC:SRV10, ONDC:SRV11, ONDC:SRV12; got {value}")
+        return value
+
+    @field_validator("cities")
+    @classmethod
+    def _std_codes(cls, value: list[str]) -> list[str]:
+        bad = [c for c in value if not (c.startswith("std:") and c[4:].isdigit())]
+        if bad or not value:
+            raise ValueError(f"expected city codes like std:0522; got {bad or value}")
+        return value
+
+    @property
+    def public_origin(self) -> str:
+        """`scheme://host[:port]` of `subscriber_url`: where our public pages (invoices, images) live."""
+        parts = urlsplit(self.subscriber_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def subscriber_path(self) -> str:
+        """The URL path the network endpoints live under, e.g. `/ondc`."""
+        return urlsplit(self.subscriber_url).path.rstrip("/")
+
+    @property
+    def replay_window_seconds(self) -> int:
+        """How long a captured signed request could still verify: a signature's longest life plus clock skew."""
+        return self.max_signature_lifetime_seconds + self.future_skew_seconds + 1
+
+    @property
+    def is_embedded(self) -> bool:
+        """True on the single-process defaults (SQLite and in-process Redis)."""
+        return self.database_url.startswith("sqlite") and self.redis_url.startswith("memory")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        config_file = _CONFIG_PATH.get() or os.environ.get("SEVAMITRA_CONFIG", DEFAULT_CONFIG_FILE)
+        yaml_source = YamlConfigSettingsSource(settings_cls, yaml_file=config_file)
+        return init_settings, env_settings, yaml_source
+
+
+_CONFIG_PATH: ContextVar[str | None] = ContextVar("config_path", default=None)
+
+
+def load_settings(config_path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Load settings; a wrong value raises ConfigError naming the setting and what is expected."""
+    token = None
+    if config_path is not None:
+        path = Path(config_path)
+        if not path.is_file():
+            raise ConfigError(f"config file {path} does not exist; pass --config with a YAML file")
+        token = _CONFIG_PATH.set(str(path))
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "configuration"
+        env = f"SEVAMITRA_{name.upper()}"
+        raise ConfigError(f"setting {name} ({env}): {first['msg']}") from None
+    finally:
+        if token is not None:
+            _CONFIG_PATH.reset(token)
