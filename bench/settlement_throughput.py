@@ -26,11 +26,11 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, update
 
 from bpp.money.repo import LedgerRepo
 from bpp.money.service import LedgerService
+from bpp.platform.settings import Settings
 from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
 from bpp.storage.tables import metadata
 from bpp.storage.types import Money
-from bpp.platform.settings import Settings
 
 baseline_metadata = MetaData()
 baseline_rows = Table(

@@ -11,9 +11,9 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from bpp.platform.settings import Settings
 from bpp.wiring.app import create_app
 from bpp.wiring.services import Services
-from bpp.platform.settings import Settings
 from schemas.attributes import validate_attributes
 from schemas.outgoing import validate_enums, validate_outgoing
 from signing import generate_encryption_keypair, generate_signing_keypair

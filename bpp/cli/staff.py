@@ -9,9 +9,9 @@ import os
 import sys
 
 from bpp.cli.common import add_config_option, settings_from
+from bpp.platform.auth import STAFF_ROLES
 from bpp.staff.users import create_staff_user
 from bpp.storage.db import Database
-from bpp.platform.auth import STAFF_ROLES
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import orjson
 
-from bpp.storage.db import sqlite_file
 from bpp.platform.private_files import write_private
+from bpp.storage.db import sqlite_file
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 DEMO_KEY_FILE_NAME = "demo-keys.json"

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from bpp.platform.background import BackgroundLoop
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
-from bpp.platform.background import BackgroundLoop
 from bpp.workforce.service import cash_due
 from fulfillment.states import FulfillmentState
 from schemas.refusal import Refusal

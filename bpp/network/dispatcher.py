@@ -20,9 +20,9 @@ from sqlalchemy import and_, or_, select, update
 
 from bpp.network.delivery import CallbackSender, DeliveryResult, backoff_seconds
 from bpp.network.lost_replies import follow_up_expired
+from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Row
 from bpp.storage.gateway_tables import outbox
-from bpp.platform.background import BackgroundLoop
 
 if TYPE_CHECKING:
     from bpp.wiring.services import Services

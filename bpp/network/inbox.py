@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bpp.network.gateway.txlog import kept_headers
 from bpp.network.protocol import InboundRequest
+from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Row
 from bpp.storage.gateway_tables import inbound_keys, messages
-from bpp.platform.background import BackgroundLoop
 from bpp.wiring.handlers import HANDLERS
 from schemas import errors
 from schemas.beckn import parse_request

@@ -12,8 +12,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.protocol import InboundRequest, OrderAddress
-from bpp.storage.gateway_tables import messages, outbox
 from bpp.platform.settings import Settings
+from bpp.storage.gateway_tables import messages, outbox
 from catalog.formats import timestamp
 from schemas.fields import parse_iso_duration
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from bpp.platform.settings import Settings
 from bpp.storage.order_tables import orders
 from bpp.wiring.services import KeyMaterial
-from bpp.platform.settings import Settings
 
 router = APIRouter(tags=["invoices"])
 

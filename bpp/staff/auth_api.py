@@ -6,8 +6,8 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from bpp.storage.auth_tables import staff_users
 from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, verify_login_secret
+from bpp.storage.auth_tables import staff_users
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from bpp.complaints.desk import ComplaintDesk
 from bpp.complaints.repo import ComplaintsRepo, RatingsRepo
-from bpp.storage.order_tables import orders
 from bpp.platform.api_types import Rupees
 from bpp.platform.auth import Principal, require_staff
+from bpp.storage.order_tables import orders
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (

@@ -10,9 +10,9 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
 
+from bpp.platform.auth import Principal, require_staff
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
 from bpp.storage.order_tables import orders
-from bpp.platform.auth import Principal, require_staff
 
 router = APIRouter(prefix="/staff/api/transactions", tags=["staff"])
 LogReader = Annotated[Principal, Depends(require_staff("admin", "district_officer"))]

@@ -7,9 +7,9 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.platform.auth import STAFF_ROLES, hash_secret
 from bpp.storage.auth_tables import staff_users
 from bpp.storage.types import utcnow
-from bpp.platform.auth import STAFF_ROLES, hash_secret
 
 
 async def create_staff_user(

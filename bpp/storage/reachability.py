@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bpp.platform.settings import ConfigError
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
-from bpp.platform.settings import ConfigError
 
 CONNECT_SECONDS = 10.0  # a host that drops packets would otherwise hold start-up for the driver's minute
 

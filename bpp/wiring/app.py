@@ -20,9 +20,6 @@ from bpp.network import onboarding
 from bpp.network.body_limit import BodyLimit
 from bpp.network.gateway.endpoint import beckn_routes
 from bpp.orders import invoices
-from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
-from bpp.staff import pages as staff_pages
-from bpp.storage.migrate import upgrade_database
 from bpp.platform.http_errors import (
     FieldErrors,
     field_errors_handler,
@@ -30,9 +27,12 @@ from bpp.platform.http_errors import (
     unstorable_text_handler,
     validation_error_handler,
 )
+from bpp.platform.settings import Settings
+from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
+from bpp.staff import pages as staff_pages
+from bpp.storage.migrate import upgrade_database
 from bpp.wiring.openapi_errors import serve_true_errors
 from bpp.wiring.services import Services, build_services
-from bpp.platform.settings import Settings
 from bpp.worker_app import api as worker_api
 from bpp.worker_app import pages as worker_pages
 from bpp.worker_app import wallet_api as worker_wallet_api

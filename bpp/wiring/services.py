@@ -23,11 +23,11 @@ from bpp.network.gateway.txlog import TransactionLog
 from bpp.network.inbox import Inbox
 from bpp.network.outbox import Outbox
 from bpp.orders.unit_of_work import UnitOfWork
-from bpp.storage.db import Database
-from bpp.storage.redis import create_redis
 from bpp.platform.auth import TokenSigner
 from bpp.platform.background import BackgroundLoop
 from bpp.platform.settings import ConfigError, Settings
+from bpp.storage.db import Database
+from bpp.storage.redis import create_redis
 from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
 
 if TYPE_CHECKING:

@@ -20,12 +20,12 @@ from bpp.network.protocol import OrderAddress
 from bpp.orders.changes import save_order_change
 from bpp.orders.invoices import invoice_url
 from bpp.orders.view import order_message
-from bpp.storage.db import Row
-from bpp.storage.order_tables import order_events, orders
-from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
 from bpp.platform.auth import hash_secret, verify_secret
 from bpp.platform.background import BackgroundLoop
 from bpp.platform.shared_version import SharedVersion
+from bpp.storage.db import Row
+from bpp.storage.order_tables import order_events, orders
+from bpp.storage.worker_tables import matching_jobs, matching_radii, offers, workers
 from bpp.workforce import repo as worker_repo
 from bpp.workforce.matching import GeoIndex, Matcher, close_job, order_slot, reopen_job, schedule_job
 from catalog.order_message import StartOtp

@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from bpp.wiring.services import load_key_material
 from bpp.platform.settings import Settings
+from bpp.wiring.services import load_key_material
 
 
 def demo_start(database_url: str) -> Settings:

@@ -11,8 +11,8 @@ import pytest
 from argon2 import PasswordHasher
 from harness import RunningServer
 
-from bpp.staff.users import create_staff_user
 from bpp.platform.auth import hash_secret
+from bpp.staff.users import create_staff_user
 from bpp.workforce import repo as worker_repo
 from fulfillment.workers import Registration
 

@@ -9,9 +9,9 @@ import httpx
 import orjson
 from harness import RunningServer
 
+from bpp.platform.auth import Principal
 from bpp.storage.gateway_tables import messages
 from bpp.storage.types import utcnow
-from bpp.platform.auth import Principal
 
 LUCKNOW, KANPUR = "std:0522", "std:0512"
 

@@ -20,9 +20,9 @@ import pytest
 from harness import Backend, RunningServer, make_settings, start_server
 
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
+from bpp.platform.auth import Principal, hash_secret
 from bpp.simulator.buyer import BuyerApp, free_port
 from bpp.wiring import shared_version
-from bpp.platform.auth import Principal, hash_secret
 from bpp.wiring.services import Services, build_services
 from bpp.workforce import repo as worker_repo
 from fulfillment.workers import VERIFICATION_STEPS, Registration, standing_change, verification_step

@@ -14,10 +14,10 @@ import orjson
 import pytest
 from sqlalchemy import select
 
+from bpp.platform.auth import hash_secret
 from bpp.storage.gateway_tables import outbox
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers
-from bpp.platform.auth import hash_secret
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from catalog.formats import timestamp

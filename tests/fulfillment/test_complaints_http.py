@@ -14,10 +14,10 @@ import pytest
 from harness import RunningServer
 from sqlalchemy import update
 
+from bpp.platform.auth import Principal
 from bpp.simulator.buyer import BuyerApp, Callback, timestamp
 from bpp.storage.complaint_tables import complaints
 from bpp.storage.order_tables import orders
-from bpp.platform.auth import Principal
 from bpp.workforce import repo as worker_repo
 from fulfillment.geo import format_gps
 

@@ -20,10 +20,10 @@ from sqlalchemy import func, select, update
 from bpp.cli.ledger import run_check
 from bpp.money.repo import LedgerRepo, paise_sum, rupees
 from bpp.money.service import LedgerService
+from bpp.platform.settings import Settings
 from bpp.storage.db import Database
 from bpp.storage.ledger_tables import journal_entries, ledger_postings, payout_lines
 from bpp.storage.order_tables import orders
-from bpp.platform.settings import Settings
 from catalog.formats import timestamp
 from fulfillment.ledger import LedgerError, cancellation_key, completion_key
 from fulfillment.payouts import LineStatus

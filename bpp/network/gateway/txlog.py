@@ -17,9 +17,9 @@ import orjson
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Database
 from bpp.storage.gateway_tables import delivery_attempts, messages
-from bpp.platform.background import BackgroundLoop
 from schemas.fields import MAX_ID_LENGTH, MAX_SUBSCRIBER_ID_LENGTH
 
 if TYPE_CHECKING:
