@@ -11,23 +11,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping
-from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.delivery import CallbackSender, DeliveryResult, backoff_seconds
-from bpp.network.lost_replies import follow_up_expired
 from bpp.platform.background import BackgroundLoop
-from bpp.storage.db import Row
+from bpp.storage.db import Database, Row
 from bpp.storage.gateway_tables import outbox
 
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
-
 log = logging.getLogger(__name__)
+# What follows a callback that expired undelivered, in the transaction that marks it expired (e.g. an on_status)
+ExpiredFollowUp = Callable[[AsyncConnection, Mapping[str, Any]], Awaitable[object]]
 # far shorter than the shortest reply window (outbox.MIN_REPLY_WINDOW, 30 s); renewed every RENEW_EVERY seconds
 LEASE = timedelta(seconds=6)
 RENEW_EVERY = LEASE.total_seconds() / 3
@@ -36,11 +35,24 @@ RENEW_EVERY = LEASE.total_seconds() / 3
 class Dispatcher:
     """One loop; several may run (in several processes) against PostgreSQL thanks to SKIP LOCKED claims."""
 
-    def __init__(self, services: Services, sender: CallbackSender, batch: int = 50) -> None:
-        self._services = services
+    def __init__(
+        self,
+        db: Database,
+        sender: CallbackSender,
+        clock: Callable[[], datetime],
+        follow_up: ExpiredFollowUp,
+        *,
+        poll_seconds: float,
+        max_backoff_seconds: float,
+        batch: int = 50,
+    ) -> None:
+        self._db = db
         self._sender = sender
+        self._clock = clock
+        self._follow_up = follow_up
+        self._max_backoff_seconds = max_backoff_seconds
         self._batch = batch
-        self._loop = BackgroundLoop("dispatcher", self._drain, pause=services.settings.dispatcher_poll_seconds)
+        self._loop = BackgroundLoop("dispatcher", self._drain, pause=poll_seconds)
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
@@ -78,16 +90,15 @@ class Dispatcher:
             await renewer.stop()
 
     async def _renew(self, outbox_ids: list[int]) -> None:
-        async with self._services.db.begin() as conn:
+        async with self._db.begin() as conn:
             await conn.execute(
                 update(outbox)  # rows already recorded have no claim left to renew
                 .where(outbox.c.id.in_(outbox_ids), outbox.c.claimed_until.is_not(None))
-                .values(claimed_until=self._services.clock() + LEASE)
+                .values(claimed_until=self._clock() + LEASE)
             )
 
     async def _claim(self) -> list[Row]:
-        services = self._services
-        now = services.clock()
+        now = self._clock()
         due = (
             select(outbox)
             .where(
@@ -98,9 +109,9 @@ class Dispatcher:
             .order_by(outbox.c.next_attempt_at)
             .limit(self._batch)
         )
-        if services.db.is_postgres:
+        if self._db.is_postgres:
             due = due.with_for_update(skip_locked=True)
-        async with services.db.begin() as conn:
+        async with self._db.begin() as conn:
             rows = (await conn.execute(due)).mappings().all()
             if rows:
                 await conn.execute(
@@ -111,7 +122,7 @@ class Dispatcher:
         return list(rows)
 
     async def _deliver(self, row: Mapping[str, Any]) -> None:
-        if row["deadline"] < self._services.clock():
+        if row["deadline"] < self._clock():
             await self._expire(row, _missed_deadline(row))
             return
         attempt = row["attempts"] + 1
@@ -125,34 +136,33 @@ class Dispatcher:
         """Give up on a callback whose deadline passed before this attempt (which is not counted)."""
         log.warning("callback %s %s expired after %d attempts: %s", row["action"], row["message_id"],
                     row["attempts"], reason)
-        async with self._services.db.begin() as conn:
+        async with self._db.begin() as conn:
             expired = await conn.execute(
                 update(outbox).where(and_(outbox.c.id == row["id"], outbox.c.status == "pending"))
                 .values(status="expired", claimed_until=None, attempts=row["attempts"], last_error=reason)
             )
             if expired.rowcount == 1:
-                await follow_up_expired(self._services, conn, row)
+                await self._follow_up(conn, row)
 
     async def _record(self, row: Mapping[str, Any], attempt: int, result: DeliveryResult) -> None:
-        services = self._services
-        now = services.clock()
+        now = self._clock()
         values: dict[str, Any] = {"attempts": attempt, "claimed_until": None, "last_error": result.error}
         if result.delivered:
             values.update(status="delivered", delivered_at=now)
         else:
-            retry_at = now + timedelta(seconds=backoff_seconds(attempt, services.settings.callback_max_backoff_seconds))
+            retry_at = now + timedelta(seconds=backoff_seconds(attempt, self._max_backoff_seconds))
             if retry_at > row["deadline"]:
                 values.update(status="expired")
                 log.warning("callback %s %s expired after %d attempts: %s", row["action"], row["message_id"],
                             attempt, result.error)
             else:
                 values.update(next_attempt_at=retry_at)
-        async with services.db.begin() as conn:
+        async with self._db.begin() as conn:
             recorded = await conn.execute(
                 update(outbox).where(and_(outbox.c.id == row["id"], outbox.c.status == "pending")).values(**values)
             )
             if recorded.rowcount == 1 and values.get("status") == "expired":
-                await follow_up_expired(services, conn, row)
+                await self._follow_up(conn, row)
 
 
 def _missed_deadline(row: Mapping[str, Any]) -> str:

@@ -4,36 +4,51 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bpp.network.gateway.txlog import kept_headers
+from bpp.network.gateway.txlog import TransactionLog, kept_headers
+from bpp.network.outbox import Outbox
 from bpp.network.protocol import InboundRequest
 from bpp.platform.background import BackgroundLoop
-from bpp.storage.db import Row
+from bpp.storage.db import Database, Row
 from bpp.storage.gateway_tables import inbound_keys, messages
-from bpp.wiring.handlers import HANDLERS
 from schemas import errors
 from schemas.beckn import parse_request
 from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.network.gateway.pipeline import Exchange
-    from bpp.wiring.services import Services
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 SWEEP_SECONDS = 5.0
+# a handler with its dependencies bound (by the composition root): it answers through the outbox
+BoundHandler = Callable[[InboundRequest], Awaitable[Any]]
 
 
 class Inbox:
     """Stores, processes and, after a crash, re-processes inbound messages."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(
+        self,
+        db: Database,
+        txlog: TransactionLog,
+        outbox: Outbox,
+        clock: Callable[[], datetime],
+        handlers: Mapping[str, BoundHandler],
+        answered: Callable[[], None],
+    ) -> None:
+        self._db = db
+        self._txlog = txlog
+        self._outbox = outbox
+        self._clock = clock
+        self._handlers = handlers
+        self._answered = answered  # wakes the dispatcher: a processed message left a callback in the outbox
         self._tasks: set[asyncio.Task[None]] = set()
         # a crash's unfinished messages are found again within SWEEP_SECONDS
         self._sweeper = BackgroundLoop("inbox-sweeper", self.recover, pause=SWEEP_SECONDS)
@@ -42,9 +57,9 @@ class Inbox:
         """Write the message and its de-duplication key in one transaction, then process it off the ACK."""
         assert exchange.data is not None
         context = exchange.data["context"]
-        now = self._services.clock()
+        now = self._clock()
         try:
-            async with self._services.db.begin() as conn:
+            async with self._db.begin() as conn:
                 await conn.execute(inbound_keys.insert().values(
                     bap_id=context["bap_id"], action=exchange.action, message_id=context["message_id"],
                     received_at=now,
@@ -57,7 +72,7 @@ class Inbox:
                 ).returning(messages.c.id))
         except IntegrityError:
             exchange.duplicate = True
-            self._services.txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
+            self._txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
             return
         request = InboundRequest(
             action=exchange.action, context=context, message=exchange.data.get("message") or {},
@@ -73,15 +88,14 @@ class Inbox:
 
     async def process(self, request: InboundRequest) -> None:
         """Run the handler; a refusal or a crash still gets the buyer app an answer."""
-        services = self._services
-        handler = HANDLERS.get(request.action)
+        handler = self._handlers.get(request.action)
         try:
             if handler is None:  # the endpoints route only handled actions; a stored row may predate a change
                 error = errors.FEATURE_NOT_SUPPORTED
                 await self._answer_error(request, {"type": error.type, "code": error.code,
                                                    "message": f"{request.action} is not supported yet"})
             else:
-                await handler(services, request)
+                await handler(request)
         except Refusal as refusal:
             await self._answer_error(request, refusal.as_error())
         except Exception as exc:
@@ -92,28 +106,27 @@ class Inbox:
                                      note=f"{type(exc).__name__}: {exc}")
         else:
             await self._mark_processed(request)
-        services.dispatcher.wake()
+        self._answered()
 
     async def _answer_error(self, request: InboundRequest, error: dict[str, Any], note: str | None = None) -> None:
-        async with self._services.db.begin() as conn:
-            await self._services.outbox.reply(conn, request, message=None, error=error)
+        async with self._db.begin() as conn:
+            await self._outbox.reply(conn, request, message=None, error=error)
             if note:
                 await conn.execute(update(messages).where(messages.c.id == request.message_row_id)
                                    .values(process_error=note))
 
     async def _mark_processed(self, request: InboundRequest) -> None:
-        async with self._services.db.begin() as conn:
+        async with self._db.begin() as conn:
             await conn.execute(
                 update(messages)
                 .where(messages.c.id == request.message_row_id, messages.c.processed_at.is_(None))
-                .values(processed_at=self._services.clock(), claimed_until=None)
+                .values(processed_at=self._clock(), claimed_until=None)
             )
 
     async def recover(self) -> int:
         """Claim and process messages whose processing never finished (e.g. a crash); returns how many."""
-        services = self._services
-        now = services.clock()
-        async with services.db.connect() as conn:
+        now = self._clock()
+        async with self._db.connect() as conn:
             rows = (await conn.execute(
                 select(messages.c.id, messages.c.action, messages.c.body, messages.c.received_at).where(
                     messages.c.direction == "in",
@@ -130,7 +143,7 @@ class Inbox:
         return claimed
 
     async def _claim(self, row_id: int, now: Any) -> bool:
-        async with self._services.db.begin() as conn:
+        async with self._db.begin() as conn:
             result = await conn.execute(
                 update(messages)
                 .where(and_(messages.c.id == row_id, messages.c.processed_at.is_(None),

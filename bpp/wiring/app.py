@@ -53,6 +53,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
             await upgrade_database(settings.database_url)
         services = build_services(settings, registry_url=registry_url)
         app.state.services = services
+        app.state.gateway = services.gateway
         await services.start(run_dispatcher=settings.embedded_dispatcher)
         if settings.demo or registry_url is not None:
             keys = services.keys

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,22 +19,27 @@ from bpp.demo.keys import demo_key_file, ensure_demo_keys
 from bpp.network.delivery import CallbackSender
 from bpp.network.dispatcher import Dispatcher
 from bpp.network.gateway.admission import SEEN_TTL_SECONDS, Admitter, LocalAdmitter, RedisAdmitter, SourceLimiter
+from bpp.network.gateway.pipeline import Gateway
 from bpp.network.gateway.search_path import SearchPath
 from bpp.network.gateway.txlog import TransactionLog
 from bpp.network.inbox import Inbox
 from bpp.network.outbox import Outbox
+from bpp.orders.handlers import search
+from bpp.orders.handlers.status import status_message
+from bpp.orders.lost_replies import LostReplyFollowUp
 from bpp.orders.unit_of_work import UnitOfWork
 from bpp.platform.auth import TokenSigner
 from bpp.platform.background import BackgroundLoop
 from bpp.platform.settings import ConfigError, Settings
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
+from bpp.wiring.handlers import HANDLERS
 from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
 
 if TYPE_CHECKING:
     from bpp.catalogue.service import CatalogService
     from bpp.money.service import LedgerService
-    from bpp.workforce.service import FulfillmentService
+    from bpp.workforce.workforce import Workforce
 
 log = logging.getLogger(__name__)
 
@@ -107,29 +113,47 @@ class Services:
     dispatcher: Dispatcher = field(init=False)
     inbox: Inbox = field(init=False)
     search_path: SearchPath = field(init=False)
+    gateway: Gateway = field(init=False)
     source_limiter: SourceLimiter = field(init=False)
     catalog: CatalogService = field(init=False)
-    fulfillment: FulfillmentService = field(init=False)
+    fulfillment: Workforce = field(init=False)
     ledger: LedgerService = field(init=False)
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
     def __post_init__(self) -> None:
         from bpp.catalogue.service import CatalogService
         from bpp.money.service import LedgerService
-        from bpp.workforce.service import FulfillmentService
+        from bpp.wiring.workforce import build_workforce
 
         settings = self.settings
         self.sender = CallbackSender(
             self.txlog, settings.subscriber_id, settings.unique_key_id, self.keys.signing_private_key,
             settings.callback_timeout_seconds,
         )
-        self.dispatcher = Dispatcher(self, self.sender)
-        self.inbox = Inbox(self)
-        self.search_path = SearchPath(self)
+        self.dispatcher = self.new_dispatcher()
+        handlers = {action: partial(handler, self) for action, handler in HANDLERS.items()}
+        self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
+        self.search_path = SearchPath(
+            partial(search.handle, self), self.outbox, self.sender, self.clock,
+            max_backoff_seconds=settings.callback_max_backoff_seconds,
+        )
         self.source_limiter = SourceLimiter(settings.source_rate_limit_per_minute)
+        self.gateway = Gateway(
+            settings, self.registry, self.admitter, self.source_limiter, self.txlog,
+            store_in_inbox=self.inbox.accept, answer_search=self.search_path.submit,
+        )
         self.catalog = CatalogService(self)
-        self.fulfillment = FulfillmentService(self)
         self.ledger = LedgerService(self)
+        self.fulfillment = build_workforce(self)  # after the ledger: it settles completions and cancellations
+
+    def new_dispatcher(self, batch: int = 50) -> Dispatcher:
+        """A dispatcher of this process's outbox (several may run side by side on PostgreSQL)."""
+        settings = self.settings
+        return Dispatcher(
+            self.db, self.sender, self.clock, LostReplyFollowUp(self.outbox, partial(status_message, self)),
+            poll_seconds=settings.dispatcher_poll_seconds, max_backoff_seconds=settings.callback_max_backoff_seconds,
+            batch=batch,
+        )
 
     def unit_of_work(self) -> UnitOfWork:
         """A new business transaction with the orders, the outbox, and the dispatcher woken after its commit."""

@@ -123,7 +123,7 @@ async def test_concurrent_dispatchers_deliver_each_callback_exactly_once(
 ) -> None:
     await receiver.start()
     message_ids = await add_callbacks(services, receiver.bap_uri, 40)
-    dispatchers = [Dispatcher(services, services.sender, batch=4) for _ in range(4)]
+    dispatchers = [services.new_dispatcher(batch=4) for _ in range(4)]
 
     async def drain(dispatcher: Dispatcher) -> int:
         rounds = 0
@@ -238,7 +238,7 @@ async def test_a_claim_is_renewed_while_its_attempt_runs_and_lapses_soon_after_i
     first_claim = (await outbox_row(services, message_id)).claimed_until
     while (await outbox_row(services, message_id)).claimed_until <= first_claim + timedelta(milliseconds=300):
         await asyncio.sleep(0.02)  # until the lease has been renewed past where it first ran out
-    assert await Dispatcher(services, services.sender).run_once() == 0, "a live attempt's claim was taken over"
+    assert await services.new_dispatcher().run_once() == 0, "a live attempt's claim was taken over"
     row = await outbox_row(services, message_id)
     assert (row.status, row.attempts) == ("pending", 1), "an attempt is counted when it starts"
 

@@ -12,8 +12,8 @@ import pytest
 from fakeredis import FakeServer
 from fakeredis.aioredis import FakeRedis
 
+from bpp.platform import shared_version
 from bpp.platform.shared_version import SharedVersion
-from bpp.wiring import shared_version
 
 PROMPT = 2.0  # seconds
 

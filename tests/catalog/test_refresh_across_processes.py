@@ -20,9 +20,9 @@ import pytest
 from harness import Backend, RunningServer, make_settings, start_server
 
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
+from bpp.platform import shared_version
 from bpp.platform.auth import Principal, hash_secret
 from bpp.simulator.buyer import BuyerApp, free_port
-from bpp.wiring import shared_version
 from bpp.wiring.services import Services, build_services
 from bpp.workforce import repo as worker_repo
 from fulfillment.workers import VERIFICATION_STEPS, Registration, standing_change, verification_step
@@ -114,7 +114,7 @@ async def _staff_step(process: Services, worker_id: str, action: str) -> None:
             before, after = worker["standing"], standing_change(worker["standing"], action, reason)
             await worker_repo.update_worker(conn, worker_id, now, standing=after, standing_reason=reason)
         await worker_repo.audit(conn, worker_id, now, STAFF, action, before, after, None)
-    await process.fulfillment.workers_changed()
+    await process.fulfillment.coverage.workers_changed()
 
 
 async def test_worker_verified_then_suspended_in_a_changes_b_coverage(backend: Backend) -> None:
@@ -140,7 +140,7 @@ async def test_worker_verified_then_suspended_in_a_changes_b_coverage(backend: B
             worker_id = await worker_repo.insert_worker(
                 conn, registration, hash_secret(registration.pin), process_a.clock(), STAFF
             )
-        await process_a.fulfillment.workers_changed()
+        await process_a.fulfillment.coverage.workers_changed()
         for step in VERIFICATION_STEPS:
             await _staff_step(process_a, worker_id, step)
         assert process_a.fulfillment.coverage.categories_near(*NEAR_HAZRATGANJ, 3.0) == {category}
@@ -196,7 +196,7 @@ async def _no_longer_offers(buyer: BuyerApp, server: RunningServer) -> bool:
 async def test_a_matching_radius_set_in_a_reaches_b(backend: Backend) -> None:
     async with two_processes(backend) as (process_a, process_b):
         async with process_a.db.begin() as conn:
-            await process_a.fulfillment.set_radius(conn, "SRV11-1011", 5.0)
-        await process_a.fulfillment.workers_changed()
-        await eventually(lambda: process_b.fulfillment.matcher.radius_for("SRV11-1011") == 5.0, "B's radius")
-        assert process_b.fulfillment.matcher.radius_for("SRV11-1047") == process_b.settings.serviceability_radius_km
+            await process_a.fulfillment.coverage.set_radius(conn, "SRV11-1011", 5.0)
+        await process_a.fulfillment.coverage.workers_changed()
+        await eventually(lambda: process_b.fulfillment.coverage.radius_for("SRV11-1011") == 5.0, "B's radius")
+        assert process_b.fulfillment.coverage.radius_for("SRV11-1047") == process_b.settings.serviceability_radius_km

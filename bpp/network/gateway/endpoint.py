@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bpp.network.gateway.pipeline import DEFAULT_STEPS, Exchange, Nack, Step
+from bpp.network.gateway.pipeline import DEFAULT_STEPS, Exchange, Gateway, Nack, Step
 from schemas import errors
 from schemas.ack import ack_body, nack_body
 
@@ -48,27 +48,27 @@ def beckn_route(path: str, action: str, steps: Sequence[tuple[str, Step]] = DEFA
     step_functions = tuple(step for _, step in steps)
 
     async def endpoint(request: Request) -> Response:
-        services = request.app.state.services
+        gateway: Gateway = request.app.state.gateway
         started = time.perf_counter()
         source = request.client.host if request.client else ""
-        if not services.source_limiter.allow(source):
+        if not gateway.source_limiter.allow(source):
             # not logged: the limit is what keeps a flood of unsigned requests from filling the log
-            limit = services.settings.source_rate_limit_per_minute
+            limit = gateway.settings.source_rate_limit_per_minute
             return _nack_response(Nack(429, errors.RATE_LIMITED, f"more than {limit} requests a minute from "
                                        f"{source}; retry in the next minute"))
         exchange: Exchange | None = None
         try:
-            raw = await _read_body(request, services.settings.max_body_bytes)
+            raw = await _read_body(request, gateway.settings.max_body_bytes)
             exchange = Exchange(action=action, raw=raw, headers=request.headers, started=started)
             for step in step_functions:
-                await step(services, exchange)
+                await step(gateway, exchange)
         except Nack as nack:
-            services.txlog.record_rejected(action, exchange, request.headers, nack)
+            gateway.txlog.record_rejected(action, exchange, request.headers, nack)
             return _nack_response(nack)
         except Exception:
             log.exception("inbound %s failed unexpectedly", action)
             failure = Nack(503, errors.INTERNAL_ERROR, "internal error while accepting the message; retry shortly")
-            services.txlog.record_rejected(action, exchange, request.headers, failure)
+            gateway.txlog.record_rejected(action, exchange, request.headers, failure)
             return _nack_response(failure)
         return Response(_ACK, media_type="application/json")
 

@@ -24,7 +24,10 @@ from signing import (
 )
 
 if TYPE_CHECKING:
-    from bpp.wiring.services import Services
+    from bpp.network.gateway.admission import Admitter, SourceLimiter
+    from bpp.network.gateway.txlog import TransactionLog
+    from bpp.platform.settings import Settings
+    from signing import RegistryClient
 
 SEARCH = "search"
 IGM_ACTIONS = frozenset({"issue", "issue_status"})
@@ -66,35 +69,48 @@ class Exchange:
     duplicate: bool = False
 
 
-Step = Callable[["Services", Exchange], Awaitable[None]]
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    """What the steps need: our settings, the registry, admission, the log, and where accepted messages go."""
+
+    settings: Settings
+    registry: RegistryClient
+    admitter: Admitter
+    source_limiter: SourceLimiter
+    txlog: TransactionLog
+    store_in_inbox: Callable[[Exchange], Awaitable[None]]  # stored before the ACK, processed after it
+    answer_search: Callable[[Exchange], None]  # the in-memory search path
 
 
-def _auth_challenge(services: Services) -> str:
-    return f'Signature realm="{services.settings.subscriber_id}",headers="(created) (expires) digest"'
+Step = Callable[[Gateway, Exchange], Awaitable[None]]
+
+
+def _auth_challenge(gateway: Gateway) -> str:
+    return f'Signature realm="{gateway.settings.subscriber_id}",headers="(created) (expires) digest"'
 
 
 async def _verified(
-    services: Services, exchange: Exchange, header: str, error: ErrorCode, label: str
+    gateway: Gateway, exchange: Exchange, header: str, error: ErrorCode, label: str
 ) -> tuple[SignatureParams, RegisteredKey]:
     """Check one signature header (parsed once) against the registry record of its keyId."""
-    settings = services.settings
+    settings = gateway.settings
     try:
         params = parse_signature_header(header)
-        record = await services.registry.lookup_key_record(params.subscriber_id, params.unique_key_id)
+        record = await gateway.registry.lookup_key_record(params.subscriber_id, params.unique_key_id)
         verify_signature(params, exchange.raw, record.public_key, future_skew_seconds=settings.future_skew_seconds,
                          max_lifetime_seconds=settings.max_signature_lifetime_seconds)
     except SignatureError as exc:
         raise Nack(401, error, f"{label} invalid ({exc.reason.value}): {exc.detail}", None,
-                   _auth_challenge(services)) from None
+                   _auth_challenge(gateway)) from None
     except UnknownSubscriber as exc:
         raise Nack(401, error, f"{label} signer unknown to the registry: {exc}", None,
-                   _auth_challenge(services)) from None
+                   _auth_challenge(gateway)) from None
     except RegistryUnavailable as exc:
         raise Nack(503, errors.INTERNAL_ERROR, f"registry lookup failed, retry later: {exc}") from None
     return params, record
 
 
-async def verify_signatures(services: Services, exchange: Exchange) -> None:
+async def verify_signatures(gateway: Gateway, exchange: Exchange) -> None:
     """Authorization (the buyer app) and, when present, X-Gateway-Authorization (the gateway)."""
     header = exchange.headers.get("authorization")
     if not header:
@@ -103,18 +119,18 @@ async def verify_signatures(services: Services, exchange: Exchange) -> None:
             errors.INVALID_SIGNATURE,
             "Authorization header missing; sign the body as the Beckn signing spec says",
             None,
-            _auth_challenge(services),
+            _auth_challenge(gateway),
         )
-    exchange.signer, record = await _verified(services, exchange, header, errors.INVALID_SIGNATURE, "Authorization")
+    exchange.signer, record = await _verified(gateway, exchange, header, errors.INVALID_SIGNATURE, "Authorization")
     exchange.signer_subscriber_url = record.subscriber_url
     gateway_header = exchange.headers.get("x-gateway-authorization")
     if gateway_header:
         await _verified(
-            services, exchange, gateway_header, errors.GATEWAY_INVALID_SIGNATURE, "X-Gateway-Authorization"
+            gateway, exchange, gateway_header, errors.GATEWAY_INVALID_SIGNATURE, "X-Gateway-Authorization"
         )
 
 
-async def parse_and_validate(services: Services, exchange: Exchange) -> None:
+async def parse_and_validate(gateway: Gateway, exchange: Exchange) -> None:
     """orjson + pydantic; the first problem is reported with its JSON path."""
     try:
         exchange.model, exchange.data = parse_request(exchange.action, exchange.raw)
@@ -122,13 +138,13 @@ async def parse_and_validate(services: Services, exchange: Exchange) -> None:
         raise Nack(400, errors.INVALID_REQUEST, exc.message, exc.path or None) from None
 
 
-async def check_context(services: Services, exchange: Exchange) -> None:
+async def check_context(gateway: Gateway, exchange: Exchange) -> None:
     """Action, domain, city, version, addressee, signer and freshness, read from the validated context.
 
     The model already parsed timestamp and ttl and folded IGM 1.0's flat `city`/`core_version` into the Beckn 1.1
     shape; the raw shape only decides which field name an error points at.
     """
-    settings = services.settings
+    settings = gateway.settings
     assert exchange.model is not None and exchange.data is not None and exchange.signer is not None
     context = exchange.model.context
     flat_igm = exchange.action in IGM_ACTIONS and "location" not in exchange.data["context"]
@@ -152,7 +168,7 @@ async def check_context(services: Services, exchange: Exchange) -> None:
                    "for another seller app", "context.bpp_id")
     if context.bap_id != exchange.signer.subscriber_id:
         raise Nack(401, errors.INVALID_SIGNATURE, f"context.bap_id {context.bap_id!r} is not the signer "
-                   f"{exchange.signer.subscriber_id!r}", "context.bap_id", _auth_challenge(services))
+                   f"{exchange.signer.subscriber_id!r}", "context.bap_id", _auth_challenge(gateway))
     if not (context.bap_uri.startswith("https://") or settings.allow_http_callbacks):
         raise Nack(400, errors.INVALID_REQUEST, "context.bap_uri must be an https URL", "context.bap_uri")
     if not lies_under(context.bap_uri, exchange.signer_subscriber_url):
@@ -192,29 +208,29 @@ def lies_under(url: str, root: str) -> bool:
     return target.path.rstrip("/") == prefix or target.path.startswith(prefix + "/")
 
 
-async def limit_and_deduplicate(services: Services, exchange: Exchange) -> None:
+async def limit_and_deduplicate(gateway: Gateway, exchange: Exchange) -> None:
     """The per-subscriber rate window and the (bap_id, action, message_id) mark, in one step."""
     assert exchange.data is not None and exchange.signer is not None
     context = exchange.data["context"]
-    admission = await services.admitter.admit(
+    admission = await gateway.admitter.admit(
         exchange.signer.subscriber_id, f"{context['bap_id']}|{exchange.action}|{context['message_id']}"
     )
-    if admission.requests_this_window > services.settings.rate_limit_per_minute:
-        raise Nack(429, errors.RATE_LIMITED, f"rate limit of {services.settings.rate_limit_per_minute} requests a "
+    if admission.requests_this_window > gateway.settings.rate_limit_per_minute:
+        raise Nack(429, errors.RATE_LIMITED, f"rate limit of {gateway.settings.rate_limit_per_minute} requests a "
                    "minute exceeded; retry in the next minute")
     exchange.duplicate = not admission.first_time
 
 
-async def record_and_hand_off(services: Services, exchange: Exchange) -> None:
+async def record_and_hand_off(gateway: Gateway, exchange: Exchange) -> None:
     """Search goes to the in-memory fast path; everything else is stored in the inbox before the ACK."""
     if exchange.duplicate:
-        services.txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
+        gateway.txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
         return
     if exchange.action == SEARCH:
-        services.txlog.record_inbound(exchange, "ACK")
-        services.search_path.submit(exchange)
+        gateway.txlog.record_inbound(exchange, "ACK")
+        gateway.answer_search(exchange)
         return
-    await services.inbox.accept(exchange)
+    await gateway.store_in_inbox(exchange)
 
 
 DEFAULT_STEPS: Sequence[tuple[str, Step]] = (

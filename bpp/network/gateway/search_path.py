@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from bpp.network.delivery import backoff_seconds
+from bpp.network.delivery import CallbackSender, backoff_seconds
+from bpp.network.outbox import Outbox
 from bpp.network.protocol import InboundRequest
-from bpp.orders.handlers import search
 from bpp.platform.background import BackgroundLoop
 
 if TYPE_CHECKING:
     from bpp.network.gateway.pipeline import Exchange
-    from bpp.wiring.services import Services
 
 log = logging.getLogger(__name__)
 SENDERS = 24
+# the search handler with its dependencies bound: the on_search `message`, or None when nothing matches
+SearchAnswer = Callable[[InboundRequest], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(slots=True)
@@ -41,8 +43,20 @@ class PendingAnswer:
 class SearchPath:
     """Runs search handlers off the ACK path; search changes no state, so no database is needed."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(
+        self,
+        answer: SearchAnswer,
+        outbox: Outbox,
+        sender: CallbackSender,
+        clock: Callable[[], datetime],
+        *,
+        max_backoff_seconds: float,
+    ) -> None:
+        self._search = answer
+        self._outbox = outbox
+        self._sender = sender
+        self._clock = clock
+        self._max_backoff_seconds = max_backoff_seconds
         self._queue: asyncio.Queue[InboundRequest | PendingAnswer] = asyncio.Queue()
         # a failed answer is that search's loss only: its sender goes straight on to the next one
         self._senders = [BackgroundLoop(f"search-sender-{n}", self._serve_one, after_failure=0) for n in range(SENDERS)]
@@ -69,28 +83,26 @@ class SearchPath:
             await self._deliver(pending)
 
     async def _answer(self, request: InboundRequest) -> PendingAnswer | None:
-        services = self._services
-        message = await search.handle(services, request)
+        message = await self._search(request)
         if message is None:
             return None
         return PendingAnswer(
             request=request,
-            payload=orjson.dumps(services.outbox.reply_payload(request, message)),
+            payload=orjson.dumps(self._outbox.reply_payload(request, message)),
             target=request.bap_uri.rstrip("/") + "/on_search",
-            deadline=services.outbox.reply_deadline(request),
+            deadline=self._outbox.reply_deadline(request),
         )
 
     async def _deliver(self, pending: PendingAnswer) -> None:
-        services = self._services
         pending.attempt += 1
-        result = await services.sender.send(
+        result = await self._sender.send(
             pending.target, pending.payload, action="on_search", transaction_id=pending.request.transaction_id,
             message_id=pending.request.message_id, attempt=pending.attempt,
         )
         if result.delivered:
             return
-        delay = backoff_seconds(pending.attempt, services.settings.callback_max_backoff_seconds)
-        if services.clock().timestamp() + delay > pending.deadline.timestamp():
+        delay = backoff_seconds(pending.attempt, self._max_backoff_seconds)
+        if self._clock().timestamp() + delay > pending.deadline.timestamp():
             log.warning("on_search %s not delivered within ttl: %s", pending.request.message_id, result.error)
             return
         asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, pending)
