@@ -56,5 +56,9 @@ def describe(report: CheckReport) -> str:
         f"{m['account']}: posting {m['posting_id']} says {m['stored']}, postings sum to {m['sum_of_postings']}"
         for m in report.worker_account_mismatches
     ]
+    lines += [
+        f"{m['account']}: kept balance {m['kept']}, postings sum to {m['sum_of_postings']}"
+        for m in report.kept_balance_mismatches
+    ]
     lines.append("ledger balanced" if report.balanced else "LEDGER NOT BALANCED: see the lines above")
     return "\n".join(lines)

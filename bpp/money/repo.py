@@ -1,13 +1,13 @@
 """Ledger storage: posting balanced entries exactly once, balances, statements and the integrity check.
 
-Same SQL on SQLite and PostgreSQL. Races between two postings of one event are decided by the
-unique event key (`ON CONFLICT DO NOTHING`); worker accounts are locked (`FOR UPDATE` on PostgreSQL,
-the database write lock on SQLite) while their running balance is extended.
+Races between two postings of one event are decided by the unique event key (`ON CONFLICT DO NOTHING`);
+a worker account's row is locked (by the upsert of its kept balance on PostgreSQL, the database write
+lock on SQLite) while its running balance is extended; `posting` writes an entry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.money.posting import post_entry
 from bpp.storage.ledger_tables import (
     journal_entries,
     ledger_accounts,
@@ -59,10 +60,16 @@ class CheckReport:
     unbalanced_entries: list[dict[str, str]] = field(default_factory=list)
     entries_without_postings: list[str] = field(default_factory=list)
     worker_account_mismatches: list[dict[str, str]] = field(default_factory=list)
+    kept_balance_mismatches: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
-        return not (self.unbalanced_entries or self.entries_without_postings or self.worker_account_mismatches)
+        return not (
+            self.unbalanced_entries
+            or self.entries_without_postings
+            or self.worker_account_mismatches
+            or self.kept_balance_mismatches
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +79,7 @@ class CheckReport:
             "unbalanced_entries": self.unbalanced_entries,
             "entries_without_postings": self.entries_without_postings,
             "worker_account_mismatches": self.worker_account_mismatches,
+            "kept_balance_mismatches": self.kept_balance_mismatches,
         }
 
 
@@ -92,43 +100,7 @@ class LedgerRepo:
         window: tuple[datetime, datetime] | None = None,
     ) -> bool:
         """Write `entry` unless its event was already posted; True when this call posted it."""
-        claim = (
-            self._insert(journal_entries)
-            .values(
-                event_key=entry.event_key,
-                kind=entry.kind,
-                order_id=entry.order_id,
-                worker_id=entry.worker_id,
-                bap_id=entry.bap_id,
-                posted_at=posted_at,
-                window_start=window[0] if window else None,
-                window_end=window[1] if window else None,
-                detail=dict(entry.detail),
-            )
-            .on_conflict_do_nothing(index_elements=["event_key"])
-            .returning(journal_entries.c.id)
-        )
-        entry_id = (await self.conn.execute(claim)).scalar_one_or_none()
-        if entry_id is None:
-            return False
-        accounts = [posting.account for posting in entry.postings]
-        await self.ensure_accounts(accounts, posted_at)
-        worker_accounts = [a for a in accounts if a.is_worker_account]
-        await self.lock_accounts(worker_accounts)
-        last = await self._last_balances(worker_accounts)
-        await self.conn.execute(
-            ledger_postings.insert(),
-            [
-                {
-                    "entry_id": entry_id,
-                    "account_code": p.account.code,
-                    "amount": p.amount,
-                    "balance_after": last[p.account] + p.amount if p.account.is_worker_account else None,
-                }
-                for p in entry.postings
-            ],
-        )
-        return True
+        return await post_entry(self.conn, self.is_postgres, entry, posted_at, window)
 
     async def has_entry(self, event_key: str) -> bool:
         """True when the business event `event_key` has already been posted."""
@@ -136,14 +108,6 @@ class LedgerRepo:
             select(journal_entries.c.event_key).where(journal_entries.c.event_key == event_key)
         )
         return found.first() is not None
-
-    async def ensure_accounts(self, accounts: Iterable[Account], at: datetime) -> None:
-        rows = [
-            {"code": a.code, "kind": a.kind.value, "owner": a.owner, "created_at": at} for a in sorted(set(accounts))
-        ]
-        if rows:
-            stmt = self._insert(ledger_accounts).values(rows).on_conflict_do_nothing(index_elements=["code"])
-            await self.conn.execute(stmt)
 
     async def lock_accounts(self, accounts: Sequence[Account]) -> None:
         """Serialise writers of these accounts until commit (PostgreSQL; SQLite has one writer anyway)."""
@@ -155,21 +119,6 @@ class LedgerRepo:
                 .order_by(ledger_accounts.c.code)
                 .with_for_update()
             )
-
-    async def _last_balances(self, accounts: Sequence[Account]) -> dict[Account, Decimal]:
-        """Each account's newest running total, all in one round trip."""
-        if not accounts:
-            return {}
-        newest = [
-            select(ledger_postings.c.balance_after)
-            .where(ledger_postings.c.account_code == account.code)
-            .order_by(ledger_postings.c.id.desc())
-            .limit(1)
-            .scalar_subquery()
-            for account in accounts
-        ]
-        row = (await self.conn.execute(select(*newest))).one()
-        return {account: _money(value) for account, value in zip(accounts, row, strict=True)}
 
     # --- balances ---------------------------------------------------------------------------------
 
@@ -266,7 +215,7 @@ class LedgerRepo:
     # --- integrity ---------------------------------------------------------------------------------
 
     async def check(self) -> CheckReport:
-        """Every entry balances and has postings; every worker running total equals its postings."""
+        """Every entry balances and has postings; every worker running total and kept balance equals its postings."""
         report = CheckReport()
         report.entries = (await self.conn.execute(select(func.count()).select_from(journal_entries))).scalar_one()
         report.postings = (await self.conn.execute(select(func.count()).select_from(ledger_postings))).scalar_one()
@@ -287,7 +236,22 @@ class LedgerRepo:
         )
         report.entries_without_postings = [key for (key,) in empty.all()]
         report.worker_account_mismatches = await self._running_balance_mismatches()
+        report.kept_balance_mismatches = await self._kept_balance_mismatches()
         return report
+
+    async def _kept_balance_mismatches(self) -> list[dict[str, str]]:
+        account = ledger_accounts
+        sums = await self.conn.execute(
+            select(account.c.code, account.c.balance, paise_sum(ledger_postings.c.amount))
+            .select_from(account.outerjoin(ledger_postings, ledger_postings.c.account_code == account.c.code))
+            .where(account.c.kind.in_([AccountKind.WORKER_WALLET.value, AccountKind.WORKER_CASH.value]))
+            .group_by(account.c.code, account.c.balance)
+        )
+        return [
+            {"account": code, "kept": str(kept), "sum_of_postings": str(rupees(total))}
+            for code, kept, total in sums.all()
+            if kept != rupees(total)
+        ]
 
     async def _running_balance_mismatches(self) -> list[dict[str, str]]:
         worker_kinds = [AccountKind.WORKER_WALLET.value, AccountKind.WORKER_CASH.value]

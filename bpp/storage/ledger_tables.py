@@ -1,7 +1,8 @@
 """The settlement ledger: accounts, journal entries (one per business event), postings, payouts.
 
-Balances are sums of postings. Worker accounts also carry `balance_after` on each posting: a
-running total written under a lock on the account row and re-verified by `ledger check`.
+Balances are sums of postings. Worker accounts also keep their running total in `ledger_accounts.balance`,
+raised in the same statement that locks the account row, and copied onto each posting as `balance_after`;
+`ledger check` re-verifies both against the postings.
 """
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
@@ -17,6 +18,9 @@ ledger_accounts = Table(
     Column("kind", String(32), nullable=False),
     Column("owner", String(255), nullable=False, default=""),  # worker id or buyer-app id
     Column("created_at", UTCDateTime(), nullable=False),
+    # Signed sum of the postings, kept for worker accounts only: a kept total on the platform's own accounts
+    # would be one row every settlement updates, and so a queue every settlement waits in.
+    Column("balance", Money),
     Index("ix_ledger_accounts_kind", "kind", "owner"),
 )
 
