@@ -8,15 +8,27 @@ place, terms) are kept as snapshots, byte for byte, beside the typed values read
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from catalog.formats import price_value
-from fulfillment.states import Event, FulfillmentState, transition
+from fulfillment.cancellation import CancellationCharge, buyer_cancellation, cancellation_terms_from_wire
+from fulfillment.cash import cash_due, check_collected, paid_in_cash
+from fulfillment.ledger import completion_key
+from fulfillment.reschedule import Slot as Slot  # the booked visit window (aware UTC), one type for both
+from fulfillment.reschedule import rescheduled_quote
+from fulfillment.start_otp import MAX_OTP_ATTEMPTS, otp_expired
+from fulfillment.states import Event, FulfillmentState, transition, wire_fulfillment_code
 from schemas.enums import OrderStatus
+from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
+from schemas.refusal import Refusal
+
+OTP_ISSUED: Final = "otp-issued"  # an order event; the latest one dates the OTP in force
+PROVIDER_CANCEL_REASON: Final = "022"  # the seller-side code of the SRV on_cancel_merchant example
+SYSTEM: Final = "system"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +49,6 @@ class BookedService:
     item_id: str
     item_version: int
     category_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """The booked visit window (aware UTC)."""
-
-    start: datetime
-    end: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,7 @@ class Order:
         self.terms = terms  # cancellation_terms and reschedule_terms exactly as confirmed
         self.created_at = created_at
         self._progress = progress
+        self._stored_progress = progress
         self._version = version
         self._events: list[OrderEvent] = []
 
@@ -186,7 +191,7 @@ class Order:
         order._events.append(OrderEvent(OrderStatus.CREATED.value, channel.bap_id, at))
         order._move(Event.ACCEPTED, at)
         order._events.append(OrderEvent(
-            OrderStatus.ACCEPTED.value, "system", at,
+            OrderStatus.ACCEPTED.value, SYSTEM, at,
             {"item_version": service.item_version, "total": str(quote.total)},
         ))
         return order
@@ -205,6 +210,32 @@ class Order:
         return self._progress.fulfillment_state
 
     @property
+    def worker_id(self) -> str | None:
+        return self._progress.worker_id
+
+    @property
+    def slot(self) -> Slot | None:
+        return self._progress.slot
+
+    @property
+    def payment(self) -> PaymentTerms:
+        return self._progress.payment
+
+    @property
+    def needs_worker(self) -> bool:
+        """Matching goes on only while the order is open, nobody has set off, and no worker holds it."""
+        return (
+            self.status in (OrderStatus.CREATED, OrderStatus.ACCEPTED)
+            and self.fulfillment_state is FulfillmentState.PENDING
+            and self.worker_id is None
+        )
+
+    @property
+    def cash_due(self) -> Decimal | None:
+        """The fee the worker collects in cash at the door, or None when it is paid another way."""
+        return cash_due(self.payment.snapshot, self.quote.total)
+
+    @property
     def version(self) -> int:
         """The version it was read (or first stored) at; a save succeeds only if the stored one still matches."""
         return self._version
@@ -214,18 +245,146 @@ class Order:
         """What happened since the order was read, not yet stored."""
         return tuple(self._events)
 
+    @property
+    def has_changes(self) -> bool:
+        """Whether anything changed since the order was read (a counted wrong OTP changes it without an event)."""
+        return bool(self._events) or self._progress != self._stored_progress
+
     # ---- changing --------------------------------------------------------------------------
     def advance(self, event: Event, *, actor: str, at: datetime, detail: Mapping[str, Any] | None = None) -> None:
         """A fulfillment step (`travelling`, `arrived`, ...): a Refusal when it cannot happen now."""
         self._move(event, at)
         self._events.append(OrderEvent(event.value, actor, at, detail or {}))
 
+    def assign_worker(self, worker_id: str, *, gps: str, at: datetime) -> None:
+        """The worker took the offer: she holds the order, accepted at `gps` (where the buyer sees her)."""
+        self._move(Event.ASSIGNED, at)
+        self._progress = replace(self._progress, worker_id=worker_id, worker_assigned_gps=gps)
+        self._events.append(OrderEvent(Event.ASSIGNED.value, _worker(worker_id), at, {"gps": gps}))
+
+    def issue_start_otp(self, otp_hash: str, *, at: datetime) -> None:
+        """A new start OTP (kept only as its hash) replaces any earlier one and its count of wrong tries.
+
+        Its issue is an event, which dates its validity; the order itself shows no change to the buyer."""
+        if self.fulfillment_state is not FulfillmentState.AT_LOCATION:
+            raise Refusal(
+                INVALID_ORDER_STATE.code,
+                "A new OTP can be sent only after you mark yourself arrived.",
+                message_hi="नया OTP केवल 'पहुँच गए' दर्ज करने के बाद भेजा जा सकता है।",
+            )
+        self._progress = replace(self._progress, otp_hash=otp_hash, otp_attempts=0)
+        self._events.append(OrderEvent(OTP_ISSUED, self._actor, at))
+
+    def start_with_otp(
+        self, otp: str, *, matches: Callable[[str, str], bool], issued_at: datetime | None, at: datetime
+    ) -> None:
+        """Start the service with the customer's OTP (`matches(otp_hash, otp)` checks it).
+
+        A wrong OTP is refused (90002) and counts toward MAX_OTP_ATTEMPTS, after which even the right one
+        is refused until a new OTP is issued; the count is a change to store although the start failed."""
+        if self.fulfillment_state is not FulfillmentState.AT_LOCATION or not self._progress.otp_hash:
+            raise Refusal(
+                INVALID_ORDER_STATE.code,
+                "Mark yourself arrived first; the customer then gets the OTP.",
+                message_hi="पहले 'पहुँच गए' दर्ज करें; तब ग्राहक को OTP मिलेगा।",
+            )
+        attempts_left = MAX_OTP_ATTEMPTS - self._progress.otp_attempts
+        if attempts_left > 0 and matches(self._progress.otp_hash, otp):
+            if issued_at is None or otp_expired(issued_at, at):
+                raise Refusal(
+                    "otp_expired",
+                    "This OTP has expired. Request a new OTP; the customer gets it at once.",
+                    message_hi="यह OTP समाप्त हो गया है। नया OTP मँगाएँ; ग्राहक को तुरंत मिल जाएगा।",
+                )
+            self._move(Event.STARTED, at)
+            self._progress = replace(self._progress, otp_hash=None, otp_attempts=0)
+            self._events.append(OrderEvent(Event.STARTED.value, self._actor, at))
+            return
+        if attempts_left > 0:
+            self._progress = replace(self._progress, otp_attempts=self._progress.otp_attempts + 1)
+        raise Refusal(
+            INVALID_OTP.code,
+            "Wrong OTP. Ask the customer to read it again"
+            + (f" ({attempts_left - 1} tries left)." if attempts_left > 1 else ", then request a new OTP."),
+            message_hi="गलत OTP। ग्राहक से फिर से पढ़ने को कहें"
+            + (f" ({attempts_left - 1} प्रयास बाकी)।" if attempts_left > 1 else ", फिर नया OTP मँगाएँ।"),
+        )
+
+    def complete(self, amount_collected: Decimal | None, *, at: datetime) -> None:
+        """The worker finished; cash collected must be exactly the locked fee, and marks the order PAID."""
+        fee = self.cash_due
+        check_collected(amount_collected, fee)
+        self._move(Event.COMPLETED, at)
+        if fee is not None:
+            payment = PaymentTerms(paid_in_cash(self.payment.snapshot, completion_key(self.id)))
+            self._progress = replace(self._progress, payment=payment)
+        collected = str(amount_collected) if amount_collected is not None else None
+        self._events.append(OrderEvent(Event.COMPLETED.value, self._actor, at, {"amount_collected": collected}))
+
+    def cancel_by_buyer(self, reason_id: str, *, at: datetime) -> CancellationCharge:
+        """The buyer cancels under the confirmed cancellation terms; returns what it costs (a Refusal if it may not)."""
+        charge = buyer_cancellation(
+            self.fulfillment_state,
+            reason_id,
+            cancellation_terms_from_wire((self.terms or {}).get("cancellation_terms")),
+            self.quote.total,
+            now=at,
+            slot_start=self.slot.start if self.slot else None,
+        )
+        record = {
+            "who": "buyer",
+            "reason_id": charge.reason.code,
+            "fee": str(charge.fee),
+            "state_when_cancelled": charge.fulfillment_state,
+            "at": at.isoformat(),
+        }
+        detail = {"reason_id": charge.reason.code, "fee": str(charge.fee)}
+        self._cancel(record, self.channel.bap_id, at, detail)
+        return charge
+
+    def cancel_for_no_worker(self, reason: str, *, at: datetime) -> None:
+        """Nobody can take the order: we cancel it as the provider, free of charge."""
+        record = {"who": "provider", "reason_id": PROVIDER_CANCEL_REASON, "note": reason, "at": at.isoformat()}
+        self._cancel(record, SYSTEM, at, {"reason": reason})
+
+    def reschedule(self, slot: Slot, fee: Decimal, *, at: datetime) -> None:
+        """The buyer moved the visit to `slot` (checked against the terms, hours and calendar); any fee is
+        added to the quote and its total."""
+        before = self.slot
+        self._move(Event.RESCHEDULED, at)
+        self.quote = Quote.from_snapshot(rescheduled_quote(self.quote.snapshot, fee), total=self.quote.total + fee)
+        self._progress = replace(self._progress, slot=slot)
+        detail = {
+            "from": [before.start.isoformat(), before.end.isoformat()] if before else None,
+            "to": [slot.start.isoformat(), slot.end.isoformat()],
+            "fee": str(fee),
+        }
+        self._events.append(OrderEvent(Event.RESCHEDULED.value, self.channel.bap_id, at, detail))
+
+    def _cancel(self, record: Mapping[str, Any], actor: str, at: datetime, detail: Mapping[str, Any]) -> None:
+        self._move(Event.CANCELLED, at)
+        self._progress = replace(self._progress, cancellation=record)
+        self._events.append(OrderEvent(Event.CANCELLED.value, actor, at, detail))
+
+    @property
+    def _actor(self) -> str:
+        return _worker(self.worker_id) if self.worker_id else SYSTEM
+
     def _move(self, event: Event, at: datetime) -> None:
-        """Apply `event` through the state machine (a Refusal when it cannot happen now)."""
-        status, state = transition(self.status, self.fulfillment_state, event)
+        """Apply `event` through the state machine: a Refusal (in Hindi too, for the worker) when it cannot now."""
+        try:
+            status, state = transition(self.status, self.fulfillment_state, event)
+        except Refusal as refused:
+            hindi = f"ऑर्डर अभी '{wire_fulfillment_code(self.fulfillment_state)}' स्थिति में है; यह कदम अभी संभव नहीं है।"
+            raise Refusal(refused.code, refused.message, refused.field, hindi) from None
         self._progress = replace(self._progress, status=status, fulfillment_state=state, updated_at=at)
 
     def stored(self, version: int) -> None:
         """The repository stored the order and its events at `version`: the next save must find it there."""
         self._version = version
+        self._stored_progress = self._progress
         self._events.clear()
+
+
+def _worker(worker_id: str) -> str:
+    return f"worker:{worker_id}"

@@ -11,7 +11,7 @@ from typing import Final
 
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
 from schemas.errors import BUSINESS_ERROR
-from schemas.refusal import Refusal
+from schemas.refusal import NOT_ALLOWED, Refusal
 from schemas.spreadsheet import formula_refusal, looks_like_formula
 
 
@@ -153,6 +153,16 @@ def is_matchable(verification: str, standing: str, online: bool) -> bool:
 def is_listed(verification: str, standing: str) -> bool:
     """Verified and in good standing: counts for search coverage."""
     return verification == VERIFIED and standing == ACTIVE
+
+
+def check_may_go_online(verification: str | None, standing: str | None) -> None:
+    """Only a listed worker goes online: an unverified or suspended one (or none on record) gets no offers."""
+    if verification is None or standing is None or not is_listed(verification, standing):
+        raise Refusal(
+            NOT_ALLOWED,
+            "You can go online once you are verified and not suspended. Call 155330 for help.",
+            message_hi="सत्यापन के बाद और निलंबन न होने पर ही आप ऑनलाइन हो सकते हैं। सहायता के लिए 155330 पर कॉल करें।",
+        )
 
 
 def rating_average(rating_sum: Decimal, rating_count: int) -> Decimal | None:

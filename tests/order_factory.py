@@ -18,7 +18,13 @@ QUOTE: Final[dict[str, Any]] = {
 }
 
 
-def confirmed_order(order_id: str = "SM-1", transaction_id: str = "T1", buyer_order_id: str = "BAP-ORDER-1") -> Order:
+CASH_AT_THE_DOOR: Final = PaymentTerms({"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"})
+
+
+def confirmed_order(
+    order_id: str = "SM-1", transaction_id: str = "T1", buyer_order_id: str = "BAP-ORDER-1",
+    payment: PaymentTerms = CASH_AT_THE_DOOR,
+) -> Order:
     """Order `order_id` as a confirm from bap.example creates it, before it is stored."""
     return Order.confirm(
         id=order_id, buyer_order_id=buyer_order_id, buyer_created_at="2026-11-20T09:29:58.120Z",
@@ -26,7 +32,7 @@ def confirmed_order(order_id: str = "SM-1", transaction_id: str = "T1", buyer_or
         channel=Channel("bap.example", "https://bap.example/beckn", "ONDC:SRV11", "std:0522"),
         service=BookedService("P1", "I1", 3, "SRV11-1001"), quote=Quote.from_snapshot(QUOTE),
         details=CustomerDetails({"name": "Asha", "phone": "9876543210"}, {"gps": "26.85,80.95"}, {"name": "Asha"}),
-        payment=PaymentTerms({"type": "ON-FULFILLMENT", "collected_by": "BPP", "status": "NOT-PAID"}),
+        payment=payment,
         terms={"cancellation_terms": [{"fulfillment_state": {"descriptor": {"code": "Pending"}}}]},
         slot=Slot(CONFIRMED_AT, CONFIRMED_AT.replace(hour=11)), at=CONFIRMED_AT,
     )
