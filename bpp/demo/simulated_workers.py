@@ -1,7 +1,7 @@
 """Demo mode: the demo workers accept offers, travel, arrive, start with the OTP and complete.
 
 One step per job every `settings.demo_step_seconds`; the OTP reaches the simulated worker the way
-a customer would read it out, through the fulfillment service's OTP listeners.
+a customer would read it out, through the job steps' OTP listeners.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from bpp.orders.repo import OrderRepo
 from bpp.platform.background import BackgroundLoop
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
-from bpp.workforce.service import cash_due
 from fulfillment.states import FulfillmentState
 from schemas.refusal import Refusal
 
@@ -30,13 +30,13 @@ MIN_STEP_SECONDS = 0.05
 def simulated_workers(services: Services) -> BackgroundLoop:
     """The loop (not yet started) that moves every demo worker's offer or job one step each demo step."""
     otps: dict[str, str] = {}
-    services.fulfillment.otp_listeners.append(lambda order_id, otp: otps.__setitem__(order_id, otp))
+    services.fulfillment.job_steps.otp_listeners.append(lambda order_id, otp: otps.__setitem__(order_id, otp))
     step = max(services.settings.demo_step_seconds, MIN_STEP_SECONDS)
     return BackgroundLoop("demo-workers", partial(_one_round, services, otps), pause=step, pause_first=True)
 
 
 async def _one_round(services: Services, otps: dict[str, str]) -> None:
-    fulfillment = services.fulfillment
+    offer_answers, steps = services.fulfillment.offers, services.fulfillment.job_steps
     now = services.clock()
     async with services.db.connect() as conn:
         open_offers = (
@@ -46,30 +46,33 @@ async def _one_round(services: Services, otps: dict[str, str]) -> None:
                 .where(workers.c.demo.is_(True), offers.c.outcome == "pending", offers.c.expires_at > now)
             )
         ).all()
-        jobs = (
+        job_ids = (
             await conn.execute(
-                select(orders.c.id, orders.c.worker_id, orders.c.fulfillment_state, orders.c.total, orders.c.payment)
+                select(orders.c.id)
                 .join(workers, workers.c.id == orders.c.worker_id)
                 .where(workers.c.demo.is_(True), orders.c.status.in_(("Accepted", "In-progress")))
             )
-        ).all()
+        ).scalars().all()
+        repo = OrderRepo(conn)
+        jobs = [job for job_id in job_ids if (job := await repo.get(job_id)) is not None]
     for offer in open_offers:
-        await _quietly(fulfillment.accept_offer(offer.worker_id, offer.id))
+        await _quietly(offer_answers.accept(offer.worker_id, offer.id))
     accepted_now = {offer.worker_id for offer in open_offers}
     for job in jobs:
-        if job.worker_id in accepted_now:
+        worker_id = job.worker_id
+        if worker_id is None or worker_id in accepted_now:
             continue
-        state = FulfillmentState(job.fulfillment_state)
+        state = job.fulfillment_state
         if state is FulfillmentState.PENDING:
-            await _quietly(fulfillment.mark_travelling(job.worker_id, job.id))
+            await _quietly(steps.mark_travelling(worker_id, job.id))
         elif state is FulfillmentState.IN_TRANSIT:
-            await _quietly(fulfillment.mark_arrived(job.worker_id, job.id))
+            await _quietly(steps.mark_arrived(worker_id, job.id))
         elif state is FulfillmentState.AT_LOCATION and job.id in otps:
-            await _quietly(fulfillment.start_service(job.worker_id, job.id, otps.pop(job.id)))
+            await _quietly(steps.start_service(worker_id, job.id, otps.pop(job.id)))
         elif state is FulfillmentState.AT_LOCATION:
-            await _quietly(fulfillment.reissue_otp(job.worker_id, job.id))
+            await _quietly(steps.reissue_otp(worker_id, job.id))
         elif state is FulfillmentState.SERVICE_STARTED:
-            await _quietly(fulfillment.complete(job.worker_id, job.id, cash_due(job.payment, job.total)))
+            await _quietly(steps.complete(worker_id, job.id, job.cash_due))
 
 
 async def _quietly(step: Awaitable[object]) -> None:

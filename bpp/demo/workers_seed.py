@@ -57,7 +57,7 @@ async def seed_demo_workers(services: Services) -> None:
                     conn, reg, pin_hash, now, "system:demo", verification=VERIFIED, demo=True, worker_id=worker_id
                 )
                 await worker_repo.update_worker(conn, worker_id, now, online=True, last_lat=lat, last_lng=lng)
-    await services.fulfillment.workers_changed()
+    await services.fulfillment.coverage.workers_changed()
     for category_workers in categories:
         for copy in range(WORKERS_PER_CATEGORY):
-            await services.fulfillment.refresh_worker(f"DEMO-{category_workers}-{copy + 1}")
+            await services.fulfillment.presence.refresh_worker(f"DEMO-{category_workers}-{copy + 1}")

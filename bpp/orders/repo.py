@@ -7,12 +7,13 @@ at, so two changes that raced cannot both win (the loser is refused and reads th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.storage.db import Row
 from bpp.storage.order_tables import order_events, orders
 from fulfillment.order import (
     BookedService,
@@ -27,7 +28,7 @@ from fulfillment.order import (
 )
 from fulfillment.states import FulfillmentState
 from schemas.enums import OrderStatus
-from schemas.errors import INVALID_ORDER_STATE
+from schemas.errors import INVALID_ORDER_STATE, ORDER_NOT_FOUND
 from schemas.refusal import Refusal
 
 
@@ -35,7 +36,16 @@ class OrderChangedMeanwhile(Refusal):
     """Someone saved the order after it was read; read it again and decide again."""
 
     def __init__(self, order_id: str) -> None:
-        super().__init__(INVALID_ORDER_STATE.code, f"order {order_id} changed meanwhile; read it again and retry")
+        super().__init__(
+            INVALID_ORDER_STATE.code,
+            f"order {order_id} changed meanwhile; read it again and retry",
+            message_hi="ऑर्डर बदल गया; फिर से खोलें।",
+        )
+
+
+def order_not_found(bap_id: str, buyer_order_id: str) -> Refusal:
+    """30018 for a buyer app's order id that names none of its orders (never another app's order)."""
+    return Refusal(ORDER_NOT_FOUND.code, f"order {buyer_order_id!r} not found for {bap_id}; check the order id")
 
 
 class OrderRepo:
@@ -52,6 +62,26 @@ class OrderRepo:
         """The order a buyer app gave this id to (unique per buyer app)."""
         query = select(orders).where(orders.c.bap_id == bap_id, orders.c.buyer_order_id == buyer_order_id)
         return await self._one(query)
+
+    async def of_buyer(self, bap_id: str, buyer_order_id: str) -> Order:
+        """The order a buyer app names by its own id, or the 30018 refusal."""
+        order = await self.get_by_buyer_order(bap_id, buyer_order_id)
+        if order is None:
+            raise order_not_found(bap_id, buyer_order_id)
+        return order
+
+    async def of_worker(self, worker_id: str) -> list[Order]:
+        """The orders assigned to a worker, the most recently changed first."""
+        query = select(orders).where(orders.c.worker_id == worker_id).order_by(orders.c.updated_at.desc())
+        return [_order(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def last_event_at(self, order_id: str, kind: str) -> datetime | None:
+        """When the order's latest event of `kind` happened (None if it never did)."""
+        query = select(func.max(order_events.c.at)).where(
+            order_events.c.order_id == order_id, order_events.c.kind == kind
+        )
+        at: datetime | None = (await self._conn.execute(query)).scalar_one()
+        return at
 
     async def get_by_transaction(self, bap_id: str, transaction_id: str) -> Order | None:
         """The order of a buyer app's transaction: a transaction holds at most one."""
@@ -70,7 +100,7 @@ class OrderRepo:
         result = await self._conn.execute(
             update(orders)
             .where(orders.c.id == order.id, orders.c.version == order.version)
-            .values(**_progress_columns(order.progress), version=new_version)
+            .values(**_changing_columns(order), version=new_version)
         )
         if result.rowcount != 1:
             raise OrderChangedMeanwhile(order.id)
@@ -89,7 +119,7 @@ class OrderRepo:
             await self._conn.execute(order_events.insert(), rows)
 
 
-def _order(row: Mapping[str, Any]) -> Order:
+def _order(row: Row) -> Order:
     slot = Slot(row["slot_start"], row["slot_end"]) if row["slot_start"] and row["slot_end"] else None
     progress = Progress(
         status=OrderStatus(row["status"]),
@@ -119,8 +149,12 @@ def _order(row: Mapping[str, Any]) -> Order:
     )
 
 
-def _progress_columns(progress: Progress) -> dict[str, Any]:
+def _changing_columns(order: Order) -> dict[str, Any]:
+    """The columns an order's methods may change: its progress, and the quote a reschedule fee adds to."""
+    progress = order.progress
     return {
+        "quote": dict(order.quote.snapshot),
+        "total": order.quote.total,
         "status": progress.status.value,
         "fulfillment_state": progress.fulfillment_state.value,
         "slot_start": progress.slot.start if progress.slot else None,
@@ -150,15 +184,13 @@ def _row(order: Order) -> dict[str, Any]:
         "item_id": order.service.item_id,
         "item_version": order.service.item_version,
         "category_id": order.service.category_id,
-        "quote": dict(order.quote.snapshot),
-        "total": order.quote.total,
         "currency": order.quote.currency,
         "customer": dict(order.details.customer),
         "end_location": dict(order.details.end_location),
         "billing": dict(order.details.billing),
         "terms": dict(order.terms) if order.terms is not None else None,
         "created_at": order.created_at,
-        **_progress_columns(order.progress),
+        **_changing_columns(order),
     }
 
 

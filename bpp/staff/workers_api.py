@@ -180,8 +180,8 @@ async def set_matching_radius(category_id: str, body: Radius, staff: Admin, requ
         })
     services = _services(request)
     async with services.db.begin() as conn:
-        await services.fulfillment.set_radius(conn, category_id, body.radius_km)
-    await services.fulfillment.workers_changed()  # every process reloads its radii with the coverage
+        await services.fulfillment.coverage.set_radius(conn, category_id, body.radius_km)
+    await services.fulfillment.coverage.workers_changed()  # every process reloads its radii with the coverage
     return {"category_id": category_id, "radius_km": body.radius_km}
 
 
@@ -203,5 +203,5 @@ async def _managed_worker(conn: AsyncConnection, worker_id: str, staff: Principa
 
 async def _after_change(services: Services, worker_id: str) -> None:
     """Coverage in every process and the geo sets follow the new status."""
-    await services.fulfillment.workers_changed()
-    await services.fulfillment.refresh_worker(worker_id)
+    await services.fulfillment.coverage.workers_changed()
+    await services.fulfillment.presence.refresh_worker(worker_id)

@@ -15,9 +15,11 @@ from bpp.platform.api_types import RowId, Rupees
 from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
-from bpp.workforce.service import FulfillmentService
+from bpp.workforce.workforce import Workforce
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
-from fulfillment.workers import BANNED, is_listed, rating_average
+from fulfillment.order import Order
+from fulfillment.workers import BANNED, rating_average
+from schemas.enums import OrderStatus
 
 router = APIRouter(prefix="/worker/api", tags=["worker app"])
 Worker = Annotated[Principal, Depends(require_worker)]
@@ -47,7 +49,7 @@ def _services(request: Request) -> Services:
     return request.app.state.services
 
 
-def _fulfillment(request: Request) -> FulfillmentService:
+def _workforce(request: Request) -> Workforce:
     return _services(request).fulfillment
 
 
@@ -93,90 +95,79 @@ async def me(worker: Worker, request: Request) -> dict[str, Any]:
 
 @router.post("/online")
 async def go_online(body: Position, worker: Worker, request: Request) -> dict[str, Any]:
-    """Start receiving offers near the given position."""
-    async with _services(request).db.connect() as conn:
-        row = await worker_repo.get_worker(conn, worker.id)
-    if row is None or not is_listed(row["verification"], row["standing"]):
-        raise HTTPException(
-            403,
-            detail={
-                "en": "You can go online once you are verified and not suspended. Call 155330 for help.",
-                "hi": "सत्यापन के बाद और निलंबन न होने पर ही आप ऑनलाइन हो सकते हैं। सहायता के लिए 155330 पर कॉल करें।",
-            },
-        )
-    await _fulfillment(request).go_online(worker.id, body.lat, body.lng)
+    """Start receiving offers near the given position (only once she is verified and not suspended)."""
+    await _workforce(request).presence.go_online(worker.id, body.lat, body.lng)
     return {"online": True}
 
 
 @router.post("/offline")
 async def go_offline(worker: Worker, request: Request) -> dict[str, Any]:
-    await _fulfillment(request).go_offline(worker.id)
+    await _workforce(request).presence.go_offline(worker.id)
     return {"online": False}
 
 
 @router.post("/location")
 async def report_location(body: Position, worker: Worker, request: Request) -> dict[str, Any]:
-    await _fulfillment(request).report_location(worker.id, body.lat, body.lng)
+    await _workforce(request).presence.report_location(worker.id, body.lat, body.lng)
     return {"ok": True}
 
 
 @router.get("/offers")
 async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
-    return await _fulfillment(request).open_offers(worker.id)
+    return await _workforce(request).offers.open_offers(worker.id)
 
 
 @router.post("/offers/{offer_id}/accept")
 async def accept(offer_id: RowId, worker: Worker, request: Request) -> dict[str, Any]:
-    order = await _fulfillment(request).accept_offer(worker.id, offer_id)
-    return _job(order)
+    return _job(await _workforce(request).offers.accept(worker.id, offer_id))
 
 
 @router.post("/offers/{offer_id}/decline")
 async def decline(offer_id: RowId, worker: Worker, request: Request) -> dict[str, Any]:
-    await _fulfillment(request).decline_offer(worker.id, offer_id)
+    await _workforce(request).offers.decline(worker.id, offer_id)
     return {"declined": True}
 
 
 @router.get("/jobs")
 async def my_jobs(worker: Worker, request: Request) -> list[dict[str, Any]]:
     """Only her own jobs."""
-    return await _fulfillment(request).jobs_of(worker.id)
+    return [_job_summary(order) for order in await _workforce(request).job_steps.jobs_of(worker.id)]
 
 
 @router.post("/jobs/{order_id}/travelling")
 async def travelling(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _fulfillment(request).mark_travelling(worker.id, order_id))
+    return _job(await _workforce(request).job_steps.mark_travelling(worker.id, order_id))
 
 
 @router.post("/jobs/{order_id}/arrived")
 async def arrived(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
     """At the door: the customer receives a start OTP in her buyer app."""
-    return _job(await _fulfillment(request).mark_arrived(worker.id, order_id))
+    return _job(await _workforce(request).job_steps.mark_arrived(worker.id, order_id))
 
 
 @router.post("/jobs/{order_id}/otp")
 async def new_otp(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
     """Send the customer a new start OTP."""
-    await _fulfillment(request).reissue_otp(worker.id, order_id)
+    await _workforce(request).job_steps.reissue_otp(worker.id, order_id)
     return {"otp_sent": True}
 
 
 @router.post("/jobs/{order_id}/start")
 async def start(order_id: str, body: StartWithOtp, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _fulfillment(request).start_service(worker.id, order_id, body.otp))
+    return _job(await _workforce(request).job_steps.start_service(worker.id, order_id, body.otp))
 
 
 @router.post("/jobs/{order_id}/complete")
 async def complete(order_id: str, body: Completion, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _fulfillment(request).complete(worker.id, order_id, body.amount_collected))
+    return _job(await _workforce(request).job_steps.complete(worker.id, order_id, body.amount_collected))
 
 
 @router.get("/earnings")
 async def earnings(worker: Worker, request: Request) -> dict[str, Any]:
     """Completed jobs and their fees (the wallet, after commission, is in the wallet API)."""
-    jobs = await _fulfillment(request).jobs_of(worker.id)
-    done = [job for job in jobs if job["status"] == "Completed"]
-    return {"completed_jobs": len(done), "fees_total": str(sum((job["total"] for job in done), Decimal("0.00")))}
+    jobs = await _workforce(request).job_steps.jobs_of(worker.id)
+    done = [job for job in jobs if job.status is OrderStatus.COMPLETED]
+    return {"completed_jobs": len(done), "fees_total": str(sum((job.quote.total for job in done), Decimal("0.00")))}
 
 
 def _profile(worker: Any) -> dict[str, Any]:
@@ -195,5 +186,22 @@ def _profile(worker: Any) -> dict[str, Any]:
     }
 
 
-def _job(order: Any) -> dict[str, Any]:
-    return {"order_id": order["id"], "status": order["status"], "fulfillment_state": order["fulfillment_state"]}
+def _job(order: Order) -> dict[str, Any]:
+    return {"order_id": order.id, "status": order.status.value, "fulfillment_state": order.fulfillment_state.value}
+
+
+def _job_summary(order: Order) -> dict[str, Any]:
+    """One of her jobs as the app lists it: what, where, when, for whom, and how it is paid."""
+    return {
+        "id": order.id,
+        "status": order.status.value,
+        "fulfillment_state": order.fulfillment_state.value,
+        "category_id": order.service.category_id,
+        "total": order.quote.total,
+        "slot_start": order.slot.start if order.slot else None,
+        "slot_end": order.slot.end if order.slot else None,
+        "end_location": order.details.end_location,
+        "customer": order.details.customer,
+        "payment": order.payment.snapshot,
+        "updated_at": order.progress.updated_at,
+    }

@@ -17,12 +17,12 @@ from redis.asyncio import Redis
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.orders.repo import OrderRepo
 from bpp.storage.db import Database, Row
-from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import matching_jobs, offers
 from bpp.workforce import repo as worker_repo
-from fulfillment.matching import Candidate, offer_order, radius_for
-from fulfillment.states import FulfillmentState, OrderStatus
+from fulfillment.matching import Candidate, offer_order
+from fulfillment.order import Order
 from fulfillment.workers import slot_is_free
 from schemas.fields import parse_gps
 
@@ -31,7 +31,6 @@ OfferMade = Callable[[str, str], None]
 
 RING_FRACTIONS = (1 / 6, 1 / 3, 2 / 3, 1.0)
 CANDIDATES_PER_ROUND = 10  # plus the workers a job already excluded
-MATCHABLE_STATUSES = (OrderStatus.CREATED.value, OrderStatus.ACCEPTED.value)
 
 
 class GeoIndex:
@@ -88,6 +87,10 @@ class GeoIndex:
     async def try_claim(self, worker_id: str, order_id: str, ttl_seconds: float) -> bool:
         """First of concurrent matchers to claim the worker wins; the key expires by itself."""
         return bool(await self._redis.set(self.claim_key(worker_id), order_id, nx=True, px=int(ttl_seconds * 1000)))
+
+    async def drop_any_claim(self, worker_id: str) -> None:
+        """Remove the worker's claim key whatever order it names (she holds none in the database)."""
+        await self._redis.delete(self.claim_key(worker_id))
 
     async def drop_claim(self, worker_id: str, order_id: str) -> None:
         """Remove the claim key if it is still ours (no other order can hold it while ours exists)."""
@@ -147,7 +150,7 @@ class Matcher:
         geo: GeoIndex,
         clock: Callable[[], datetime],
         *,
-        default_radius_km: float,
+        radius_for: Callable[[str], float],
         offer_timeout_seconds: float,
         no_worker: NoWorker,
         offer_made: OfferMade,
@@ -156,16 +159,12 @@ class Matcher:
         self._db = db
         self._geo = geo
         self._clock = clock
-        self._default_radius = default_radius_km
+        self._radius_for = radius_for
         self._offer_timeout = timedelta(seconds=offer_timeout_seconds)
         self._no_worker = no_worker
         self._offer_made = offer_made
         self._lease = timedelta(seconds=lease_seconds)
         self.owner = uuid.uuid4().hex
-        self.radii: dict[str, float] = {}
-
-    def radius_for(self, category_id: str) -> float:
-        return radius_for(category_id, self._default_radius, self.radii)
 
     async def run_due(self, limit: int = 50) -> int:
         """Claim due jobs (a lease, so other processes skip them) and advance each; returns how many."""
@@ -201,8 +200,8 @@ class Matcher:
         released: str | None = None
         async with self._db.begin() as conn:
             now = self._clock()
-            order = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
-            if order is None or not _still_needs_worker(order):
+            order = await OrderRepo(conn).get(order_id)
+            if order is None or not order.needs_worker:
                 await close_job(conn, order_id, "closed", now)
                 return
             waiting = await _pending_offer(conn, order_id)
@@ -230,29 +229,28 @@ class Matcher:
         await reopen_job(conn, offer["order_id"], offer["worker_id"], now)
         return str(offer["worker_id"])
 
-    async def _offer_next(self, conn: AsyncConnection, order: Row, now: datetime) -> OfferSent | None:
+    async def _offer_next(self, conn: AsyncConnection, order: Order, now: datetime) -> OfferSent | None:
         job = (
-            await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order["id"]))
+            await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order.id))
         ).first()
         excluded = job.excluded if job is not None else []
-        lat, lng = parse_gps(order["end_location"]["gps"])
-        radius = self.radius_for(order["category_id"])
-        candidates = await self._geo.nearest(
-            order["category_id"], lat, lng, radius, CANDIDATES_PER_ROUND + len(excluded)
-        )
+        lat, lng = parse_gps(order.details.end_location["gps"])
+        category_id = order.service.category_id
+        radius = self._radius_for(category_id)
+        candidates = await self._geo.nearest(category_id, lat, lng, radius, CANDIDATES_PER_ROUND + len(excluded))
         slot = order_slot(order, now)
         for candidate in offer_order(candidates, excluded, radius):
             if not slot_is_free(await worker_repo.booked_slots(conn, candidate.worker_id), *slot):
                 continue
-            if not await self._geo.try_claim(candidate.worker_id, order["id"], self._offer_timeout.total_seconds() + 5):
+            if not await self._geo.try_claim(candidate.worker_id, order.id, self._offer_timeout.total_seconds() + 5):
                 continue
-            if not await worker_repo.claim(conn, candidate.worker_id, order["id"], now):
-                await self._geo.drop_claim(candidate.worker_id, order["id"])
+            if not await worker_repo.claim(conn, candidate.worker_id, order.id, now):
+                await self._geo.drop_claim(candidate.worker_id, order.id)
                 continue
             expires = now + self._offer_timeout
             await conn.execute(
                 offers.insert().values(
-                    order_id=order["id"],
+                    order_id=order.id,
                     worker_id=candidate.worker_id,
                     distance_km=candidate.distance_km,
                     sent_at=now,
@@ -260,27 +258,19 @@ class Matcher:
                     outcome="pending",
                 )
             )
-            await _wait_until(conn, order["id"], expires, now)
+            await _wait_until(conn, order.id, expires, now)
             worker = await worker_repo.get_worker(conn, candidate.worker_id)
             if worker is not None:
                 await self._geo.remove(candidate.worker_id, worker["skills"])
-            return OfferSent(order["id"], candidate.worker_id)
+            return OfferSent(order.id, candidate.worker_id)
         return None
 
 
-def _still_needs_worker(order: Row) -> bool:
-    return (
-        order["status"] in MATCHABLE_STATUSES
-        and order["fulfillment_state"] == FulfillmentState.PENDING.value
-        and order["worker_id"] is None
-    )
-
-
-def order_slot(order: Mapping[str, Any], now: datetime) -> tuple[datetime, datetime]:
+def order_slot(order: Order, now: datetime) -> tuple[datetime, datetime]:
     """The order's booked slot; an order for as soon as possible occupies the next hour."""
-    start = order["slot_start"] or now
-    end = order["slot_end"] or start + timedelta(hours=1)
-    return start, end
+    if order.slot is not None:
+        return order.slot.start, order.slot.end
+    return now, now + timedelta(hours=1)
 
 
 async def _pending_offer(conn: AsyncConnection, order_id: str) -> Row | None:

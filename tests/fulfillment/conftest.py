@@ -52,7 +52,7 @@ async def add_worker(
         await worker_repo.update_worker(
             conn, worker_id, now, online=online, last_lat=lat, last_lng=lng, standing=standing
         )
-    await services.fulfillment.refresh_worker(worker_id)
+    await services.fulfillment.presence.refresh_worker(worker_id)
     return worker_id
 
 
@@ -98,8 +98,8 @@ async def add_order(
                 version=1,
             )
         )
-        await services.fulfillment.order_confirmed(conn, order_id)
-    services.fulfillment.wake_matching()
+        await services.fulfillment.matching.order_confirmed(conn, order_id)
+    services.fulfillment.matching.wake()
     return order_id
 
 
@@ -123,7 +123,7 @@ async def settle(services: Services, order_ids: list[str], timeout: float = 15.0
     deadline = asyncio.get_running_loop().time() + timeout
     waiting = list(order_ids)
     while waiting:
-        await services.fulfillment.run_matching_once()
+        await services.fulfillment.matching.run_once()
         still = []
         for order_id in waiting:
             row = await order_row(services, order_id)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bpp.storage.worker_tables import offers, workers
 from bpp.wiring.services import Services
-from bpp.workforce.service import FulfillmentService
+from bpp.wiring.workforce import build_workforce
 from fulfillment.geo import haversine_km
 from fulfillment.start_otp import OTP_VALIDITY
 from schemas.refusal import Refusal
@@ -94,7 +94,7 @@ async def test_declined_offer_moves_to_the_next_worker(services: Services, fx: M
     await fx.settle(services, [order_id])
     first = await fx.pending_offer(services, order_id)
     assert first["worker_id"] == "first"
-    await services.fulfillment.decline_offer("first", first["id"])
+    await services.fulfillment.offers.decline("first", first["id"])
     await fx.settle(services, [order_id])
     second = await fx.pending_offer(services, order_id)
     assert second["worker_id"] == "second"
@@ -120,15 +120,15 @@ async def test_fifty_concurrent_confirms_ten_workers(services: Services, fx: Mod
         await fx.add_worker(services, f"w{index}", LAT + (index - 5) * 0.2 * KM, LNG + 0.1 * KM)
     order_ids = await asyncio.gather(*(fx.add_order(services, LAT + (i % 7 - 3) * 0.1 * KM, LNG) for i in range(50)))
     # several matchers race, as several serve processes would
-    rivals = [FulfillmentService(services) for _ in range(3)]
-    await asyncio.gather(*(rival.run_matching_once() for rival in rivals), fx.settle(services, list(order_ids)))
+    rivals = [build_workforce(services) for _ in range(3)]
+    await asyncio.gather(*(rival.matching.run_once() for rival in rivals), fx.settle(services, list(order_ids)))
     async with services.db.connect() as conn:
         open_offers = (
             await conn.execute(select(offers.c.id, offers.c.worker_id).where(offers.c.outcome == "pending"))
         ).all()
     assert len(open_offers) == 10
     assert len({row.worker_id for row in open_offers}) == 10  # nobody double-booked
-    await asyncio.gather(*(services.fulfillment.accept_offer(row.worker_id, row.id) for row in open_offers))
+    await asyncio.gather(*(services.fulfillment.offers.accept(row.worker_id, row.id) for row in open_offers))
     assigned, cancelled = [], []
     for order_id in order_ids:
         order = await fx.order_row(services, order_id)
@@ -150,15 +150,15 @@ async def _assigned(services: Services, fx: ModuleType, payment_type: str = "ON-
     order_id = await fx.add_order(services, LAT, LNG, payment_type=payment_type)
     await fx.settle(services, [order_id])
     offer = await fx.pending_offer(services, order_id)
-    await services.fulfillment.accept_offer("sunita", offer["id"])
+    await services.fulfillment.offers.accept("sunita", offer["id"])
     return order_id
 
 
 async def test_whole_job_with_otp_and_cash(services: Services, fx: ModuleType) -> None:
     otps: dict[str, str] = {}
-    services.fulfillment.otp_listeners.append(otps.__setitem__)
+    services.fulfillment.job_steps.otp_listeners.append(otps.__setitem__)
     order_id = await _assigned(services, fx)
-    fulfillment = services.fulfillment
+    fulfillment = services.fulfillment.job_steps
     await fulfillment.mark_travelling("sunita", order_id)
     await fulfillment.mark_arrived("sunita", order_id)
     with pytest.raises(Refusal) as wrong:
@@ -170,7 +170,7 @@ async def test_whole_job_with_otp_and_cash(services: Services, fx: ModuleType) -
         await fulfillment.complete("sunita", order_id, Decimal("350.00"))
     assert overcharge.value.code == "overcharge"
     done = await fulfillment.complete("sunita", order_id, Decimal("299.00"))
-    assert (done["status"], done["fulfillment_state"]) == ("Completed", "Completed")
+    assert (done.status, done.fulfillment_state) == ("Completed", "Completed")
     statuses = await fx.callbacks(services, order_id, "on_status")
     codes = [s["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"] for s in statuses]
     assert codes == ["Pending", "In-Transit", "At-Location", "At-Location", "Completed"]
@@ -197,56 +197,56 @@ async def test_whole_job_with_otp_and_cash(services: Services, fx: ModuleType) -
 
 async def test_an_expired_otp_is_refused_and_a_new_one_starts(services: Services, fx: ModuleType) -> None:
     otps: dict[str, str] = {}
-    services.fulfillment.otp_listeners.append(otps.__setitem__)
+    services.fulfillment.job_steps.otp_listeners.append(otps.__setitem__)
     order_id = await _assigned(services, fx)
-    await services.fulfillment.mark_travelling("sunita", order_id)
-    await services.fulfillment.mark_arrived("sunita", order_id)
+    await services.fulfillment.job_steps.mark_travelling("sunita", order_id)
+    await services.fulfillment.job_steps.mark_arrived("sunita", order_id)
     issued = services.clock()
     services.clock = lambda: issued + OTP_VALIDITY + timedelta(seconds=1)
     with pytest.raises(Refusal) as expired:
-        await services.fulfillment.start_service("sunita", order_id, otps[order_id])
+        await services.fulfillment.job_steps.start_service("sunita", order_id, otps[order_id])
     assert expired.value.code == "otp_expired"
     assert (await fx.order_row(services, order_id))["otp_attempts"] == 0  # not a wrong guess
-    await services.fulfillment.reissue_otp("sunita", order_id)
-    started = await services.fulfillment.start_service("sunita", order_id, otps[order_id])
-    assert started["fulfillment_state"] == "Service-Started"
+    await services.fulfillment.job_steps.reissue_otp("sunita", order_id)
+    started = await services.fulfillment.job_steps.start_service("sunita", order_id, otps[order_id])
+    assert started.fulfillment_state == "Service-Started"
 
 
 async def test_worker_cannot_touch_someone_elses_job(services: Services, fx: ModuleType) -> None:
     order_id = await _assigned(services, fx)
     await fx.add_worker(services, "other", LAT + 5 * KM, LNG)
     with pytest.raises(Refusal) as refused:
-        await services.fulfillment.mark_travelling("other", order_id)
+        await services.fulfillment.job_steps.mark_travelling("other", order_id)
     assert refused.value.code == "not_your_job"
-    assert await services.fulfillment.jobs_of("other") == []
-    assert [job["id"] for job in await services.fulfillment.jobs_of("sunita")] == [order_id]
+    assert await services.fulfillment.job_steps.jobs_of("other") == []
+    assert [job.id for job in await services.fulfillment.job_steps.jobs_of("sunita")] == [order_id]
 
 
 async def test_out_of_order_step_is_refused(services: Services, fx: ModuleType) -> None:
     order_id = await _assigned(services, fx)
     with pytest.raises(Refusal) as refused:
-        await services.fulfillment.mark_arrived("sunita", order_id)
+        await services.fulfillment.job_steps.mark_arrived("sunita", order_id)
     assert refused.value.code == "20007"
 
 
 async def test_prepaid_order_refuses_cash(services: Services, fx: ModuleType) -> None:
     otps: dict[str, str] = {}
-    services.fulfillment.otp_listeners.append(otps.__setitem__)
+    services.fulfillment.job_steps.otp_listeners.append(otps.__setitem__)
     order_id = await _assigned(services, fx, payment_type="PRE-FULFILLMENT")
-    await services.fulfillment.mark_travelling("sunita", order_id)
-    await services.fulfillment.mark_arrived("sunita", order_id)
-    await services.fulfillment.start_service("sunita", order_id, otps[order_id])
+    await services.fulfillment.job_steps.mark_travelling("sunita", order_id)
+    await services.fulfillment.job_steps.mark_arrived("sunita", order_id)
+    await services.fulfillment.job_steps.start_service("sunita", order_id, otps[order_id])
     with pytest.raises(Refusal):
-        await services.fulfillment.complete("sunita", order_id, Decimal("299.00"))
-    done = await services.fulfillment.complete("sunita", order_id, None)
-    assert done["status"] == "Completed"
+        await services.fulfillment.job_steps.complete("sunita", order_id, Decimal("299.00"))
+    done = await services.fulfillment.job_steps.complete("sunita", order_id, None)
+    assert done.status == "Completed"
 
 
 async def test_matching_job_survives_a_restart(services: Services, fx: ModuleType) -> None:
     await services.fulfillment.stop()
     await fx.add_worker(services, "sunita", LAT + 0.3 * KM, LNG)
     order_id = await fx.add_order(services, LAT, LNG)  # confirmed while no matcher runs
-    restarted = FulfillmentService(services)
+    restarted = build_workforce(services)
     await restarted.start()
     try:
         for _ in range(100):

@@ -53,7 +53,7 @@ async def offer_for(client: httpx.AsyncClient, order_id: str, timeout: float = 8
 def capture_otps(server: RunningServer) -> dict[str, str]:
     """The start OTPs the customer receives, by order id (the in-process OTP listener)."""
     sent: dict[str, str] = {}
-    server.services.fulfillment.otp_listeners.append(lambda order_id, otp: sent.__setitem__(order_id, otp))
+    server.services.fulfillment.job_steps.otp_listeners.append(lambda order_id, otp: sent.__setitem__(order_id, otp))
     return sent
 
 

@@ -1,0 +1,151 @@
+"""The worker's steps through her job: set off, arrive (a start OTP goes to the customer), start with it, complete.
+
+Each step is one unit of work: her order is read and changed through the Order aggregate, stored by the
+repository, and the on_status that reports it is queued in the same transaction; OTP notices, her
+return to the geo sets and the matching wake-up follow the commit.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bpp.orders.unit_of_work import UnitOfWork
+from bpp.platform.auth import hash_secret, verify_secret
+from bpp.workforce import repo as worker_repo
+from bpp.workforce.order_callbacks import order_address, order_payload
+from bpp.workforce.ports import OrderSettlement
+from bpp.workforce.presence import Presence
+from catalog.order_message import StartOtp
+from fulfillment.order import OTP_ISSUED, Order
+from fulfillment.start_otp import otp_valid_to
+from fulfillment.states import OTP_CONFIRMED, OTP_VALID, Event
+from fulfillment.workers import check_rating
+from schemas.refusal import Refusal
+
+OtpListener = Callable[[str, str], None]  # (order id, OTP): how the customer's OTP reaches the demo's workers
+
+
+class JobSteps:
+    """Worker-driven progress of the orders assigned to her (and only hers)."""
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        presence: Presence,
+        settlement: OrderSettlement,
+        clock: Callable[[], datetime],
+        wake_matching: Callable[[], None],
+        invoice_url: Callable[[str], str],
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._presence = presence
+        self._settlement = settlement
+        self._clock = clock
+        self._wake_matching = wake_matching
+        self._invoice_url = invoice_url
+        self.otp_listeners: list[OtpListener] = []
+
+    async def jobs_of(self, worker_id: str) -> list[Order]:
+        """Her own orders, the most recently changed first."""
+        async with self._unit_of_work() as uow:
+            return await uow.orders.of_worker(worker_id)
+
+    async def mark_travelling(self, worker_id: str, order_id: str) -> Order:
+        async with self._unit_of_work() as uow:
+            order = await _own_order(uow, worker_id, order_id)
+            order.advance(Event.TRAVELLING, actor=f"worker:{worker_id}", at=self._clock())
+            await self._store_and_report(uow, order)
+            await uow.commit()
+        return order
+
+    async def mark_arrived(self, worker_id: str, order_id: str) -> Order:
+        """At the door: a fresh start OTP goes to the customer through the buyer app."""
+        async with self._unit_of_work() as uow:
+            order = await _own_order(uow, worker_id, order_id)
+            order.advance(Event.ARRIVED, actor=f"worker:{worker_id}", at=self._clock())
+            otp = self._issue_otp(uow, order)
+            await self._store_and_report(uow, order, otp=otp)
+            await uow.commit()
+        return order
+
+    async def reissue_otp(self, worker_id: str, order_id: str) -> None:
+        """A new start OTP (the customer lost it or too many wrong tries); the old one stops working."""
+        async with self._unit_of_work() as uow:
+            order = await _own_order(uow, worker_id, order_id)
+            otp = self._issue_otp(uow, order)
+            await self._store_and_report(uow, order, otp=otp)
+            await uow.commit()
+
+    async def start_service(self, worker_id: str, order_id: str, otp: str) -> Order:
+        """Start with the customer's OTP; a wrong OTP is 90002 and counts toward the attempt limit."""
+        token = otp.strip()
+        async with self._unit_of_work() as uow:
+            order = await _own_order(uow, worker_id, order_id)
+            issued_at = await uow.orders.last_event_at(order_id, OTP_ISSUED)
+            try:
+                order.start_with_otp(token, matches=verify_secret, issued_at=issued_at, at=self._clock())
+            except Refusal:
+                if order.has_changes:  # the wrong try is counted although the start is refused
+                    await uow.orders.save(order)
+                    await uow.commit()
+                raise
+            assert issued_at is not None  # start_with_otp refuses an OTP without an issue
+            used = StartOtp(token, issued_at, otp_valid_to(issued_at), OTP_CONFIRMED)
+            await self._store_and_report(uow, order, otp=used)
+            await uow.commit()
+        return order
+
+    async def complete(self, worker_id: str, order_id: str, amount_collected: Decimal | None) -> Order:
+        """Finish the job; cash collected must equal the locked fee (more is overcharging)."""
+        async with self._unit_of_work() as uow:
+            order = await _own_order(uow, worker_id, order_id)
+            now = self._clock()
+            order.complete(amount_collected, at=now)
+            await uow.orders.save(order)
+            await self._settlement.order_completed(uow.conn, order_id)
+            await worker_repo.release(uow.conn, worker_id, order_id, now)
+            await worker_repo.end_booking(uow.conn, order_id)
+            await self._report(uow, order, invoice_url=self._invoice_url(order_id))
+            uow.after_commit(lambda: self._presence.refresh_worker(worker_id))
+            uow.after_commit(self._wake_matching)
+            await uow.commit()
+        return order
+
+    async def worker_rated(self, conn: AsyncConnection, worker_id: str, value: Decimal) -> None:
+        """Add a buyer's fulfillment rating (1-5) to the worker's aggregate, in the caller's transaction."""
+        await worker_repo.add_rating(conn, worker_id, check_rating(value), self._clock())
+
+    def _issue_otp(self, uow: UnitOfWork, order: Order) -> StartOtp:
+        """A fresh four-digit start OTP: the order keeps only its hash; the customer gets it after the commit."""
+        token = f"{secrets.randbelow(10_000):04d}"
+        now = self._clock()
+        order.issue_start_otp(hash_secret(token), at=now)
+        uow.after_commit(lambda: self._announce_otp(order.id, token))
+        return StartOtp(token, now, otp_valid_to(now), OTP_VALID)
+
+    def _announce_otp(self, order_id: str, otp: str) -> None:
+        for listener in self.otp_listeners:
+            listener(order_id, otp)
+
+    async def _store_and_report(self, uow: UnitOfWork, order: Order, *, otp: StartOtp | None = None) -> None:
+        await uow.orders.save(order)
+        await self._report(uow, order, otp=otp)
+
+    async def _report(
+        self, uow: UnitOfWork, order: Order, *, otp: StartOtp | None = None, invoice_url: str | None = None
+    ) -> None:
+        """Queue the unsolicited on_status that reports the order as it now is."""
+        message = await order_payload(uow.conn, order, otp=otp, invoice_url=invoice_url)
+        await uow.outbox.unsolicited(order_address(order), "on_status", message)
+
+
+async def _own_order(uow: UnitOfWork, worker_id: str, order_id: str) -> Order:
+    order = await uow.orders.get(order_id)
+    if order is None or order.worker_id != worker_id:
+        raise Refusal("not_your_job", "This job is not assigned to you.", message_hi="यह काम आपको नहीं सौंपा गया है।")
+    return order
