@@ -29,7 +29,7 @@ async def start_demo(services: Services) -> None:
     async with services.db.begin() as conn:
         for username, role, district, name in DEMO_STAFF:
             await create_staff_user(conn, username, password, role, name, district)
-    await services.fulfillment.workers_changed()
+    await services.fulfillment.coverage.workers_changed()
     workers = simulated_workers(services)
     workers.start()
     services.background.append(workers)

@@ -33,7 +33,7 @@ async def seeded(server: Any) -> Any:
     services = server.services
     await seed_demo_catalog(services)
     await seed_demo_workers(services)
-    await services.fulfillment.workers_changed()
+    await services.fulfillment.coverage.workers_changed()
     return server
 
 
