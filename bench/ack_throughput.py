@@ -200,7 +200,7 @@ def main() -> None:
     ]
     try:
         bpp = f"http://127.0.0.1:{bpp_port}"
-        for url in (f"{bpp}/health", f"http://127.0.0.1:{bare_port}/docs", f"http://127.0.0.1:{receiver_port}/count"):
+        for url in (f"{bpp}/readyz", f"http://127.0.0.1:{bare_port}/docs", f"http://127.0.0.1:{receiver_port}/count"):
             wait_until_up(url)
         bap_key, bap_public = generate_signing_keypair()
         gateway_key, gateway_public = generate_signing_keypair()

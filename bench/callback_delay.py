@@ -79,7 +79,7 @@ def main() -> None:
     try:
         for _ in range(300):
             try:
-                httpx.get(f"{bpp}/health", timeout=1)
+                httpx.get(f"{bpp}/readyz", timeout=1)
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)

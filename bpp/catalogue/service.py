@@ -11,14 +11,16 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.images import category_image_url
 from bpp.catalogue.repo import CatalogRepo, Draft
 from bpp.platform.settings import Settings
 from bpp.platform.shared_version import SharedVersion
+from bpp.storage.db import Database
 from catalog.codec import item_to_json, provider_to_json
 from catalog.formats import price_value
 from catalog.model import Provider, ServiceItem
@@ -35,9 +37,6 @@ from schemas.errors import (
     QUOTE_UNAVAILABLE,
 )
 from schemas.refusal import NOT_FOUND, Refusal
-
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
 
 
 def settlement_account(settings: Settings) -> SettlementAccount:
@@ -65,10 +64,12 @@ class QuoteChanged(Refusal):
 class CatalogService:
     """Owns the snapshot and performs audited catalogue changes."""
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
+    def __init__(self, db: Database, redis: Redis, clock: Callable[[], datetime], settings: Settings) -> None:
+        self._db = db
+        self._clock = clock
+        self._settings = settings  # for the public URLs of category images
         self.snapshot = CatalogSnapshot((), ())
-        self._version = SharedVersion(services.redis, "catalog", self._load)
+        self._version = SharedVersion(redis, "catalog", self._load)
 
     async def start(self) -> None:
         await self._version.start()
@@ -82,12 +83,12 @@ class CatalogService:
         await self._version.reload()
 
     async def _load(self, version: int) -> None:
-        async with self._services.db.connect() as conn:
+        async with self._db.connect() as conn:
             repo = CatalogRepo(conn)
             providers = await repo.providers()
             items = await repo.items(published_only=True)
         self.snapshot = CatalogSnapshot(
-            providers, items, version=version, category_image=partial(category_image_url, self._services.settings)
+            providers, items, version=version, category_image=partial(category_image_url, self._settings)
         )
 
     async def changed(self) -> None:
@@ -146,10 +147,10 @@ class CatalogService:
             quote = quote_for(item).to_beckn()
             price_changed = _amounts(quote) != _amounts(draft.quote)
             draft = replace(draft, item_version=item.version, quote=quote)
-            await repo.save_draft(draft, self._services.clock())
+            await repo.save_draft(draft, self._clock())
             if price_changed:
                 raise QuoteChanged(quote)
-        sent_total = ((order.quote or {}).get("price") or {}).get("value")
+        sent_total = order.quoted_total
         if sent_total is not None and not _same_amount(str(sent_total), draft.quote["price"]["value"]):
             raise Refusal(
                 ORDER_VALIDATION_FAILURE.code,
@@ -161,8 +162,8 @@ class CatalogService:
     # --- audited changes ------------------------------------------------------------------
     async def save_provider(self, provider: Provider, *, actor: str) -> Provider:
         """Create or replace a provider (version bumped on replace)."""
-        now = self._services.clock()
-        async with self._services.db.begin() as conn:
+        now = self._clock()
+        async with self._db.begin() as conn:
             repo = CatalogRepo(conn)
             before = await repo.provider(provider.id)
             saved = await _save_versioned(
@@ -179,7 +180,7 @@ class CatalogService:
         return saved[0]
 
     async def set_published(self, item_id: str, published: bool, *, actor: str) -> ServiceItem:
-        async with self._services.db.connect() as conn:
+        async with self._db.connect() as conn:
             current = await CatalogRepo(conn).item(item_id)
         if current is None:
             raise _no_item(item_id)
@@ -195,9 +196,9 @@ class CatalogService:
         return saved
 
     async def _save_items(self, items: list[ServiceItem], *, actor: str, action: str | None) -> list[ServiceItem]:
-        now = self._services.clock()
+        now = self._clock()
         saved: list[ServiceItem] = []
-        async with self._services.db.begin() as conn:
+        async with self._db.begin() as conn:
             repo = CatalogRepo(conn)
             for item in items:
                 if await repo.provider(item.provider_id) is None:

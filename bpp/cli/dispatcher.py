@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import signal
 
-from bpp.cli.common import add_config_option, configure_logging, settings_from
+from bpp.cli.common import add_config_option, settings_from
+from bpp.ops.logs import configure_logging
 from bpp.storage.reachability import ensure_storage_reachable
 from bpp.wiring.services import build_services
 
@@ -22,8 +23,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    configure_logging()
     settings = settings_from(args)
+    configure_logging(settings.resolved_log_format)
     asyncio.run(ensure_storage_reachable(settings.database_url, settings.redis_url))
     asyncio.run(_dispatch(settings))
     return 0

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import os
 
-from bpp.cli.common import add_config_option, configure_logging, settings_from
+from bpp.cli.common import add_config_option, settings_from
+from bpp.ops.logs import configure_logging
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,13 +31,13 @@ def run(args: argparse.Namespace) -> int:
     from bpp.wiring.app import create_app
     from bpp.wiring.services import check_configuration
 
-    configure_logging()
     overrides: dict[str, object] = {}
     if args.demo:
         overrides.update(demo=True, allow_http_callbacks=True)
         if "SEVAMITRA_SUBSCRIBER_URL" not in os.environ:
             overrides["subscriber_url"] = f"http://{_loopback(args.host)}:{args.port}/ondc"
     settings = settings_from(args, **overrides)
+    configure_logging(settings.resolved_log_format)
     registry_url = None
     if settings.demo and not settings.registry_url:
         registry_url = f"http://{_loopback(args.host)}:{args.port}"

@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 
 from bpp.cli.common import add_config_option, settings_from
+from bpp.platform.keys import KeyMaterial
 from bpp.platform.settings import ConfigError, Settings
-from bpp.wiring.services import KeyMaterial, load_key_material
+from bpp.wiring.services import load_key_material
 from catalog.formats import timestamp
 
 SELLER_OPS_NO = 2  # ONDC registry operation: subscribe as a seller app (non-MSN)

@@ -7,14 +7,17 @@ transaction so a complaint's change and the callback that reports it commit toge
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.complaints.repo import ComplaintsRepo
+from bpp.network.outbox import Outbox
+from bpp.platform.settings import Settings
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
     ActionTriggered,
@@ -31,22 +34,32 @@ from fulfillment.complaints import (
 )
 from fulfillment.workers import already_sanctioned, standing_change
 
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
-
 ACK_TEXT = "Complaint received; Seva Mitra staff will respond within 1 hour and resolve within 1 day."
 
 
-class ComplaintDesk:
-    """Complaint operations over one connection; `services` gives settings, clock and the outbox."""
+@dataclass(frozen=True, slots=True)
+class ComplaintOffice:
+    """What every complaint operation needs: who we are (settings), the clock, the outbox for IGM callbacks."""
 
-    def __init__(self, services: Services, conn: AsyncConnection) -> None:
-        self.services = services
+    settings: Settings
+    clock: Callable[[], datetime]
+    outbox: Outbox
+
+    def desk(self, conn: AsyncConnection) -> ComplaintDesk:
+        """The complaint operations over `conn` (the caller's transaction)."""
+        return ComplaintDesk(self, conn)
+
+
+class ComplaintDesk:
+    """Complaint operations over one connection."""
+
+    def __init__(self, office: ComplaintOffice, conn: AsyncConnection) -> None:
+        self.office = office
         self.conn = conn
         self.repo = ComplaintsRepo(conn)
 
     def respondent(self, domain: str) -> Respondent:
-        settings = self.services.settings
+        settings = self.office.settings
         return Respondent(
             org_name=f"{settings.subscriber_id}::{domain}",
             person_name="Seva Mitra Grievance Officer",
@@ -56,7 +69,7 @@ class ComplaintDesk:
 
     async def file(self, values: Mapping[str, Any], actor: str) -> Mapping[str, Any]:
         """Store a new complaint (OPEN) with its deadlines and answer it at once: PROCESSING."""
-        now = self.services.clock()
+        now = self.office.clock()
         deadlines = timeline(now)
         complaint_id = "C-" + uuid.uuid4().hex[:12]
         await self.repo.insert(
@@ -82,7 +95,7 @@ class ComplaintDesk:
         self, complaint: Mapping[str, Any], action: RespondentAction, short_desc: str, actor: str
     ) -> Mapping[str, Any]:
         """A staff (or system) answer other than a resolution: PROCESSING or NEED-MORE-INFO."""
-        now = self.services.clock()
+        now = self.office.clock()
         status = respond(complaint["status"], action)
         await self.repo.add_action(complaint["id"], "respondent", action.value, short_desc, actor, now)
         changes: dict[str, Any] = {"status": status.value, "updated_at": now}
@@ -94,7 +107,7 @@ class ComplaintDesk:
         self, complaint: Mapping[str, Any], resolution: Resolution, actor: str
     ) -> tuple[Mapping[str, Any], Sanction]:
         """Decide the complaint; an upheld overcharging complaint suspends, then bans, the worker."""
-        now = self.services.clock()
+        now = self.office.clock()
         status = respond(complaint["status"], RespondentAction.RESOLVED)
         sanction = Sanction.NONE
         if complaint["worker_id"]:
@@ -119,7 +132,7 @@ class ComplaintDesk:
 
     async def close(self, complaint: Mapping[str, Any], short_desc: str, actor: str) -> Mapping[str, Any]:
         """The complainant closes the issue (IGM complainant_action CLOSE)."""
-        now = self.services.clock()
+        now = self.office.clock()
         await self.repo.add_action(complaint["id"], "complainant", "CLOSE", short_desc, actor, now)
         return await self.repo.change(complaint, status=Status.CLOSED.value, updated_at=now)
 
@@ -165,8 +178,8 @@ class ComplaintDesk:
         error: Mapping[str, str] | None = None,
     ) -> None:
         """Store an IGM callback (IGM 1.0.0 context) to `address` (a complaint row will do), here."""
-        settings = self.services.settings
-        now = self.services.clock()
+        settings = self.office.settings
+        now = self.office.clock()
         base = {key: address[key] for key in ("domain", "city", "bap_id", "bap_uri", "transaction_id")}
         payload: dict[str, Any] = {
             "context": igm_context(
@@ -178,7 +191,7 @@ class ComplaintDesk:
         if error is not None:
             payload["error"] = dict(error)
         deadline = now + timedelta(seconds=settings.unsolicited_callback_deadline_seconds)
-        await self.services.outbox.enqueue(self.conn, payload, address["bap_uri"], deadline)
+        await self.office.outbox.enqueue(self.conn, payload, address["bap_uri"], deadline)
 
 
 def resolution_to_json(resolution: Resolution) -> dict[str, Any]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from bpp.catalogue.repo import CatalogRepo
+from bpp.catalogue.service import CatalogService
+from bpp.storage.db import Database
 from catalog.model import DEFAULT_CANCELLATION_TERMS, Availability, CancellationTerm, Provider, ServiceItem
-
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
 
 ACTOR: Final = "system:demo-seed"
 GST: Final = Decimal("18")
@@ -280,14 +279,14 @@ def demo_items() -> list[ServiceItem]:
     return items
 
 
-async def seed_demo_catalog(services: Services) -> None:
+async def seed_demo_catalog(db: Database, catalog: CatalogService) -> None:
     """Create the Lucknow provider and its items unless they exist."""
-    async with services.db.connect() as conn:
+    async with db.connect() as conn:
         repo = CatalogRepo(conn)
         have_provider = await repo.provider(LUCKNOW.id) is not None
         existing = {item.id for item in await repo.items(LUCKNOW.id)}
     if not have_provider:
-        await services.catalog.save_provider(LUCKNOW, actor=ACTOR)
+        await catalog.save_provider(LUCKNOW, actor=ACTOR)
     missing = [item for item in demo_items() if item.id not in existing]
     if missing:
-        await services.catalog.import_items(missing, actor=ACTOR)
+        await catalog.import_items(missing, actor=ACTOR)

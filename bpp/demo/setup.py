@@ -22,7 +22,7 @@ DEMO_STAFF = (
 
 async def start_demo(services: Services) -> None:
     """Seed the demo data (idempotent) and start the simulated workers."""
-    await seed_demo_catalog(services)
+    await seed_demo_catalog(services.db, services.catalog)
     await services.catalog.reload()  # the worker seed reads the categories from the snapshot
     await seed_demo_workers(services)
     password = secrets.token_urlsafe(9)

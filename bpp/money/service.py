@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
-from bpp.storage.db import Row
+from bpp.storage.db import Database, Row
 from bpp.storage.order_tables import orders
 from fulfillment.ledger import (
     JournalEntry,
@@ -44,9 +44,6 @@ from fulfillment.settlement import (
 )
 from schemas.refusal import NOT_FOUND, Refusal
 
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
-
 ZERO = Decimal("0.00")
 
 
@@ -59,9 +56,10 @@ def _no_such(what: str) -> Refusal:
 class LedgerService:
     """Settlement on completion and cancellation, payouts and reconciliation over the ledger tables."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.policy = SettlementPolicy(commission_percent=services.settings.platform_commission_percent)
+    def __init__(self, db: Database, clock: Callable[[], datetime], commission_percent: Decimal) -> None:
+        self._db = db
+        self._clock = clock
+        self.policy = SettlementPolicy(commission_percent=commission_percent)
 
     async def start(self) -> None:
         """Nothing to load: every balance is read from the postings when asked."""
@@ -70,10 +68,10 @@ class LedgerService:
         """Nothing runs in the background."""
 
     def _ledger(self, conn: AsyncConnection) -> LedgerRepo:
-        return LedgerRepo(conn, self.services.db.is_postgres)
+        return LedgerRepo(conn, self._db.is_postgres)
 
     def _payouts(self, conn: AsyncConnection) -> PayoutRepo:
-        return PayoutRepo(conn, self.services.db.is_postgres)
+        return PayoutRepo(conn, self._db.is_postgres)
 
     # --- settlement (inside the caller's transaction) ----------------------------------------------
 
@@ -90,38 +88,38 @@ class LedgerService:
             await self._post_order_entry(conn, entry, terms)
 
     async def _post_order_entry(self, conn: AsyncConnection, entry: JournalEntry, terms: OrderTerms) -> bool:
-        now = self.services.clock()
+        now = self._clock()
         window = settlement_window(now, terms.settlement_window)
         return await self._ledger(conn).post(entry, now, window)
 
     # --- wallets -----------------------------------------------------------------------------------
 
     async def worker_position(self, worker_id: str) -> WorkerPosition:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             positions = await self._ledger(conn).worker_positions(worker_ids=[worker_id])
         return positions[0] if positions else WorkerPosition(worker_id, ZERO, ZERO)
 
     async def record_cash_deposit(self, worker_id: str, amount: Decimal, receipt: str) -> WorkerPosition:
         """Staff record cash a worker handed in (cash held → bank); the same receipt posts once."""
-        async with self.services.db.begin() as conn:
+        async with self._db.begin() as conn:
             ledger = self._ledger(conn)
             held_account = cash_held(worker_id)
             await ledger.lock_accounts([held_account])
             if not await ledger.has_entry(cash_deposit_key(worker_id, receipt.strip())):
                 entry = cash_deposit_entry(worker_id, amount, receipt, await ledger.balance(held_account))
-                await ledger.post(entry, self.services.clock())
+                await ledger.post(entry, self._clock())
         return await self.worker_position(worker_id)
 
     async def worker_positions(self, district: str | None) -> list[WorkerPosition]:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             return await self._ledger(conn).worker_positions(district=district)
 
     async def statement(self, worker_id: str, limit: int = 50, before_id: int | None = None) -> list[dict[str, Any]]:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             return await self._ledger(conn).statement(worker_id, limit, before_id)
 
     async def check(self) -> CheckReport:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             return await self._ledger(conn).check()
 
     # --- payouts -----------------------------------------------------------------------------------
@@ -133,8 +131,8 @@ class LedgerService:
         if minimum < 0:
             raise LedgerError("the minimum balance cannot be negative", "minimum")
         batch_id = uuid.uuid4().hex
-        now = self.services.clock()
-        async with self.services.db.begin() as conn:
+        now = self._clock()
+        async with self._db.begin() as conn:
             ledger, payouts = self._ledger(conn), self._payouts(conn)
             await payouts.insert_batch(
                 {
@@ -169,11 +167,11 @@ class LedgerService:
         failure_reason: str | None = None,
     ) -> dict[str, Any]:
         """Mark a reserved line paid (clearing → bank) or failed (money back to the wallet); repeats are no-ops."""
-        now = self.services.clock()
+        now = self._clock()
         changes: dict[str, Any] = {"status": outcome.value, "updated_at": now}
         changes |= {"bank_reference": bank_reference} if outcome is LineStatus.PAID else {}
         changes |= {"failure_reason": failure_reason} if outcome is LineStatus.FAILED else {}
-        async with self.services.db.begin() as conn:
+        async with self._db.begin() as conn:
             payouts = self._payouts(conn)
             claimed = await payouts.settle_reserved_line(batch_id, line_no, changes)  # write first: takes the lock
             row = await payouts.line(batch_id, line_no)
@@ -188,7 +186,7 @@ class LedgerService:
             return _line_view(row)
 
     async def payout_batch(self, batch_id: str) -> dict[str, Any]:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             payouts = self._payouts(conn)
             batch = await payouts.batch(batch_id)
             if batch is None:
@@ -197,11 +195,11 @@ class LedgerService:
         return {**_batch_view(batch), "lines": [_line_view(line) for line in lines]}
 
     async def payout_batches(self, district: str | None, limit: int = 50) -> list[dict[str, Any]]:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             return [_batch_view(b) for b in await self._payouts(conn).batches(district, limit)]
 
     async def payout_csv(self, batch_id: str) -> str:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             if await self._payouts(conn).batch(batch_id) is None:
                 raise _no_such(f"payout batch {batch_id}")
             return export_csv(batch_id, await self._payouts(conn).lines_for_export(batch_id))
@@ -209,9 +207,9 @@ class LedgerService:
     async def save_payout_account(self, worker_id: str, details: Mapping[str, str | None], actor: str) -> None:
         """Store where a worker is paid (UPI VPA, or bank account + IFSC), after checking their format."""
         clean = validate_payout_details(details)
-        async with self.services.db.begin() as conn:
+        async with self._db.begin() as conn:
             await self._payouts(conn).save_payout_account(
-                {"worker_id": worker_id, **clean, "updated_at": self.services.clock(), "updated_by": actor}
+                {"worker_id": worker_id, **clean, "updated_at": self._clock(), "updated_by": actor}
             )
 
     # --- reconciliation ----------------------------------------------------------------------------
@@ -219,7 +217,7 @@ class LedgerService:
     async def reconciliation(
         self, start: datetime, end: datetime, bap_id: str | None = None, city: str | None = None
     ) -> list[WindowSummary]:
-        async with self.services.db.connect() as conn:
+        async with self._db.connect() as conn:
             return summarize(await reconciliation_figures(conn, start, end, bap_id, city))
 
 

@@ -20,6 +20,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.delivery import CallbackSender, DeliveryResult, backoff_seconds
+from bpp.ops.logs import log_context
+from bpp.ops.metrics import callback_outcome
 from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Database, Row
 from bpp.storage.gateway_tables import outbox
@@ -122,15 +124,17 @@ class Dispatcher:
         return list(rows)
 
     async def _deliver(self, row: Mapping[str, Any]) -> None:
-        if row["deadline"] < self._clock():
-            await self._expire(row, _missed_deadline(row))
-            return
-        attempt = row["attempts"] + 1
-        result = await self._sender.send(
-            row["target_url"], row["payload"], action=row["action"], transaction_id=row["transaction_id"],
-            message_id=row["message_id"], attempt=attempt, outbox_id=row["id"],
-        )
-        await self._record(row, attempt, result)
+        with log_context(transaction_id=row["transaction_id"], message_id=row["message_id"], action=row["action"],
+                         step="callback"):
+            if row["deadline"] < self._clock():
+                await self._expire(row, _missed_deadline(row))
+                return
+            attempt = row["attempts"] + 1
+            result = await self._sender.send(
+                row["target_url"], row["payload"], action=row["action"], transaction_id=row["transaction_id"],
+                message_id=row["message_id"], attempt=attempt, outbox_id=row["id"],
+            )
+            await self._record(row, attempt, result)
 
     async def _expire(self, row: Mapping[str, Any], reason: str) -> None:
         """Give up on a callback whose deadline passed before this attempt (which is not counted)."""
@@ -143,6 +147,7 @@ class Dispatcher:
             )
             if expired.rowcount == 1:
                 await self._follow_up(conn, row)
+        callback_outcome(row["action"], "expired")
 
     async def _record(self, row: Mapping[str, Any], attempt: int, result: DeliveryResult) -> None:
         now = self._clock()
@@ -163,6 +168,7 @@ class Dispatcher:
             )
             if recorded.rowcount == 1 and values.get("status") == "expired":
                 await self._follow_up(conn, row)
+        callback_outcome(row["action"], str(values.get("status", "retried")))
 
 
 def _missed_deadline(row: Mapping[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from bpp.network.gateway.txlog import TransactionLog, kept_headers
 from bpp.network.outbox import Outbox
 from bpp.network.protocol import InboundRequest
+from bpp.ops.logs import log_context
+from bpp.ops.metrics import HANDLER_SECONDS
 from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Database, Row
 from bpp.storage.gateway_tables import inbound_keys, messages
@@ -88,25 +91,35 @@ class Inbox:
 
     async def process(self, request: InboundRequest) -> None:
         """Run the handler; a refusal or a crash still gets the buyer app an answer."""
+        with log_context(transaction_id=request.transaction_id, message_id=request.message_id,
+                         action=request.action, step="handler"):
+            started = time.perf_counter()
+            outcome = await self._run_handler(request)
+            HANDLER_SECONDS.labels(request.action, outcome).observe(time.perf_counter() - started)
+        self._answered()
+
+    async def _run_handler(self, request: InboundRequest) -> str:
+        """Run the handler of `request`; returns the outcome: processed, refused or failed."""
         handler = self._handlers.get(request.action)
         try:
             if handler is None:  # the endpoints route only handled actions; a stored row may predate a change
                 error = errors.FEATURE_NOT_SUPPORTED
                 await self._answer_error(request, {"type": error.type, "code": error.code,
                                                    "message": f"{request.action} is not supported yet"})
-            else:
-                await handler(request)
+                return "refused"
+            await handler(request)
         except Refusal as refusal:
             await self._answer_error(request, refusal.as_error())
+            return "refused"
         except Exception as exc:
             log.exception("handler %s failed for %s", request.action, request.message_id)
             error = errors.INTERNAL_ERROR
             await self._answer_error(request, {"type": error.type, "code": error.code,
                                                "message": "internal error while processing; please retry"},
                                      note=f"{type(exc).__name__}: {exc}")
-        else:
-            await self._mark_processed(request)
-        self._answered()
+            return "failed"
+        await self._mark_processed(request)
+        return "processed"
 
     async def _answer_error(self, request: InboundRequest, error: dict[str, Any], note: str | None = None) -> None:
         async with self._db.begin() as conn:

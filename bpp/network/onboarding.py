@@ -18,7 +18,7 @@ from signing import (
 )
 
 if TYPE_CHECKING:
-    from bpp.wiring.services import KeyMaterial
+    from bpp.platform.keys import KeyMaterial
 
 router = APIRouter(tags=["onboarding"])
 
@@ -29,7 +29,7 @@ def _error(status_code: int, message: str) -> JSONResponse:
 
 def _keys(request: Request) -> KeyMaterial:
     """The keys the running app signs with (environment, key_file or the demo's), so the answers match."""
-    keys: KeyMaterial = request.app.state.services.keys
+    keys: KeyMaterial = request.app.state.keys
     return keys
 
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from bpp.platform.keys import KeyMaterial
 from bpp.platform.settings import Settings
 from bpp.storage.order_tables import orders
-from bpp.wiring.services import KeyMaterial
 
 router = APIRouter(tags=["invoices"])
 
@@ -40,14 +40,14 @@ def _rows(quote: dict[str, Any]) -> str:
 @router.get("/invoices/{order_id}", response_class=HTMLResponse)
 async def invoice(order_id: str, t: str, request: Request) -> HTMLResponse:
     """The invoice of a completed order, in Hindi and English."""
-    services = request.app.state.services
-    if not hmac.compare_digest(t, invoice_token(services.keys, order_id)):
+    state = request.app.state
+    if not hmac.compare_digest(t, invoice_token(state.keys, order_id)):
         raise HTTPException(403, "this invoice link is not valid / यह चालान लिंक मान्य नहीं है")
-    async with services.db.connect() as conn:
+    async with state.db.connect() as conn:
         order = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
     if order is None or order["status"] != "Completed":
         raise HTTPException(404, "no invoice: the order is not completed / चालान नहीं: ऑर्डर पूरा नहीं हुआ")
-    settings: Settings = services.settings
+    settings: Settings = state.settings
     issuer = escape(settings.legal_entity_name or "Seva Mitra, Uttar Pradesh")
     gst = escape(settings.gst_no or "—")
     page = f"""<!doctype html>

@@ -102,14 +102,14 @@ class TokenSigner:
 
 def issue_token(request: Request, principal: Principal) -> str:
     """A login token for `principal`, signed with this deployment's session secret."""
-    signer: TokenSigner = request.app.state.services.tokens
+    signer: TokenSigner = request.app.state.tokens
     return signer.issue(principal)
 
 
 def _principal_from(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    signer: TokenSigner = request.app.state.services.tokens
+    signer: TokenSigner = request.app.state.tokens
     principal = signer.read(token.strip()) if scheme.lower() == "bearer" else None
     if principal is None:
         raise HTTPException(

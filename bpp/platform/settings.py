@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, PositiveInt, SecretStr, ValidationError, field_validator
@@ -96,9 +96,18 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = None  # signs staff and worker login tokens; random per start if unset
     session_ttl_seconds: int = Field(12 * 3600, ge=60)
 
+    # operations
+    log_format: Literal["json", "text", "auto"] = "auto"  # auto: JSON lines, plain text under --demo
+
     # demo
     demo: bool = False
     demo_step_seconds: float = Field(5.0, ge=0)
+
+    @property
+    def resolved_log_format(self) -> Literal["json", "text"]:
+        if self.log_format == "auto":
+            return "text" if self.demo else "json"
+        return self.log_format
 
     @field_validator("subscriber_url", "registry_url")
     @classmethod

@@ -29,10 +29,9 @@ class LoginAnswer(BaseModel):
 @router.post("/login", response_model=LoginAnswer)
 async def login(body: Login, request: Request) -> LoginAnswer:
     """Exchange a username and password for a bearer token."""
-    services = request.app.state.services
-    throttle, source = LoginThrottle(services.redis, "staff"), login_source(request)
+    throttle, source = LoginThrottle(request.app.state.redis, "staff"), login_source(request)
     attempts = await throttle.attempt(body.username, source)
-    async with services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         user = (await conn.execute(select(staff_users).where(staff_users.c.username == body.username))).first()
     if not verify_login_secret(user.password_hash if user else None, body.password) or user is None:
         if user is not None:

@@ -31,7 +31,7 @@ _CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema"
 
 
 def _catalog(request: Request) -> CatalogService:
-    return request.app.state.services.catalog
+    return request.app.state.catalog
 
 
 def _invalid(errors: list[FieldError]) -> HTTPException:
@@ -53,7 +53,7 @@ def _actor(principal: Principal) -> str:
 
 
 async def _provider_city(request: Request, provider_id: str) -> str | None:
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         provider = await CatalogRepo(conn).provider(provider_id)
     return provider.city if provider else None
 
@@ -86,7 +86,7 @@ async def list_categories(_: AnyStaff) -> list[dict[str, Any]]:
 
 @router.get("/providers")
 async def list_providers(request: Request, _: AnyStaff) -> list[dict[str, Any]]:
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         return [provider_to_json(provider) for provider in await CatalogRepo(conn).providers()]
 
 
@@ -111,14 +111,14 @@ async def put_provider(
 # --- items --------------------------------------------------------------------------------
 @router.get("/items")
 async def list_items(request: Request, _: AnyStaff, provider_id: str | None = None) -> list[dict[str, Any]]:
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         return [item_to_json(item) for item in await CatalogRepo(conn).items(provider_id)]
 
 
 @router.get("/items.csv", response_class=PlainTextResponse, responses=CSV_RESPONSE)
 async def export_items(request: Request, _: AnyStaff, provider_id: str | None = None) -> Response:
     """All items (or one provider's) in the CSV import format."""
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         items = await CatalogRepo(conn).items(provider_id)
     return Response(
         export_csv(items),
@@ -130,7 +130,7 @@ async def export_items(request: Request, _: AnyStaff, provider_id: str | None = 
 @router.get("/items/{item_id}")
 async def get_item(item_id: str, request: Request, _: AnyStaff) -> dict[str, Any]:
     """An item and its audit trail (who changed what, when, before and after)."""
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         repo = CatalogRepo(conn)
         item = await repo.item(item_id)
         if item is None:
@@ -147,7 +147,7 @@ async def put_item(
     principal: Editor,
 ) -> dict[str, Any]:
     """Create an item or change it; fields left out keep their current values. The version rises."""
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         current = await CatalogRepo(conn).item(item_id)
     base = item_to_json(current) if current else {}
     item, errors = parse_item({**base, **body, "id": item_id, "version": base.get("version", 1)})
@@ -161,7 +161,7 @@ async def put_item(
 
 
 async def _set_published(request: Request, principal: Principal, item_id: str, published: bool) -> dict[str, Any]:
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         current = await CatalogRepo(conn).item(item_id)
     if current is None:
         raise _not_found("item", item_id)

@@ -18,7 +18,6 @@ from bpp.complaints.repo import ComplaintsRepo, RatingsRepo
 from bpp.platform.api_types import Rupees
 from bpp.platform.auth import Principal, require_staff
 from bpp.storage.order_tables import orders
-from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
     KIND_IGM_CODES,
@@ -63,10 +62,6 @@ class Decision(BaseModel):
     refund_amount: Rupees | None = None
 
 
-def _services(request: Request) -> Services:
-    return request.app.state.services
-
-
 def _problem(code: int, en: str, hi: str) -> HTTPException:
     return HTTPException(code, detail={"en": en, "hi": hi})
 
@@ -100,34 +95,34 @@ async def _load(desk: ComplaintDesk, complaint_id: str, principal: Principal) ->
 async def list_complaints(
     request: Request, principal: AnyStaff, state: str | None = None, overdue_only: bool = False
 ) -> list[dict[str, Any]]:
-    services = _services(request)
+    parts = request.app.state
     city = principal.district if principal.role == "district_officer" else None
-    async with services.db.connect() as conn:
+    async with parts.db.connect() as conn:
         rows = await ComplaintsRepo(conn).listing(city=city, status=state)
-    now = services.clock()
+    now = parts.clock()
     views = [_view(row, now) for row in rows]
     return [view for view in views if view["overdue"]] if overdue_only else views
 
 
 @router.get("/complaints/{complaint_id}")
 async def get_complaint(complaint_id: str, request: Request, principal: AnyStaff) -> dict[str, Any]:
-    services = _services(request)
-    async with services.db.connect() as conn:
+    parts = request.app.state
+    async with parts.db.connect() as conn:
         repo = ComplaintsRepo(conn)
         complaint = await repo.get(complaint_id)
         if complaint is None:
             raise _not_found()
         _check_district(principal, complaint["city"])
         actions = await repo.actions(complaint_id)
-    return {**_view(complaint, services.clock()), "actions": [dict(action) for action in actions]}
+    return {**_view(complaint, parts.clock()), "actions": [dict(action) for action in actions]}
 
 
 @router.post("/complaints", status_code=status.HTTP_201_CREATED)
 async def file_complaint(body: NewComplaint, request: Request, principal: Filers) -> dict[str, Any]:
     """File a complaint for a helpline caller; it gets the same deadlines as a buyer-app issue."""
-    services = _services(request)
+    parts = request.app.state
     category, sub_category = KIND_IGM_CODES[body.kind]
-    async with services.db.begin() as conn:
+    async with parts.db.begin() as conn:
         order = (await conn.execute(select(orders).where(orders.c.id == body.order_id))).mappings().first()
         if order is None:
             raise _problem(status.HTTP_404_NOT_FOUND, "Order not found. Ask the caller for the order number.",
@@ -137,7 +132,7 @@ async def file_complaint(body: NewComplaint, request: Request, principal: Filers
         if body.caller_phone:
             complainant["contact"] = {"phone": body.caller_phone}
         description = {"short_desc": body.short_desc, "long_desc": body.long_desc}
-        complaint = await ComplaintDesk(services, conn).file(
+        complaint = await parts.complaints.desk(conn).file(
             {
                 "bap_id": None, "bap_uri": None, "transaction_id": order["transaction_id"],
                 "domain": order["domain"], "city": order["city"], "order_id": order["id"],
@@ -147,23 +142,23 @@ async def file_complaint(body: NewComplaint, request: Request, principal: Filers
             },
             actor=f"staff:{principal.id}",
         )
-    return _view(complaint, services.clock())
+    return _view(complaint, parts.clock())
 
 
 @router.post("/complaints/{complaint_id}/respond")
 async def respond_to_complaint(
     complaint_id: str, body: Answer, request: Request, principal: Deciders
 ) -> dict[str, Any]:
-    services = _services(request)
-    async with services.db.begin() as conn:
-        desk = ComplaintDesk(services, conn)
+    parts = request.app.state
+    async with parts.db.begin() as conn:
+        desk = parts.complaints.desk(conn)
         complaint = await _load(desk, complaint_id, principal)
         if body.kind is not None and body.kind.value != complaint["kind"]:
             complaint = await desk.repo.change(complaint, kind=body.kind.value)
         complaint = await desk.answer(complaint, RespondentAction(body.action), body.note, f"staff:{principal.id}")
         await desk.push_status(complaint)
-    services.dispatcher.wake()
-    return _view(complaint, services.clock())
+    parts.dispatcher.wake()
+    return _view(complaint, parts.clock())
 
 
 @router.post("/complaints/{complaint_id}/resolve")
@@ -171,25 +166,25 @@ async def resolve_complaint(
     complaint_id: str, body: Decision, request: Request, principal: Deciders
 ) -> dict[str, Any]:
     """Decide the complaint; upheld overcharging suspends the worker, a second one bans her."""
-    services = _services(request)
-    async with services.db.begin() as conn:
-        desk = ComplaintDesk(services, conn)
+    parts = request.app.state
+    async with parts.db.begin() as conn:
+        desk = parts.complaints.desk(conn)
         complaint = await _load(desk, complaint_id, principal)
         resolution = Resolution(body.upheld, body.short_desc, body.action_triggered, body.refund_amount,
                                 body.long_desc)
         complaint, sanction = await desk.resolve(complaint, resolution, f"staff:{principal.id}")
         await desk.push_status(complaint)
     if sanction is not Sanction.NONE:
-        await services.fulfillment.refresh_worker(complaint["worker_id"])
-        await services.fulfillment.workers_changed()
-    services.dispatcher.wake()
-    return _view(complaint, services.clock())
+        await parts.fulfillment.presence.refresh_worker(complaint["worker_id"])
+        await parts.fulfillment.coverage.workers_changed()
+    parts.dispatcher.wake()
+    return _view(complaint, parts.clock())
 
 
 @router.get("/ratings/providers/{provider_id}")
 async def provider_rating(provider_id: str, request: Request, principal: AnyStaff) -> dict[str, Any]:
-    services = _services(request)
-    async with services.db.connect() as conn:
+    parts = request.app.state
+    async with parts.db.connect() as conn:
         repo = RatingsRepo(conn)
         aggregate: RatingAggregate = await repo.aggregate(Subject.PROVIDER.value, provider_id)
         recent = await repo.recent(Subject.PROVIDER.value, provider_id)
@@ -198,8 +193,8 @@ async def provider_rating(provider_id: str, request: Request, principal: AnyStaf
 
 @router.get("/ratings/workers/{worker_id}")
 async def worker_rating(worker_id: str, request: Request, principal: AnyStaff) -> dict[str, Any]:
-    services = _services(request)
-    async with services.db.connect() as conn:
+    parts = request.app.state
+    async with parts.db.connect() as conn:
         worker = await worker_repo.get_worker(conn, worker_id)
         if worker is None:
             raise _problem(status.HTTP_404_NOT_FOUND, "Worker not found.", "कर्मी नहीं मिला।")

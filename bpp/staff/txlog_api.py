@@ -60,9 +60,8 @@ def _check_district(staff: Principal, districts: set[str]) -> None:
 @router.get("/{transaction_id}")
 async def transaction_log(transaction_id: str, request: Request, staff: LogReader) -> dict[str, Any]:
     """Every inbound message, outbound callback and delivery attempt of one transaction, oldest first."""
-    services = request.app.state.services
-    await services.txlog.flush()
-    async with services.db.connect() as conn:
+    await request.app.state.txlog.flush()
+    async with request.app.state.db.connect() as conn:
         inbound = (await conn.execute(select(messages).where(messages.c.transaction_id == transaction_id)
                                       .order_by(messages.c.received_at))).mappings().all()
         order_cities = (await conn.execute(select(orders.c.city).where(orders.c.transaction_id == transaction_id)

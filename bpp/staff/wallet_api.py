@@ -47,7 +47,7 @@ class CashDeposit(BaseModel):
 
 
 def _ledger(request: Request) -> LedgerService:
-    return request.app.state.services.ledger
+    return request.app.state.ledger
 
 
 def _district(staff: Principal) -> str | None:
@@ -67,7 +67,7 @@ _OTHER_DISTRICT = HTTPException(
 async def _check_worker_district(request: Request, staff: Principal, worker_id: str) -> None:
     if _district(staff) is None:
         return
-    async with request.app.state.services.db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         worker = await worker_repo.get_worker(conn, worker_id)
     if worker is None or worker["district"] != staff.district:
         raise _OTHER_DISTRICT

@@ -5,13 +5,10 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from starlette.responses import JSONResponse
 
 from bpp.catalogue import images as category_images
 from bpp.demo.registry import DemoRegistry
@@ -19,6 +16,7 @@ from bpp.demo.registry import router as demo_registry_router
 from bpp.network import onboarding
 from bpp.network.body_limit import BodyLimit
 from bpp.network.gateway.endpoint import beckn_routes
+from bpp.ops import health
 from bpp.orders import invoices
 from bpp.platform.http_errors import (
     FieldErrors,
@@ -44,6 +42,19 @@ STAFF_AND_WORKER_ROUTERS = (
 )
 
 
+# What routes may read from `request.app.state`, each part on its own
+ROUTE_PARTS = (
+    "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
+    "fulfillment", "ledger", "complaints",
+)
+
+
+def publish_parts(app: FastAPI, services: Services) -> None:
+    """Put each part a route uses on `app.state` under its own name, so no route reaches the whole container."""
+    for name in ROUTE_PARTS:
+        setattr(app.state, name, getattr(services, name))
+
+
 def create_app(settings: Settings, *, registry_url: str | None = None, migrate: bool | None = None) -> FastAPI:
     """A BPP app; `registry_url` overrides the configured registry (the demo points it at itself)."""
 
@@ -52,8 +63,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         if migrate if migrate is not None else settings.is_embedded:
             await upgrade_database(settings.database_url)
         services = build_services(settings, registry_url=registry_url)
-        app.state.services = services
-        app.state.gateway = services.gateway
+        app.state.services = services  # for the tests and the demo; routes read only their own parts below
+        publish_parts(app, services)
         await services.start(run_dispatcher=settings.embedded_dispatcher)
         if settings.demo or registry_url is not None:
             keys = services.keys
@@ -93,6 +104,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         app.include_router(router)
     app.include_router(staff_pages.router)
     app.include_router(worker_pages.router)
+    app.include_router(health.router)
     if settings.demo or registry_url is not None:
         app.include_router(demo_registry_router)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
@@ -100,27 +112,5 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(DBAPIError, unstorable_text_handler)
     app.add_exception_handler(Refusal, refusal_handler)  # a rule's refusal in any staff or worker route
     serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/"))
-
-    @app.get("/health", tags=["ops"])
-    async def health() -> JSONResponse:
-        """Liveness plus a round trip to the database and Redis; 503 when either is unreachable."""
-        services: Services = app.state.services
-        checks: dict[str, str] = {}
-        try:
-            async with services.db.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception as exc:
-            checks["database"] = f"unreachable: {type(exc).__name__}"
-        try:
-            await services.redis.ping()
-            checks["redis"] = "ok"
-        except Exception as exc:
-            checks["redis"] = f"unreachable: {type(exc).__name__}"
-        healthy = all(value == "ok" for value in checks.values())
-        body: dict[str, Any] = {"status": "ok" if healthy else "degraded", "subscriber_id": settings.subscriber_id,
-                                "demo": settings.demo, **checks,
-                                "transaction_log_dropped_rows": services.txlog.dropped_rows}
-        return JSONResponse(body, status_code=200 if healthy else 503)
 
     return app

@@ -15,6 +15,8 @@ import httpx
 import orjson
 from redis.asyncio import Redis
 
+from bpp.complaints.deps import ComplaintDeps
+from bpp.complaints.desk import ComplaintOffice
 from bpp.demo.keys import demo_key_file, ensure_demo_keys
 from bpp.network.delivery import CallbackSender
 from bpp.network.dispatcher import Dispatcher
@@ -24,16 +26,19 @@ from bpp.network.gateway.search_path import SearchPath
 from bpp.network.gateway.txlog import TransactionLog
 from bpp.network.inbox import Inbox
 from bpp.network.outbox import Outbox
+from bpp.orders.deps import OrderDeps
 from bpp.orders.handlers import search
 from bpp.orders.handlers.status import status_message
+from bpp.orders.invoices import invoice_url
 from bpp.orders.lost_replies import LostReplyFollowUp
 from bpp.orders.unit_of_work import UnitOfWork
 from bpp.platform.auth import TokenSigner
 from bpp.platform.background import BackgroundLoop
+from bpp.platform.keys import KeyMaterial
 from bpp.platform.settings import ConfigError, Settings
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
-from bpp.wiring.handlers import HANDLERS
+from bpp.wiring.handlers import bind_handlers
 from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
 
 if TYPE_CHECKING:
@@ -46,16 +51,6 @@ log = logging.getLogger(__name__)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class KeyMaterial:
-    """Our private keys (base64) and their public halves."""
-
-    signing_private_key: str
-    encryption_private_key: str
-    signing_public_key: str
-    encryption_public_key: str
 
 
 def load_key_material(settings: Settings) -> KeyMaterial:
@@ -118,10 +113,12 @@ class Services:
     catalog: CatalogService = field(init=False)
     fulfillment: Workforce = field(init=False)
     ledger: LedgerService = field(init=False)
+    complaints: ComplaintOffice = field(init=False)
+    order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
     def __post_init__(self) -> None:
-        from bpp.catalogue.service import CatalogService
+        from bpp.catalogue.service import CatalogService, settlement_account
         from bpp.money.service import LedgerService
         from bpp.wiring.workforce import build_workforce
 
@@ -131,10 +128,20 @@ class Services:
             settings.callback_timeout_seconds,
         )
         self.dispatcher = self.new_dispatcher()
-        handlers = {action: partial(handler, self) for action, handler in HANDLERS.items()}
+        self.catalog = CatalogService(self.db, self.redis, self.clock, settings)
+        self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
+        self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
+        self.fulfillment = build_workforce(self)  # after the ledger: it settles completions and cancellations
+        self.order_deps = OrderDeps(
+            catalog=self.catalog, fulfillment=self.fulfillment, ledger=self.ledger, unit_of_work=self.unit_of_work,
+            redis=self.redis, clock=self.clock, invoice_url=self.fulfillment.invoice_url,
+            settlement=settlement_account(settings), helpline_phone=settings.helpline_phone,
+            support_email=settings.support_email,
+        )
+        handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
         self.search_path = SearchPath(
-            partial(search.handle, self), self.outbox, self.sender, self.clock,
+            partial(search.handle, self.order_deps), self.outbox, self.sender, self.clock,
             max_backoff_seconds=settings.callback_max_backoff_seconds,
         )
         self.source_limiter = SourceLimiter(settings.source_rate_limit_per_minute)
@@ -142,15 +149,14 @@ class Services:
             settings, self.registry, self.admitter, self.source_limiter, self.txlog,
             store_in_inbox=self.inbox.accept, answer_search=self.search_path.submit,
         )
-        self.catalog = CatalogService(self)
-        self.ledger = LedgerService(self)
-        self.fulfillment = build_workforce(self)  # after the ledger: it settles completions and cancellations
 
     def new_dispatcher(self, batch: int = 50) -> Dispatcher:
         """A dispatcher of this process's outbox (several may run side by side on PostgreSQL)."""
         settings = self.settings
         return Dispatcher(
-            self.db, self.sender, self.clock, LostReplyFollowUp(self.outbox, partial(status_message, self)),
+            self.db, self.sender, self.clock, LostReplyFollowUp(
+                self.outbox, partial(status_message, partial(invoice_url, settings, self.keys))
+            ),
             poll_seconds=settings.dispatcher_poll_seconds, max_backoff_seconds=settings.callback_max_backoff_seconds,
             batch=batch,
         )

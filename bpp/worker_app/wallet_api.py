@@ -24,7 +24,7 @@ class PayoutDetails(BaseModel):
 
 
 def _ledger(request: Request) -> LedgerService:
-    return request.app.state.services.ledger
+    return request.app.state.ledger
 
 
 def position_view(position: WorkerPosition) -> dict[str, str]:

@@ -91,7 +91,7 @@ class DemoProcess:
                 if self.process.returncode is not None:
                     pytest.fail(f"serve --demo exited with {self.process.returncode}:\n{self.log}")
                 try:
-                    if (await client.get(f"{self.base_url}/health")).status_code == 200:
+                    if (await client.get(f"{self.base_url}/readyz")).status_code == 200:
                         return
                 except httpx.HTTPError:
                     pass

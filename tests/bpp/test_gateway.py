@@ -262,7 +262,7 @@ async def test_an_unsigned_hostile_request_neither_blocks_the_log_nor_fills_the_
     rejected = await logged_rejection(server.services)
     assert rejected.message_id == "m" * MAX_ID_LENGTH and rejected.transaction_id == "t" * MAX_ID_LENGTH
     assert rejected.body == raw[:REJECTED_BODY_PREFIX]  # a prefix as evidence, not 200 KB of padding
-    health = await buyer._http.get(f"{server.base_url}/health")
+    health = await buyer._http.get(f"{server.base_url}/readyz")
     assert health.json()["transaction_log_dropped_rows"] == 0
 
 

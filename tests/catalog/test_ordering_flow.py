@@ -31,7 +31,7 @@ LUCKNOW_PLACE = {"city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}
 @pytest.fixture
 async def seeded(server: Any) -> Any:
     services = server.services
-    await seed_demo_catalog(services)
+    await seed_demo_catalog(services.db, services.catalog)
     await seed_demo_workers(services)
     await services.fulfillment.coverage.workers_changed()
     return server

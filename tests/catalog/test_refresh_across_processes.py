@@ -63,7 +63,7 @@ async def two_processes(backend: Backend) -> AsyncIterator[tuple[Services, Servi
             stack.push_async_callback(process.stop)
             pair.append(process)
         process_a, process_b = pair
-        await seed_demo_catalog(process_a)
+        await seed_demo_catalog(process_a.db, process_a.catalog)
         await eventually(lambda: ITEM_ID in process_b.catalog.snapshot.items, "the seeded catalogue in B")
         yield process_a, process_b
 
@@ -174,7 +174,7 @@ async def test_unpublish_through_server_a_stops_server_b_offering_the_item(backe
                          registry_token=server_b.app.state.demo_registry.subscribe_token)
         await buyer.start()
         stack.push_async_callback(buyer.stop)
-        await seed_demo_catalog(server_a.services)
+        await seed_demo_catalog(server_a.services.db, server_a.services.catalog)
         await eventually(lambda: ITEM_ID in server_b.services.catalog.snapshot.items, "the seeded catalogue in B")
         assert ITEM_ID in await _offered_by(buyer, server_b)
 

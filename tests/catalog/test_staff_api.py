@@ -15,7 +15,7 @@ ITEM_ID = "SM-LKO-PLUMBER-TAP"
 
 @pytest.fixture
 async def staff(server: Any) -> Any:
-    await seed_demo_catalog(server.services)
+    await seed_demo_catalog(server.services.db, server.services.catalog)
 
     def client(role: str, district: str | None = None) -> httpx.AsyncClient:
         token = server.services.tokens.issue(Principal(kind="staff", id=f"{role}-1", role=role, district=district))

@@ -69,7 +69,7 @@ def wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pat
         if process.poll() is not None:
             pytest.fail(f"serve --demo exited with {process.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

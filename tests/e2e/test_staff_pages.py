@@ -40,7 +40,7 @@ async def console(backend: Backend) -> AsyncIterator[Console]:
     port = free_port()
     running = await start_server(make_settings(backend, port), port)
     services: Services = running.services
-    await seed_demo_catalog(services)
+    await seed_demo_catalog(services.db, services.catalog)
     async with services.db.begin() as conn:
         await create_staff_user(conn, "admin", PASSWORD, "admin", "Admin")
         await create_staff_user(conn, LUCKNOW_OFFICER, PASSWORD, "district_officer", "Anjali Verma", LUCKNOW.city)

@@ -195,7 +195,7 @@ def assert_refused(answer: httpx.Response, status: int, code: str) -> None:
 
 async def test_whole_order_with_the_worker_app_api(server: RunningServer, buyer: BuyerApp) -> None:
     services = server.services
-    await seed_demo_catalog(services)
+    await seed_demo_catalog(services.db, services.catalog)
     await services.catalog.reload()
     async with services.db.begin() as conn:
         await create_staff_user(conn, "e2e.admin", ADMIN_PASSWORD, "admin", "E2E administrator")

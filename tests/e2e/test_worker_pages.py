@@ -31,7 +31,7 @@ STEP_TIMEOUT_MS = 10_000
 
 async def seed_worker(server: RunningServer) -> None:
     services = server.services
-    await seed_demo_catalog(services)
+    await seed_demo_catalog(services.db, services.catalog)
     await services.catalog.reload()
     async with services.db.begin() as conn:
         await create_staff_user(conn, "pages.admin", ADMIN_PASSWORD, "admin", "Pages test administrator")

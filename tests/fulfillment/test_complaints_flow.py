@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from types import ModuleType
 
-from bpp.complaints.desk import ComplaintDesk
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import ActionTriggered, Resolution, Sanction
@@ -13,7 +12,7 @@ from fulfillment.complaints import ActionTriggered, Resolution, Sanction
 
 async def file_overcharging(services: Services, fx: ModuleType, order_id: str, worker_id: str) -> str:
     async with services.db.begin() as conn:
-        complaint = await ComplaintDesk(services, conn).file(
+        complaint = await services.complaints.desk(conn).file(
             {
                 "bap_id": None, "bap_uri": None, "transaction_id": "T-" + order_id, "domain": "ONDC:SRV11",
                 "city": "std:0522", "order_id": order_id, "worker_id": worker_id, "igm_category": "ORDER",
@@ -28,7 +27,7 @@ async def file_overcharging(services: Services, fx: ModuleType, order_id: str, w
 
 async def resolve_upheld(services: Services, complaint_id: str) -> Sanction:
     async with services.db.begin() as conn:
-        desk = ComplaintDesk(services, conn)
+        desk = services.complaints.desk(conn)
         complaint = await desk.repo.get(complaint_id)
         assert complaint is not None
         decision = Resolution(True, "Extra ₹201 refunded", ActionTriggered.REFUND, refund_amount=Decimal("201"))

@@ -6,8 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -31,19 +30,18 @@ from fulfillment.settlement import cancellation_entry, completion_entry, terms_f
 from schemas.refusal import Refusal
 
 
-@dataclass
-class LedgerStack:
-    """The parts of `Services` the ledger service reads."""
+class LedgerUnderTest(LedgerService):
+    """The ledger service with the database it posts to, which the tests read and edit directly."""
 
-    settings: Settings
-    db: Database
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, lambda: datetime.now(UTC), Settings().platform_commission_percent)
+        self.db = db
 
 
 @pytest.fixture
-async def ledger(backend: Any) -> AsyncIterator[LedgerService]:
+async def ledger(backend: Any) -> AsyncIterator[LedgerUnderTest]:
     db = Database(backend.database_url)
-    yield LedgerService(LedgerStack(Settings(database_url=backend.database_url), db))  # type: ignore[arg-type]
+    yield LedgerUnderTest(db)
     await db.dispose()
 
 
@@ -56,7 +54,7 @@ def quote_line(kind: str, value: Decimal) -> dict[str, Any]:
 
 
 async def add_order(
-    service: LedgerService,
+    service: LedgerUnderTest,
     *,
     worker: str = "W1",
     bap: str = "bap.example",
@@ -81,7 +79,7 @@ async def add_order(
             }
         ],
     }
-    async with service.services.db.begin() as conn:
+    async with service.db.begin() as conn:
         await conn.execute(
             orders.insert().values(
                 id=order_id,
@@ -116,9 +114,9 @@ async def add_order(
     return order_id
 
 
-async def finish(service: LedgerService, order_id: str, fee: Decimal | None = None) -> None:
+async def finish(service: LedgerUnderTest, order_id: str, fee: Decimal | None = None) -> None:
     """What the order's owner does: change the order, then settle, in one transaction."""
-    async with service.services.db.begin() as conn:
+    async with service.db.begin() as conn:
         status = "Completed" if fee is None else "Cancelled"
         await conn.execute(update(orders).where(orders.c.id == order_id).values(status=status))
         if fee is None:
@@ -127,13 +125,13 @@ async def finish(service: LedgerService, order_id: str, fee: Decimal | None = No
             await service.order_cancelled(conn, order_id, fee)
 
 
-async def entry_count(service: LedgerService, event_key: str) -> int:
-    async with service.services.db.connect() as conn:
+async def entry_count(service: LedgerUnderTest, event_key: str) -> int:
+    async with service.db.connect() as conn:
         query = select(func.count()).select_from(journal_entries).where(journal_entries.c.event_key == event_key)
         return (await conn.execute(query)).scalar_one()
 
 
-async def test_a_raced_completion_posts_once(ledger: LedgerService) -> None:
+async def test_a_raced_completion_posts_once(ledger: LedgerUnderTest) -> None:
     order_id = await add_order(ledger)
     await asyncio.gather(*(finish(ledger, order_id) for _ in range(6)))
     assert await entry_count(ledger, f"order:{order_id}:completed") == 1
@@ -142,7 +140,7 @@ async def test_a_raced_completion_posts_once(ledger: LedgerService) -> None:
     assert (await ledger.check()).balanced
 
 
-async def test_cash_job_leaves_the_worker_owing_and_out_of_payouts(ledger: LedgerService) -> None:
+async def test_cash_job_leaves_the_worker_owing_and_out_of_payouts(ledger: LedgerUnderTest) -> None:
     await finish(ledger, await add_order(ledger, worker="W2", cash=True))
     assert (await ledger.worker_position("W2")).payable == Decimal("-155.00")
     batch = await ledger.create_payout_batch(
@@ -153,7 +151,7 @@ async def test_cash_job_leaves_the_worker_owing_and_out_of_payouts(ledger: Ledge
     assert {line["account"] for line in statement} == {"wallet", "cash_held"}
 
 
-async def test_cash_handed_in_leaves_what_she_holds_once_per_receipt(ledger: LedgerService) -> None:
+async def test_cash_handed_in_leaves_what_she_holds_once_per_receipt(ledger: LedgerUnderTest) -> None:
     await finish(ledger, await add_order(ledger, worker="W5", cash=True))
     before = await ledger.worker_position("W5")
     assert before.cash_held == Decimal("590.00")
@@ -168,7 +166,7 @@ async def test_cash_handed_in_leaves_what_she_holds_once_per_receipt(ledger: Led
     assert (await ledger.check()).balanced
 
 
-async def test_payout_lines_pay_or_fail_once(ledger: LedgerService) -> None:
+async def test_payout_lines_pay_or_fail_once(ledger: LedgerUnderTest) -> None:
     for worker in ("W1", "W2", "W3"):
         await finish(ledger, await add_order(ledger, worker=worker))
     await finish(ledger, await add_order(ledger, worker="W3", cash=True))  # W3 nets 435 - 155 = 280
@@ -196,7 +194,7 @@ async def test_payout_lines_pay_or_fail_once(ledger: LedgerService) -> None:
     assert (await ledger.check()).balanced
 
 
-async def test_reconciliation_matches_the_quotes(ledger: LedgerService) -> None:
+async def test_reconciliation_matches_the_quotes(ledger: LedgerUnderTest) -> None:
     await finish(ledger, await add_order(ledger))
     await finish(ledger, await add_order(ledger, cash=True))
     await finish(ledger, await add_order(ledger), fee=Decimal("118.00"))
@@ -218,14 +216,14 @@ async def test_reconciliation_matches_the_quotes(ledger: LedgerService) -> None:
 
 
 async def test_ledger_check_command_catches_an_edited_posting(
-    ledger: LedgerService, backend: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ledger: LedgerUnderTest, backend: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     await finish(ledger, await add_order(ledger))
     monkeypatch.setenv("SEVAMITRA_DATABASE_URL", backend.database_url)
     args = argparse.Namespace(config=None, json=True)
     assert await asyncio.to_thread(run_check, args) == 0
     assert '"balanced": true' in capsys.readouterr().out
-    async with ledger.services.db.begin() as conn:
+    async with ledger.db.begin() as conn:
         first = (await conn.execute(select(func.min(ledger_postings.c.id)))).scalar_one()
         await conn.execute(
             update(ledger_postings)
@@ -251,7 +249,7 @@ history = st.lists(st.lists(st.one_of(order_step, payout_step), min_size=1, max_
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rounds=history)
 async def test_random_concurrent_histories_keep_the_ledger_whole(
-    ledger: LedgerService, rounds: list[list[tuple[str, int, int, bool]]]
+    ledger: LedgerUnderTest, rounds: list[list[tuple[str, int, int, bool]]]
 ) -> None:
     """Completions, cancellations, repeats, payouts, paid and failed lines, each round run concurrently."""
     workers = [f"H{uuid.uuid4().hex[:6]}", f"H{uuid.uuid4().hex[:6]}"]
@@ -280,7 +278,7 @@ async def test_random_concurrent_histories_keep_the_ledger_whole(
 
     report = await ledger.check()
     assert report.balanced, report.as_dict()
-    async with ledger.services.db.connect() as conn:
+    async with ledger.db.connect() as conn:
         keys = (await conn.execute(select(journal_entries.c.event_key))).scalars().all()
         assert len(keys) == len(set(keys))
         expected = await expected_worker_money(conn, ledger, set(keys))
@@ -293,12 +291,12 @@ async def test_random_concurrent_histories_keep_the_ledger_whole(
                 )
             ).all()
         )
-        positions = await LedgerRepo(conn, ledger.services.db.is_postgres).worker_positions(worker_ids=workers)
+        positions = await LedgerRepo(conn, ledger.db.is_postgres).worker_positions(worker_ids=workers)
     for position in positions:
         assert position.payable + rupees(paid_out.get(position.worker_id, 0)) == expected.get(position.worker_id, 0)
 
 
-async def expected_worker_money(conn: Any, ledger: LedgerService, keys: set[str]) -> dict[str, Decimal]:
+async def expected_worker_money(conn: Any, ledger: LedgerUnderTest, keys: set[str]) -> dict[str, Decimal]:
     """Each worker's net from the pure rules, over the orders whose events the ledger holds."""
     expected: dict[str, Decimal] = {}
     for row in (await conn.execute(select(orders))).mappings():

@@ -43,7 +43,7 @@ def iso(moment: datetime) -> str:
 
 @pytest.fixture
 async def seeded(server: RunningServer) -> RunningServer:
-    await seed_demo_catalog(server.services)
+    await seed_demo_catalog(server.services.db, server.services.catalog)
     return server
 
 

@@ -18,6 +18,8 @@ import orjson
 from bpp.network.delivery import CallbackSender, backoff_seconds
 from bpp.network.outbox import Outbox
 from bpp.network.protocol import InboundRequest
+from bpp.ops.logs import log_context
+from bpp.ops.metrics import callback_outcome
 from bpp.platform.background import BackgroundLoop
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ class SearchPath:
             message=exchange.data.get("message") or {},
             raw=b"",
             received_at=exchange.received_at,
+            model=exchange.model,  # validated once by the pipeline; the handler reads it, not the dict
         ))
 
     async def _serve_one(self) -> None:
@@ -100,11 +103,15 @@ class SearchPath:
             message_id=pending.request.message_id, attempt=pending.attempt,
         )
         if result.delivered:
+            callback_outcome("on_search", "delivered")
             return
         delay = backoff_seconds(pending.attempt, self._max_backoff_seconds)
         if self._clock().timestamp() + delay > pending.deadline.timestamp():
-            log.warning("on_search %s not delivered within ttl: %s", pending.request.message_id, result.error)
+            callback_outcome("on_search", "expired")
+            with log_context(transaction_id=pending.request.transaction_id, message_id=pending.request.message_id):
+                log.warning("on_search %s not delivered within ttl: %s", pending.request.message_id, result.error)
             return
+        callback_outcome("on_search", "retried")
         asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, pending)
 
     async def stop(self) -> None:
