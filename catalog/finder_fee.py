@@ -1,4 +1,5 @@
-"""The buyer app's finder fee: read from its tags, echoed in our payments, applied when an order settles.
+"""The buyer app's finder fee: read from its tags (`catalog.wire_in`), echoed in our payments, applied when an order
+settles.
 
 Search states it in the intent's `BAP_Terms` group (`finder_fee_type`, `finder_fee_amount`); init and
 confirm payments carry it as `Buyer_Finder_Fee` (`Buyer_Finder_Fee_Type`, `Buyer_Finder_Fee_Amount`). The SRV
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
@@ -64,23 +65,3 @@ class FinderFee:
 # What our payments echo when the buyer app stated no fee.
 NO_FINDER_FEE: Final = FinderFee(FeeKind.PERCENT, Decimal("0"))
 
-
-def finder_fee_from_tags(
-    tags: Any,
-    group_code: str = "BAP_Terms",
-    type_code: str = "finder_fee_type",
-    amount_code: str = "finder_fee_amount",
-) -> FinderFee | None:
-    """A finder fee from a tag group (search's BAP_Terms by default), or None when absent or unreadable."""
-    for group in tags or ():
-        if (group.get("descriptor") or {}).get("code") != group_code:
-            continue
-        values = {
-            (entry.get("descriptor") or {}).get("code"): entry.get("value")
-            for entry in group.get("list") or ()
-        }
-        try:
-            return FinderFee(FeeKind.named(str(values.get(type_code) or "percent")), Decimal(str(values[amount_code])))
-        except (KeyError, InvalidOperation):
-            return None
-    return None

@@ -36,10 +36,3 @@ def timestamp(moment: datetime) -> str:
         raise ValueError("naive datetime given; use an aware UTC datetime")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
-
-def parse_timestamp(value: str) -> datetime:
-    """Parse an RFC 3339 timestamp that carries an offset; raises ValueError otherwise."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError(f"timestamp {value!r} has no UTC offset")
-    return parsed.astimezone(UTC)

@@ -1,69 +1,62 @@
-"""Reading a buyer app's select/init/confirm `order` and writing the parts of our answers (no I/O)."""
+"""A buyer app's select/init/confirm `order` as values, and the parts of our answers (no I/O)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from catalog import fragments
+from catalog.finder_fee import FinderFee
 from catalog.formats import timestamp
 from catalog.model import FULFILLMENT_ID, FULFILLMENT_TYPE, Provider, ServiceItem
 from catalog.schedule import IST
-from catalog.search_intent import parse_slot
-from schemas.errors import INVALID_REQUEST
-from schemas.refusal import Refusal
+from schemas.objects import Order
 
 DEFAULT_PAYMENT: Final = {"type": "ON-FULFILLMENT", "collected_by": "BPP"}
 INDIA: Final = {"code": "IND", "name": "India"}
 
 
 @dataclass(frozen=True, slots=True)
+class RequestedPayment:
+    """The buyer app's first payment: the kind it asks for, its status and params, its finder fee."""
+
+    type: str | None
+    status: str | None
+    params: Mapping[str, Any]  # as sent, without amount and currency (those are ours); echoed in on_confirm
+    finder_fee: FinderFee | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFragments:
+    """Billing, the customer's place and contact as the buyer app sent them: stored and echoed unchanged."""
+
+    billing: Mapping[str, Any]
+    location: Mapping[str, Any]
+    contact: Mapping[str, Any]
+    person_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderRequest:
-    """The parts of an incoming select/init/confirm order the catalogue checks."""
+    """The parts of an incoming select/init/confirm order the catalogue checks (read by `catalog.wire_in`)."""
 
     provider_id: str
     item_id: str
-    end_stop: Mapping[str, Any]
     slot: tuple[datetime, datetime] | None
-    payment: Mapping[str, Any]
-    billing: Mapping[str, Any] | None
-    quote: Mapping[str, Any] | None
+    gps: tuple[float, float] | None  # the customer's place
+    payment: RequestedPayment
+    quoted_total: Decimal | None
+    customer: CustomerFragments
 
 
-def read_order(order: Mapping[str, Any]) -> OrderRequest:
-    """Read the order of select/init/confirm; refuses with 30000 naming the missing field."""
-    provider_id = (order.get("provider") or {}).get("id")
-    if not provider_id:
-        raise Refusal(INVALID_REQUEST.code, "provider id is missing", "message.order.provider.id")
-    items = order.get("items") or []
-    if not items or not items[0].get("id"):
-        raise Refusal(INVALID_REQUEST.code, "item id is missing", "message.order.items[0].id")
-    fulfillments = order.get("fulfillments") or [{}]
-    stops = fulfillments[0].get("stops") or []
-    end_stop = next((stop for stop in stops if stop.get("type") == "end"), stops[0] if stops else {})
-    try:
-        slot = parse_slot(end_stop.get("time"))
-    except ValueError as exc:
-        raise Refusal(INVALID_REQUEST.code, str(exc), "message.order.fulfillments[0].stops[0].time.range") from None
-    payments = order.get("payments") or [{}]
-    return OrderRequest(
-        provider_id=str(provider_id),
-        item_id=str(items[0]["id"]),
-        end_stop=end_stop,
-        slot=slot,
-        payment=payments[0],
-        billing=order.get("billing"),
-        quote=order.get("quote"),
-    )
-
-
-def payment_terms(requested: Mapping[str, Any]) -> dict[str, str]:
+def payment_terms(requested_type: str | None) -> dict[str, str]:
     """Who collects: PRE-FULFILLMENT is collected by the buyer app, otherwise by us on fulfillment."""
-    if requested.get("type") == "PRE-FULFILLMENT":
+    if requested_type == "PRE-FULFILLMENT":
         return {"type": "PRE-FULFILLMENT", "collected_by": "BAP"}
-    if requested.get("type") == "POST-FULFILLMENT":
+    if requested_type == "POST-FULFILLMENT":
         return {"type": "POST-FULFILLMENT", "collected_by": "BPP"}
     return dict(DEFAULT_PAYMENT)
 
@@ -131,15 +124,11 @@ def cancellation_terms(item: ServiceItem) -> list[dict[str, Any]]:
     return fragments.cancellation_terms(item.cancellation_terms)
 
 
-def echo_order(raw_order: Mapping[str, Any]) -> dict[str, Any]:
+def echo_order(order: Order) -> dict[str, Any]:
     """The `message` of an error callback: the request's provider and item ids, echoed."""
     echoed: dict[str, Any] = {}
-    provider_id = (raw_order.get("provider") or {}).get("id")
-    if provider_id:
-        echoed["provider"] = {"id": str(provider_id)}
-    item_ids = [
-        str(item["id"]) for item in raw_order.get("items") or () if isinstance(item, Mapping) and item.get("id")
-    ]
-    if item_ids:
-        echoed["items"] = [{"id": item_id} for item_id in item_ids]
+    if order.provider is not None:
+        echoed["provider"] = {"id": order.provider.id}
+    if order.items:
+        echoed["items"] = [{"id": item.id} for item in order.items]
     return {"order": echoed}

@@ -11,9 +11,10 @@ from bpp.demo.catalog_seed import LUCKNOW, demo_items
 from catalog.order_message import Milestones, StartOtp, build_order
 from catalog.ordering import with_country_name
 from catalog.quote import quote_for
-from catalog.search_intent import parse_intent
 from catalog.snapshot import CatalogSnapshot
+from catalog.wire_in import search_intent
 from schemas.attributes import validate_attributes
+from schemas.beckn import Intent
 from schemas.outgoing import validate_enums, validate_outgoing
 
 NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)  # Monday 09:30 IST
@@ -30,7 +31,8 @@ def _nowhere(lat: float, lng: float, radius_km: float) -> set[str]:
 
 
 def _search(intent: dict[str, Any], domain: str = "ONDC:SRV11", coverage: Any = _everywhere) -> dict[str, Any] | None:
-    return SNAPSHOT.search(parse_intent(intent), domain=domain, city="std:0522", now=NOW, coverage=coverage)
+    parsed = search_intent(Intent.model_validate(intent))
+    return SNAPSHOT.search(parsed, domain=domain, city="std:0522", now=NOW, coverage=coverage)
 
 
 def _context(action: str, domain: str = "ONDC:SRV11") -> dict[str, Any]:

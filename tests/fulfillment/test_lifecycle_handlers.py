@@ -42,7 +42,7 @@ async def confirmed_order(server: RunningServer, buyer: BuyerApp, **values: Any)
         "end_location": {"gps": format_gps(26.8467, 80.9462), "address": "12 Hazratganj", "area_code": "226001",
                          "country": {"code": "IND"}, **place},
         "billing": {"name": "Asha", "phone": "9123456789", "tax_id": BUYER_APP_GSTIN, **place},
-        "payment": confirm_payment(payment_terms({"type": "ON-FULFILLMENT"}), TOTAL,
+        "payment": confirm_payment(payment_terms("ON-FULFILLMENT"), TOTAL,
                                    settlement_account(services.settings), None, status="NOT-PAID"),
         "status": "Accepted", "fulfillment_state": "Pending", "otp_attempts": 0,
         "created_at": now, "updated_at": now, "version": 1, **values,

@@ -687,7 +687,7 @@ def test_enums_match_spec_files_and_examples() -> None:
     assert set(FulfillmentType) == spec.enum_codes("fulfillments", "fulfillments", "type")
     # the payment terms we send: on_search's two, and what select/init/confirm agree for each requested type
     requested = ("PRE-FULFILLMENT", "POST-FULFILLMENT", None)
-    sent = [PAYMENT_PRE, PAYMENT_ON, *(payment_terms({"type": kind}) for kind in requested)]
+    sent = [PAYMENT_PRE, PAYMENT_ON, *(payment_terms(kind) for kind in requested)]
     assert {terms["type"] for terms in sent} == spec.enum_codes("payment", "payment", "type")
     assert spec.enum_codes("payment", "payment", "collected_by") - {terms["collected_by"] for terms in sent} == {"SOR"}
     used = {
