@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
 
 from bpp.storage.db import Row
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
 
 @dataclass(frozen=True, slots=True)
-class InboundRequest:
-    """An inbound message that passed signature, schema, context and de-duplication checks."""
+class InboundRequest(Generic[ModelT]):
+    """An inbound message that passed signature, schema, context and de-duplication checks.
+
+    Handlers read `model`, the request as the pipeline validated it (`InboundRequest[ConfirmRequest]`).
+    `context` and `message` are the same body as parsed JSON: the outbox echoes the context, and the few
+    fragments stored or echoed exactly as the buyer app sent them are taken from `message`.
+    """
 
     action: str
     context: dict[str, Any]
     message: dict[str, Any]
     raw: bytes
     received_at: datetime
-    model: Any = None  # the validated pydantic model of the request
+    model: ModelT
     message_row_id: int | None = None  # transaction-log row; None on the search fast path
 
     @property

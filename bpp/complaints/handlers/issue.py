@@ -7,21 +7,17 @@ ESCALATE turns it into a grievance. Either way the answer is on_issue with every
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import select
-
+from bpp.complaints.deps import ComplaintDeps
 from bpp.complaints.desk import ComplaintDesk
 from bpp.network.protocol import InboundRequest
-from bpp.storage.order_tables import orders
 from fulfillment.complaints import IGM_CATEGORIES, classify, on_issue_message
 from schemas.errors import INVALID_REQUEST, ORDER_NOT_FOUND, ErrorCode
-
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
+from schemas.igm import IssueRequest, IssueStatusRequest
 
 
-def igm_address(request: InboundRequest) -> dict[str, str]:
+def igm_address(request: InboundRequest[IssueRequest] | InboundRequest[IssueStatusRequest]) -> dict[str, str]:
     """Where the IGM callbacks of this request go; the validated context has IGM 1.0's flat city folded in."""
     context = request.model.context
     return {
@@ -33,22 +29,24 @@ def igm_address(request: InboundRequest) -> dict[str, str]:
     }
 
 
-def complainant_step(issue: Mapping[str, Any]) -> str | None:
+def complainant_step(status: str, issue_actions: Mapping[str, Any] | None) -> str | None:
     """The complainant's latest action (OPEN, ESCALATE, CLOSE), CLOSE also when the status says so."""
-    if issue.get("status") == "CLOSED":
+    if status == "CLOSED":
         return "CLOSE"
-    steps = ((issue.get("issue_actions") or {}).get("complainant_actions")) or []
+    steps = ((issue_actions or {}).get("complainant_actions")) or []
     return str(steps[-1].get("complainant_action")) if steps else None
 
 
-async def handle(services: Services, request: InboundRequest) -> None:
-    issue = request.message["issue"]
-    async with services.db.begin() as conn:
-        desk = ComplaintDesk(services, conn)
+async def handle(deps: ComplaintDeps, request: InboundRequest[IssueRequest]) -> None:
+    issue = request.model.message.issue
+    # the complainant's details, description and action trail are stored as the buyer app sent them
+    sent = request.message["issue"]
+    async with deps.unit_of_work() as uow:
+        desk = deps.office.desk(uow.conn)
         address = igm_address(request)
-        complaint = await desk.repo.by_issue(request.bap_id, str(issue["id"]))
+        complaint = await desk.repo.by_issue(request.bap_id, issue.id)
         if complaint is None:
-            category = str(issue.get("category", "")).upper()
+            category = issue.category.upper()
             if category not in IGM_CATEGORIES:
                 known = ", ".join(sorted(IGM_CATEGORIES))
                 await _refuse(
@@ -58,10 +56,10 @@ async def handle(services: Services, request: InboundRequest) -> None:
                     INVALID_REQUEST,
                     f"category {category!r} is not an IGM category; use one of {known}",
                 )
+                await uow.commit()
                 return
-            order_id = str(issue["order_details"]["id"])  # the buyer app's order id, as in its confirm
-            query = select(orders).where(orders.c.bap_id == request.bap_id, orders.c.buyer_order_id == order_id)
-            order = (await conn.execute(query)).mappings().first()
+            order_id = issue.order_details.id  # the buyer app's order id, as in its confirm
+            order = await uow.orders.get_by_buyer_order(request.bap_id, order_id)
             if order is None:
                 await _refuse(
                     desk,
@@ -70,42 +68,47 @@ async def handle(services: Services, request: InboundRequest) -> None:
                     ORDER_NOT_FOUND,
                     f"order {order_id!r} not found for {request.bap_id}; check order_details.id",
                 )
+                await uow.commit()
                 return
             complaint = await desk.file(
                 {
                     **address,
-                    "city": order["city"],
-                    "issue_id": str(issue["id"]),
-                    "order_id": order["id"],  # staff see our reference
-                    "worker_id": order["worker_id"],
+                    "city": order.channel.city,
+                    "issue_id": issue.id,
+                    "order_id": order.id,  # staff see our reference
+                    "worker_id": order.progress.worker_id,
                     "igm_category": category,
-                    "igm_sub_category": issue.get("sub_category"),
-                    "kind": classify(category, issue.get("sub_category")).value,
-                    "issue_type": issue.get("issue_type") or "ISSUE",
-                    "complainant": issue.get("complainant_info") or {},
-                    "description": issue.get("description") or {},
+                    "igm_sub_category": issue.sub_category,
+                    "kind": classify(category, issue.sub_category).value,
+                    "issue_type": issue.issue_type or "ISSUE",
+                    "complainant": sent.get("complainant_info") or {},
+                    "description": sent.get("description") or {},
                     "filed_by": request.bap_id,
                 },
                 actor=request.bap_id,
             )
         else:
-            step = complainant_step(issue)
+            step = complainant_step(issue.status, sent.get("issue_actions"))
             if step == "CLOSE" and complaint["status"] != "CLOSED":
                 complaint = await desk.close(complaint, "closed by the complainant", request.bap_id)
             elif step == "ESCALATE" and complaint["issue_type"] != "GRIEVANCE":
-                await desk.repo.add_action(
-                    complaint["id"], "complainant", "ESCALATE", "escalated", request.bap_id, services.clock()
-                )
-                complaint = await desk.repo.change(complaint, issue_type="GRIEVANCE", updated_at=services.clock())
+                now = deps.office.clock()
+                await desk.repo.add_action(complaint["id"], "complainant", "ESCALATE", "escalated", request.bap_id, now)
+                complaint = await desk.repo.change(complaint, issue_type="GRIEVANCE", updated_at=deps.office.clock())
         actions = await desk.repo.respondent_actions(complaint["id"])
         message = on_issue_message(
             complaint["issue_id"], complaint["created_at"], actions, desk.respondent(complaint["domain"])
         )
         await desk.enqueue(complaint, "on_issue", request.message_id, message)
+        await uow.commit()
 
 
 async def _refuse(
-    desk: ComplaintDesk, address: Mapping[str, Any], request: InboundRequest, code: ErrorCode, text: str
+    desk: ComplaintDesk,
+    address: Mapping[str, Any],
+    request: InboundRequest[IssueRequest],
+    code: ErrorCode,
+    text: str,
 ) -> None:
     """Answer on_issue with an error and nothing filed."""
     await desk.enqueue(address, "on_issue", request.message_id, None, code.as_error(text))

@@ -16,39 +16,29 @@ already holds one is refused (one transaction, one order; see `order_input.refus
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bpp.catalogue.repo import Draft
-from bpp.catalogue.service import settlement_account
-from bpp.orders.handlers.init import required_customer_details
-from bpp.orders.handlers.order_input import read_order_or_refuse, refuse_another_order, reply_refusal, transaction_order
+from bpp.network.protocol import InboundRequest
+from bpp.orders.deps import OrderDeps
+from bpp.orders.handlers.init import customer_name, required_customer_details
+from bpp.orders.handlers.order_input import read_order, refuse_another_order, reply_refusal
 from bpp.orders.repo import OrderRepo, message_fields
+from bpp.orders.unit_of_work import UnitOfWork
 from catalog import fragments, ordering
-from catalog.finder_fee import FinderFee, finder_fee_from_tags
+from catalog.finder_fee import FinderFee
 from catalog.formats import price_value, timestamp
 from catalog.model import Provider, ServiceItem
 from catalog.order_message import build_order
 from catalog.payment_terms import confirm_payment
 from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote, Slot
+from schemas.beckn import ConfirmRequest
 from schemas.errors import ORDER_VALIDATION_FAILURE
 from schemas.refusal import Refusal
-
-if TYPE_CHECKING:
-    from bpp.network.protocol import InboundRequest
-    from bpp.orders.unit_of_work import UnitOfWork
-    from bpp.wiring.services import Services
 
 
 def new_order_id() -> str:
     return "SM-" + uuid.uuid4().hex[:12].upper()
-
-
-def _finder_fee(payment: dict[str, Any], draft: Draft) -> FinderFee | None:
-    """The Buyer_Finder_Fee the buyer app states in confirm, else the one from its search."""
-    stated = finder_fee_from_tags(
-        payment.get("tags"), "Buyer_Finder_Fee", "Buyer_Finder_Fee_Type", "Buyer_Finder_Fee_Amount"
-    )
-    return stated or FinderFee.from_json(draft.finder_fee)
 
 
 def _customer_details(order: ordering.OrderRequest, draft: Draft) -> tuple[dict[str, Any], ...]:
@@ -75,38 +65,41 @@ async def _refuse_reused_order_id(orders: OrderRepo, bap_id: str, buyer_order_id
 
 
 async def _confirmed_order(
-    services: Services,
+    deps: OrderDeps,
     uow: UnitOfWork,
-    request: InboundRequest,
+    request: InboundRequest[ConfirmRequest],
     order: ordering.OrderRequest,
     found: tuple[Provider, ServiceItem, Draft],
 ) -> Order:
     """The new order at the agreed draft's quote, slot and terms (not stored yet)."""
     provider, item, draft = found
-    confirmed = request.message["order"]
-    buyer_order_id = str(confirmed["id"])
-    await _refuse_reused_order_id(uow.orders, request.bap_id, buyer_order_id)
+    confirmed = request.model.message.order
+    await _refuse_reused_order_id(uow.orders, request.bap_id, confirmed.id)
     billing, location, contact = _customer_details(order, draft)
-    now = services.clock()
+    now = deps.clock()
     total = price_value(draft.quote["price"])
-    requested = dict(order.payment)
+    requested = order.payment
     payment = confirm_payment(
-        ordering.payment_terms(requested),
+        ordering.payment_terms(requested.type),
         total,
-        settlement_account(services.settings),
-        _finder_fee(requested, draft),
-        status=str(requested.get("status") or "NOT-PAID"),
-        params={k: v for k, v in (requested.get("params") or {}).items() if k not in ("amount", "currency")},
+        deps.settlement,
+        # the Buyer_Finder_Fee the buyer app states in confirm, else the one from its search
+        requested.finder_fee or FinderFee.from_json(draft.finder_fee),
+        status=requested.status or "NOT-PAID",
+        params=dict(requested.params),
     )
-    name = (order.end_stop.get("person") or {}).get("name") or billing.get("name")
-    customer = {"name": name, "phone": contact.get("phone"), "email": contact.get("email") or billing.get("email")}
+    customer = {
+        "name": customer_name(order, billing),
+        "phone": contact.get("phone"),
+        "email": contact.get("email") or billing.get("email"),
+    }
     return Order.confirm(
         id=new_order_id(),
-        buyer_order_id=buyer_order_id,
+        buyer_order_id=confirmed.id,
         # kept as sent (the schema checked it is an RFC 3339 date-time); a confirm without one gets ours
-        buyer_created_at=str(confirmed.get("created_at") or timestamp(now)),
+        buyer_created_at=str(request.message["order"].get("created_at") or timestamp(now)),
         transaction_id=request.transaction_id,
-        channel=Channel(request.bap_id, request.bap_uri, request.context["domain"], provider.city),
+        channel=Channel(request.bap_id, request.bap_uri, request.model.context.domain, provider.city),
         service=BookedService(provider.id, item.id, draft.item_version, item.category_id),
         quote=Quote.from_snapshot(draft.quote, total=total),
         details=CustomerDetails(customer, location, billing),
@@ -120,31 +113,29 @@ async def _confirmed_order(
     )
 
 
-async def _confirm(services: Services, uow: UnitOfWork, request: InboundRequest) -> None:
+async def _confirm(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[ConfirmRequest]) -> None:
     """Make the order (or answer why not) and store its on_confirm, inside `uow`."""
-    existing = await transaction_order(uow.conn, request)
+    existing = await uow.orders.get_by_transaction(request.bap_id, request.transaction_id)
     if existing is not None:
         if existing.buyer_order_id == request.model.message.order.id:  # a repeat: the same order again
             await uow.outbox.reply(request, message={"order": build_order(message_fields(existing))})
         else:
-            await refuse_another_order(services, uow.conn, request, existing)
+            await refuse_another_order(uow, request, existing)
         return
-    order = await read_order_or_refuse(services, uow.conn, request)
-    if order is None:
-        return
+    order = read_order(request)
     try:
-        found = await services.catalog.agreed_draft(uow.conn, request.bap_id, request.transaction_id, order)
-        confirmed = await _confirmed_order(services, uow, request, order, found)
+        found = await deps.catalog.agreed_draft(uow.conn, request.bap_id, request.transaction_id, order)
+        confirmed = await _confirmed_order(deps, uow, request, order, found)
     except Refusal as refusal:
-        await reply_refusal(services, uow.conn, request, order.provider_id, refusal)
+        await reply_refusal(uow, request, order.provider_id, refusal)
         return
     await uow.orders.add(confirmed)
-    await services.fulfillment.order_confirmed(uow.conn, confirmed.id)
-    uow.after_commit(services.fulfillment.wake_matching)
+    await deps.fulfillment.matching.order_confirmed(uow.conn, confirmed.id)
+    uow.after_commit(deps.fulfillment.matching.wake)
     await uow.outbox.reply(request, message={"order": build_order(message_fields(confirmed))})
 
 
-async def handle(services: Services, request: InboundRequest) -> None:
-    async with services.unit_of_work() as uow:
-        await _confirm(services, uow, request)
+async def handle(deps: OrderDeps, request: InboundRequest[ConfirmRequest]) -> None:
+    async with deps.unit_of_work() as uow:
+        await _confirm(deps, uow, request)
         await uow.commit()

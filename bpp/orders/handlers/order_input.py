@@ -1,54 +1,36 @@
-"""Reading the order a buyer app sends in select, init and confirm."""
+"""Reading the order a buyer app sends in select, init and confirm, and the refusals they share."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.ext.asyncio import AsyncConnection
+from typing import Any
 
 from bpp.catalogue.service import QuoteChanged
 from bpp.network.protocol import InboundRequest
-from bpp.orders.repo import OrderRepo
-from catalog import ordering
+from bpp.orders.unit_of_work import UnitOfWork
+from catalog import ordering, wire_in
 from fulfillment.order import Order
+from schemas.beckn import ConfirmRequest, InitRequest, SelectRequest
 from schemas.errors import QUOTE_UNAVAILABLE
 from schemas.refusal import Refusal
 
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
+OrderingRequest = InboundRequest[SelectRequest] | InboundRequest[InitRequest] | InboundRequest[ConfirmRequest]
 
 
-async def read_order_or_refuse(
-    services: Services, conn: AsyncConnection, request: InboundRequest
-) -> ordering.OrderRequest | None:
-    """The buyer app's order; or None after answering with the error and the order echoed back."""
-    raw = request.message.get("order") or {}
-    try:
-        return ordering.read_order(raw)
-    except Refusal as refusal:
-        await services.outbox.reply(conn, request, message=ordering.echo_order(raw), error=refusal.as_error())
-        return None
+def read_order(request: OrderingRequest) -> ordering.OrderRequest:
+    """The order of a select, init or confirm as values (the model already checked its shape)."""
+    return wire_in.order_request(request.model.message.order, request.message["order"])
 
 
-async def reply_refusal(
-    services: Services, conn: AsyncConnection, request: InboundRequest, provider_id: str, refusal: Refusal
-) -> None:
+async def reply_refusal(uow: UnitOfWork, request: OrderingRequest, provider_id: str, refusal: Refusal) -> None:
     """Answer a refused init or confirm: a changed price carries the new quote, anything else echoes the order."""
     if isinstance(refusal, QuoteChanged):
         message: dict[str, Any] = {"order": {"provider": {"id": provider_id}, "quote": refusal.quote}}
     else:
-        message = ordering.echo_order(request.message.get("order") or {})
-    await services.outbox.reply(conn, request, message=message, error=refusal.as_error())
+        message = ordering.echo_order(request.model.message.order)
+    await uow.outbox.reply(request, message=message, error=refusal.as_error())
 
 
-async def transaction_order(conn: AsyncConnection, request: InboundRequest) -> Order | None:
-    """The order this buyer app already confirmed in this transaction, if any: a transaction holds one order."""
-    return await OrderRepo(conn).get_by_transaction(request.bap_id, request.transaction_id)
-
-
-async def refuse_another_order(
-    services: Services, conn: AsyncConnection, request: InboundRequest, existing: Order
-) -> None:
+async def refuse_another_order(uow: UnitOfWork, request: OrderingRequest, existing: Order) -> None:
     """Answer a select, init or confirm of a new order in a transaction that already became `existing`.
 
     The draft and the order stay as they are: answering with the old order, or re-quoting, would let
@@ -60,17 +42,14 @@ async def refuse_another_order(
         f"({existing.status}); to book again, search with a new transaction_id",
         field="context.transaction_id",
     )
-    message = ordering.echo_order(request.message.get("order") or {})
-    await services.outbox.reply(conn, request, message=message, error=refusal.as_error())
+    await uow.outbox.reply(request, message=ordering.echo_order(request.model.message.order), error=refusal.as_error())
 
 
-async def new_order_or_refuse(
-    services: Services, conn: AsyncConnection, request: InboundRequest
-) -> ordering.OrderRequest | None:
+async def new_order_or_refuse(uow: UnitOfWork, request: OrderingRequest) -> ordering.OrderRequest | None:
     """The order a select or init asks about; or None after answering, when the transaction already holds a
-    confirmed order (one transaction, one order) or the order cannot be read."""
-    existing = await transaction_order(conn, request)
+    confirmed order (one transaction, one order)."""
+    existing = await uow.orders.get_by_transaction(request.bap_id, request.transaction_id)
     if existing is not None:
-        await refuse_another_order(services, conn, request, existing)
+        await refuse_another_order(uow, request, existing)
         return None
-    return await read_order_or_refuse(services, conn, request)
+    return read_order(request)

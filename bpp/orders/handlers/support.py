@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bpp.network.protocol import InboundRequest
+from bpp.orders.deps import OrderDeps
+from schemas.beckn import SupportRequest
 
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
 
-
-async def handle(services: Services, request: InboundRequest) -> None:
-    settings = services.settings
+async def handle(deps: OrderDeps, request: InboundRequest[SupportRequest]) -> None:
     support = {
         "ref_id": request.model.message.reference,
-        "phone": settings.helpline_phone,
-        "email": settings.support_email,
+        "phone": deps.helpline_phone,
+        "email": deps.support_email,
     }
-    async with services.db.begin() as conn:
-        await services.outbox.reply(conn, request, message={"support": support})
+    async with deps.unit_of_work() as uow:
+        await uow.outbox.reply(request, message={"support": support})
+        await uow.commit()

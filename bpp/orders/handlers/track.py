@@ -6,25 +6,22 @@ and, when active, `location.gps` with `location.updated_at`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bpp.network.protocol import InboundRequest
-from bpp.orders.handlers.status import find_order
+from bpp.orders.deps import OrderDeps
+from bpp.orders.repo import message_fields
 from bpp.orders.view import worker_position
 from catalog.formats import timestamp
 from fulfillment.states import FulfillmentState
-
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
+from schemas.beckn import TrackRequest
 
 
-async def handle(services: Services, request: InboundRequest) -> None:
-    order_id = request.model.message.order_id
-    async with services.db.begin() as conn:
-        order = await find_order(conn, request, order_id)
-        position = await worker_position(conn, order)
-        tracking: dict[str, object] = {"id": order["buyer_order_id"], "status": "inactive"}
-        if order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and position is not None:
+async def handle(deps: OrderDeps, request: InboundRequest[TrackRequest]) -> None:
+    async with deps.unit_of_work() as uow:
+        order = await uow.orders.of_buyer(request.bap_id, request.model.message.order_id)
+        position = await worker_position(uow.conn, message_fields(order))
+        tracking: dict[str, object] = {"id": order.buyer_order_id, "status": "inactive"}
+        if order.fulfillment_state == FulfillmentState.IN_TRANSIT and position is not None:
             tracking["status"] = "active"
             tracking["location"] = {"gps": position["gps"], "updated_at": timestamp(position["at"])}
-        await services.outbox.reply(conn, request, message={"tracking": tracking})
+        await uow.outbox.reply(request, message={"tracking": tracking})
+        await uow.commit()

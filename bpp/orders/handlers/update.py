@@ -7,27 +7,21 @@ order, the worker's booking and the on_update row change in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.network.protocol import InboundRequest
-from bpp.orders.changes import save_order_change
-from bpp.orders.handlers.status import find_order
+from bpp.orders.deps import OrderDeps
+from bpp.orders.repo import message_fields
 from bpp.orders.view import order_message
 from bpp.workforce import repo as worker_repo
-from fulfillment.reschedule import (
-    Slot,
-    check_reschedule,
-    reschedule_terms_from_wire,
-    rescheduled_quote,
-)
-from fulfillment.states import Event, transition
+from fulfillment.order import Order
+from fulfillment.reschedule import Slot, check_reschedule, reschedule_terms_from_wire
 from fulfillment.workers import slot_is_free
+from schemas.beckn import UpdateRequest
 from schemas.errors import (
     FEATURE_NOT_SUPPORTED,
     INVALID_ORDER_STATE,
@@ -36,13 +30,10 @@ from schemas.errors import (
 )
 from schemas.refusal import Refusal
 
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
-
 SUPPORTED_TARGETS = ("fulfillments", "fulfillment")
 
 
-def wanted_slot(model: Any) -> Slot:
+def wanted_slot(model: UpdateRequest) -> Slot:
     """The new arrival window: the end stop's `time.range` in the update's fulfillment."""
     for fulfillment in model.message.order.fulfillments or []:
         for stop in fulfillment.stops or []:
@@ -56,7 +47,7 @@ def wanted_slot(model: Any) -> Slot:
     )
 
 
-async def handle(services: Services, request: InboundRequest) -> None:
+async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> None:
     model = request.model
     if model.message.update_target not in SUPPORTED_TARGETS:
         raise Refusal(
@@ -66,41 +57,44 @@ async def handle(services: Services, request: InboundRequest) -> None:
             field="message.update_target",
         )
     wanted = wanted_slot(model)
-    now = services.clock()
-    async with services.db.begin() as conn:
-        order = await find_order(conn, request, model.message.order.id, for_update=True)
+    now = deps.clock()
+    async with deps.unit_of_work() as uow:
+        order = await uow.orders.of_buyer(request.bap_id, model.message.order.id)
         try:
-            fee = await _check(conn, order, wanted, now)
-            transition(order["status"], order["fulfillment_state"], Event.RESCHEDULED)  # guard: keeps both
-        except Refusal as refused:
-            message = {"order": await order_message(conn, order)}
-            await services.outbox.reply(conn, request, message=message, error=refused.as_error())
+            fee = await _check(uow.conn, order, wanted, now)
+            order.reschedule(wanted, fee, at=now)
+        except Refusal as refused:  # answered with the ONDC error and the unchanged order
+            unchanged = {"order": await order_message(uow.conn, message_fields(order))}
+            await uow.outbox.reply(request, message=unchanged, error=refused.as_error())
+            await uow.commit()
             return
-        moved = await _move(conn, order, wanted, fee, request.bap_id, now)
-        await services.fulfillment.order_rescheduled(conn, order["id"])
-        await services.outbox.reply(conn, request, message={"order": await order_message(conn, moved)})
+        await uow.orders.save(order)
+        await deps.fulfillment.offers.order_rescheduled(uow.conn, order)
+        await uow.outbox.reply(request, message={"order": await order_message(uow.conn, message_fields(order))})
+        await uow.commit()
 
 
-async def _check(conn: AsyncConnection, order: Mapping[str, Any], wanted: Slot, now: datetime) -> Decimal:
+async def _check(conn: AsyncConnection, order: Order, wanted: Slot, now: datetime) -> Decimal:
     """The reschedule fee, after the terms, the opening hours and the worker's calendar agree."""
-    if order["slot_start"] is None or order["slot_end"] is None:
+    booked_slot = order.slot
+    if booked_slot is None:
         raise Refusal(INVALID_ORDER_STATE.code, "the order has no booked slot to move")
-    terms = reschedule_terms_from_wire((order.get("terms") or {}).get("reschedule_terms"))
-    item = await CatalogRepo(conn).item(order["item_id"])
+    terms = reschedule_terms_from_wire((order.terms or {}).get("reschedule_terms"))
+    item = await CatalogRepo(conn).item(order.service.item_id)
     fee = check_reschedule(
-        order["fulfillment_state"],
+        order.fulfillment_state,
         terms,
-        Slot(order["slot_start"], order["slot_end"]),
+        booked_slot,
         wanted,
         now=now,
         availability=item.availability if item else None,
         duration_minutes=item.duration_minutes if item else None,
     )
-    if order["worker_id"]:
+    if order.worker_id:
         booked = [
             slot
-            for slot in await worker_repo.booked_slots(conn, order["worker_id"])
-            if slot != (order["slot_start"], order["slot_end"])
+            for slot in await worker_repo.booked_slots(conn, order.worker_id)
+            if slot != (booked_slot.start, booked_slot.end)
         ]
         if not slot_is_free(booked, wanted.start, wanted.end):
             raise Refusal(
@@ -108,18 +102,3 @@ async def _check(conn: AsyncConnection, order: Mapping[str, Any], wanted: Slot, 
                 "the assigned worker is already booked at that time; choose another slot",
             )
     return fee
-
-
-async def _move(
-    conn: AsyncConnection, order: Mapping[str, Any], wanted: Slot, fee: Decimal, actor: str, now: datetime
-) -> Mapping[str, Any]:
-    """Store the new slot (and any fee in the quote and total); return the new row."""
-    quote = rescheduled_quote(order["quote"], fee)
-    changes = {"slot_start": wanted.start, "slot_end": wanted.end, "quote": quote, "total": order["total"] + fee}
-    detail = {
-        "from": [order["slot_start"].isoformat(), order["slot_end"].isoformat()],
-        "to": [wanted.start.isoformat(), wanted.end.isoformat()],
-        "fee": str(fee),
-    }
-    return await save_order_change(conn, order, changes, kind=Event.RESCHEDULED.value, actor=actor, detail=detail,
-                                   now=now, retry_hint="send update again")
