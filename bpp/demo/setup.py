@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
+from datetime import datetime
 
+from bpp.catalogue.service import CatalogService
 from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.demo.simulated_workers import simulated_workers
 from bpp.demo.workers_seed import seed_demo_workers
+from bpp.platform.background import BackgroundLoop
+from bpp.platform.settings import Settings
 from bpp.staff.users import create_staff_user
-from bpp.wiring.services import Services
+from bpp.storage.db import Database
+from bpp.workforce.workforce import Workforce
 
 log = logging.getLogger(__name__)
 
@@ -20,20 +26,22 @@ DEMO_STAFF = (
 )
 
 
-async def start_demo(services: Services) -> None:
-    """Seed the demo data (idempotent) and start the simulated workers."""
-    await seed_demo_catalog(services.db, services.catalog)
-    await services.catalog.reload()  # the worker seed reads the categories from the snapshot
-    await seed_demo_workers(services)
+async def start_demo(
+    db: Database, catalog: CatalogService, workforce: Workforce, clock: Callable[[], datetime], settings: Settings
+) -> BackgroundLoop:
+    """Seed the demo data (idempotent); returns the simulated workers' loop, started."""
+    await seed_demo_catalog(db, catalog)
+    await catalog.reload()  # the worker seed reads the categories from the snapshot
+    await seed_demo_workers(db, workforce, clock, (item.category_id for item in catalog.snapshot.items.values()))
     password = secrets.token_urlsafe(9)
-    async with services.db.begin() as conn:
+    async with db.begin() as conn:
         for username, role, district, name in DEMO_STAFF:
             await create_staff_user(conn, username, password, role, name, district)
-    await services.fulfillment.coverage.workers_changed()
-    workers = simulated_workers(services)
+    await workforce.coverage.workers_changed()
+    workers = simulated_workers(db, workforce, clock, settings.demo_step_seconds)
     workers.start()
-    services.background.append(workers)
     # printed, not logged: the one place a person needs it, and it changes at every start
     print(f"demo staff logins (admin, lucknow.officer, helpline) share the password: {password}", flush=True)
-    print(f"buyer apps post to {services.settings.subscriber_url}/search …; try `sevamitra-bpp simulate --bpp "
-          f"{services.settings.subscriber_url}`", flush=True)
+    print(f"buyer apps post to {settings.subscriber_url}/search …; try `sevamitra-bpp simulate --bpp "
+          f"{settings.subscriber_url}`", flush=True)
+    return workers

@@ -7,38 +7,39 @@ a customer would read it out, through the job steps' OTP listeners.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from bpp.orders.repo import OrderRepo
 from bpp.platform.background import BackgroundLoop
+from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
+from bpp.workforce.workforce import Workforce
 from fulfillment.states import FulfillmentState
 from schemas.refusal import Refusal
-
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
 
 log = logging.getLogger(__name__)
 MIN_STEP_SECONDS = 0.05
 
 
-def simulated_workers(services: Services) -> BackgroundLoop:
-    """The loop (not yet started) that moves every demo worker's offer or job one step each demo step."""
+def simulated_workers(
+    db: Database, workforce: Workforce, clock: Callable[[], datetime], step_seconds: float
+) -> BackgroundLoop:
+    """The loop (not yet started) that moves every demo worker's offer or job one step each `step_seconds`."""
     otps: dict[str, str] = {}
-    services.fulfillment.job_steps.otp_listeners.append(lambda order_id, otp: otps.__setitem__(order_id, otp))
-    step = max(services.settings.demo_step_seconds, MIN_STEP_SECONDS)
-    return BackgroundLoop("demo-workers", partial(_one_round, services, otps), pause=step, pause_first=True)
+    workforce.job_steps.otp_listeners.append(lambda order_id, otp: otps.__setitem__(order_id, otp))
+    round_ = partial(_one_round, db, workforce, clock, otps)
+    return BackgroundLoop("demo-workers", round_, pause=max(step_seconds, MIN_STEP_SECONDS), pause_first=True)
 
 
-async def _one_round(services: Services, otps: dict[str, str]) -> None:
-    offer_answers, steps = services.fulfillment.offers, services.fulfillment.job_steps
-    now = services.clock()
-    async with services.db.connect() as conn:
+async def _one_round(db: Database, workforce: Workforce, clock: Callable[[], datetime], otps: dict[str, str]) -> None:
+    offer_answers, steps = workforce.offers, workforce.job_steps
+    now = clock()
+    async with db.connect() as conn:
         open_offers = (
             await conn.execute(
                 select(offers.c.id, offers.c.worker_id)

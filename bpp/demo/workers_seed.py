@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from math import cos, radians, sin
-from typing import TYPE_CHECKING
 
 from bpp.platform.auth import hash_secret
+from bpp.storage.db import Database
 from bpp.workforce import repo as worker_repo
+from bpp.workforce.workforce import Workforce
 from fulfillment.workers import VERIFIED, Registration
-
-if TYPE_CHECKING:
-    from bpp.wiring.services import Services
 
 HAZRATGANJ = (26.8467, 80.9462)
 DEMO_PIN = "1234"
@@ -29,12 +29,14 @@ def demo_position(index: int) -> tuple[float, float]:
     return round(lat, 6), round(lng, 6)
 
 
-async def seed_demo_workers(services: Services) -> None:
-    """Create the demo workers that are missing (idempotent) and put them online at home."""
-    categories = sorted({item.category_id for item in services.catalog.snapshot.items.values()})
+async def seed_demo_workers(
+    db: Database, workforce: Workforce, clock: Callable[[], datetime], category_ids: Iterable[str]
+) -> None:
+    """Create the demo workers of each category that are missing (idempotent) and put them online at home."""
+    categories = sorted(set(category_ids))
     pin_hash = hash_secret(DEMO_PIN)
-    now = services.clock()
-    async with services.db.begin() as conn:
+    now = clock()
+    async with db.begin() as conn:
         for c_index, category in enumerate(categories):
             for copy in range(WORKERS_PER_CATEGORY):
                 index = c_index * WORKERS_PER_CATEGORY + copy
@@ -57,7 +59,7 @@ async def seed_demo_workers(services: Services) -> None:
                     conn, reg, pin_hash, now, "system:demo", verification=VERIFIED, demo=True, worker_id=worker_id
                 )
                 await worker_repo.update_worker(conn, worker_id, now, online=True, last_lat=lat, last_lng=lng)
-    await services.fulfillment.coverage.workers_changed()
+    await workforce.coverage.workers_changed()
     for category_workers in categories:
         for copy in range(WORKERS_PER_CATEGORY):
-            await services.fulfillment.presence.refresh_worker(f"DEMO-{category_workers}-{copy + 1}")
+            await workforce.presence.refresh_worker(f"DEMO-{category_workers}-{copy + 1}")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
 
-from bpp.network.gateway.txlog import TransactionLog
 from signing import build_authorization_header
 
 # An ACK or NACK is a few hundred bytes; reading (and logging) more would only keep whatever else a peer sends.
@@ -45,6 +45,12 @@ def judge(status: int, body: bytes) -> DeliveryResult:
     return DeliveryResult("http_error", status, f"HTTP {status}: {body[:200].decode(errors='replace')}")
 
 
+class AttemptLog(Protocol):
+    """Where each delivery attempt is recorded (the transaction log, `bpp/network/gateway/txlog.py`)."""
+
+    def record_attempt(self, row: dict[str, Any]) -> None: ...
+
+
 class CallbackSender:
     """Signs callbacks with our key and POSTs them; every attempt goes to the transaction log.
 
@@ -54,7 +60,7 @@ class CallbackSender:
 
     def __init__(
         self,
-        txlog: TransactionLog,
+        txlog: AttemptLog,
         subscriber_id: str,
         unique_key_id: str,
         signing_private_key_b64: str,

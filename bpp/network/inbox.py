@@ -25,7 +25,7 @@ from schemas.beckn import parse_request
 from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
-    from bpp.network.gateway.pipeline import Exchange
+    from bpp.network.gateway.exchange import Exchange
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)

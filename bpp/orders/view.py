@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.storage.order_tables import order_events
-from bpp.workforce import repo as worker_repo
+from bpp.storage.worker_tables import workers
 from catalog.order_message import Milestones, StartOtp, build_order
 from fulfillment.cancellation import cancelled_quote
 from fulfillment.geo import format_gps
@@ -23,7 +23,9 @@ async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> di
     """The assigned worker's name, phone and position: live while travelling, else where she accepted."""
     if not order["worker_id"]:
         return None
-    worker = await worker_repo.get_worker(conn, order["worker_id"])
+    # a read model: the worker's public details, read here so the order's view needs nothing from the workforce
+    query = select(workers.c.name, workers.c.phone, workers.c.last_lat, workers.c.last_lng)
+    worker = (await conn.execute(query.where(workers.c.id == order["worker_id"]))).mappings().first()
     if worker is None:
         return None
     live = order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and worker["last_lat"] is not None

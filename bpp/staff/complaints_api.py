@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from bpp.complaints.desk import ComplaintDesk
-from bpp.complaints.repo import ComplaintsRepo, RatingsRepo
+from bpp.complaints.repo import ComplaintsRepo
+from bpp.orders.ratings_repo import RatingsRepo
 from bpp.platform.api_types import Rupees
 from bpp.platform.auth import Principal, require_staff
 from bpp.storage.order_tables import orders

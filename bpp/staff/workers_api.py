@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.platform.auth import Principal, hash_secret, require_staff
 from bpp.platform.http_errors import FieldErrors, FieldProblem
-from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
+from bpp.workforce.workforce import Workforce
 from catalog.taxonomy import CATEGORIES
 from fulfillment.workers import (
     VERIFICATION_STEPS,
@@ -58,10 +58,6 @@ class Radius(BaseModel):
     radius_km: float = Field(gt=0, le=50, strict=True)
 
 
-def _services(request: Request) -> Services:
-    return request.app.state.services
-
-
 def _forbidden_district() -> HTTPException:
     return HTTPException(
         403,
@@ -76,13 +72,13 @@ def _forbidden_district() -> HTTPException:
 async def list_workers(staff: AnyStaff, request: Request) -> list[dict[str, Any]]:
     """Workers of the officer's district (admins and helpline operators see all)."""
     district = staff.district if staff.role == "district_officer" else None
-    async with _services(request).db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         return [dict(row) for row in await worker_repo.list_workers(conn, district)]
 
 
 @router.get("/{worker_id}")
 async def worker_detail(worker_id: str, staff: AnyStaff, request: Request) -> dict[str, Any]:
-    async with _services(request).db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         worker = await _visible_worker(conn, worker_id, staff)
         trail = await worker_repo.audit_trail(conn, worker_id)
     return {**{k: v for k, v in worker.items() if k != "pin_hash"}, "audit": [dict(row) for row in trail]}
@@ -93,7 +89,7 @@ async def register(body: NewWorker, staff: Manager, request: Request) -> dict[st
     """Register a worker; she can log in but gets no offers until verified."""
     if not staff.can_manage_district(body.district):
         raise _forbidden_district()
-    services = _services(request)
+    parts = request.app.state
     reg = Registration(
         name=body.name,
         phone=body.phone,
@@ -105,11 +101,11 @@ async def register(body: NewWorker, staff: Manager, request: Request) -> dict[st
         languages=tuple(body.languages),
         documents=tuple(doc.model_dump() for doc in body.documents),
     )
-    known = {item.category_id for item in services.catalog.snapshot.items.values()}
+    known = {item.category_id for item in parts.catalog.snapshot.items.values()}
     problems = registration_problems(reg, known or None)
     if problems:
         raise FieldErrors([FieldProblem(p.field or "", p.message, p.message_hi) for p in problems])
-    async with services.db.begin() as conn:
+    async with parts.db.begin() as conn:
         if await worker_repo.get_by_phone(conn, body.phone) is not None:
             raise HTTPException(
                 409,
@@ -119,7 +115,7 @@ async def register(body: NewWorker, staff: Manager, request: Request) -> dict[st
                 },
             )
         worker_id = await worker_repo.insert_worker(
-            conn, reg, hash_secret(body.pin), services.clock(), f"staff:{staff.id}"
+            conn, reg, hash_secret(body.pin), parts.clock(), f"staff:{staff.id}"
         )
     return {"id": worker_id, "verification": "registered"}
 
@@ -135,18 +131,18 @@ async def verification(worker_id: str, step: str, body: Reason, staff: Manager, 
                 "hi": f"अज्ञात चरण {step}।",
             },
         )
-    services = _services(request)
-    async with services.db.begin() as conn:
+    parts = request.app.state
+    async with parts.db.begin() as conn:
         worker = await _managed_worker(conn, worker_id, staff)
         if step == "reject" and not (body.reason and body.reason.strip()):
             raise Refusal(BUSINESS_ERROR.code, "Give the reason for rejection.", "reason", "अस्वीकृति का कारण लिखें।")
         after = verification_step(worker["verification"], step)
-        now = services.clock()
+        now = parts.clock()
         await worker_repo.update_worker(conn, worker_id, now, verification=after)
         await worker_repo.audit(
             conn, worker_id, now, f"staff:{staff.id}", step, worker["verification"], after, body.reason
         )
-    await _after_change(services, worker_id)
+    await _after_change(parts.fulfillment, worker_id)
     return {"id": worker_id, "verification": after}
 
 
@@ -157,16 +153,16 @@ async def change_standing(
     """suspend (with reason), reinstate, or ban (with reason; permanent)."""
     if action not in ("suspend", "reinstate", "ban"):
         raise HTTPException(404, detail={"en": "Use suspend, reinstate or ban.", "hi": "suspend, reinstate या ban चुनें।"})
-    services = _services(request)
-    async with services.db.begin() as conn:
+    parts = request.app.state
+    async with parts.db.begin() as conn:
         worker = await _managed_worker(conn, worker_id, staff)
         after = standing_change(worker["standing"], action, body.reason)
-        now = services.clock()
+        now = parts.clock()
         await worker_repo.update_worker(conn, worker_id, now, standing=after, standing_reason=body.reason)
         await worker_repo.audit(
             conn, worker_id, now, f"staff:{staff.id}", action, worker["standing"], after, body.reason
         )
-    await _after_change(services, worker_id)
+    await _after_change(parts.fulfillment, worker_id)
     return {"id": worker_id, "standing": after}
 
 
@@ -178,10 +174,10 @@ async def set_matching_radius(category_id: str, body: Radius, staff: Admin, requ
             "en": f"No category {category_id}; use a code from GET /staff/api/catalog/categories.",
             "hi": f"{category_id} नाम की कोई श्रेणी नहीं है; GET /staff/api/catalog/categories की सूची से कोड लें।",
         })
-    services = _services(request)
-    async with services.db.begin() as conn:
-        await services.fulfillment.coverage.set_radius(conn, category_id, body.radius_km)
-    await services.fulfillment.coverage.workers_changed()  # every process reloads its radii with the coverage
+    parts = request.app.state
+    async with parts.db.begin() as conn:
+        await parts.fulfillment.coverage.set_radius(conn, category_id, body.radius_km)
+    await parts.fulfillment.coverage.workers_changed()  # every process reloads its radii with the coverage
     return {"category_id": category_id, "radius_km": body.radius_km}
 
 
@@ -201,7 +197,7 @@ async def _managed_worker(conn: AsyncConnection, worker_id: str, staff: Principa
     return worker
 
 
-async def _after_change(services: Services, worker_id: str) -> None:
+async def _after_change(workforce: Workforce, worker_id: str) -> None:
     """Coverage in every process and the geo sets follow the new status."""
-    await services.fulfillment.coverage.workers_changed()
-    await services.fulfillment.presence.refresh_worker(worker_id)
+    await workforce.coverage.workers_changed()
+    await workforce.presence.refresh_worker(worker_id)

@@ -74,7 +74,9 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
             from bpp.demo.setup import start_demo
 
             app.state.demo_registry.publish_token()  # for `simulate`, run from this folder
-            await start_demo(services)
+            services.background.append(await start_demo(
+                services.db, services.catalog, services.fulfillment, services.clock, settings
+            ))
         gc.collect()
         gc.freeze()  # start-up objects live as long as the process; the collector need not scan them again
         gc.set_threshold(20_000, 20, 20)  # requests allocate many short-lived objects; collect less often

@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import orjson
 from redis.asyncio import Redis
 
+from bpp.catalogue.service import CatalogService, settlement_account
 from bpp.complaints.deps import ComplaintDeps
 from bpp.complaints.desk import ComplaintOffice
 from bpp.demo.keys import demo_key_file, ensure_demo_keys
+from bpp.money.service import LedgerService
 from bpp.network.delivery import CallbackSender
 from bpp.network.dispatcher import Dispatcher
 from bpp.network.gateway.admission import SEEN_TTL_SECONDS, Admitter, LocalAdmitter, RedisAdmitter, SourceLimiter
@@ -39,12 +41,14 @@ from bpp.platform.settings import ConfigError, Settings
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
 from bpp.wiring.handlers import bind_handlers
+from bpp.workforce.coverage import Coverage
+from bpp.workforce.job_steps import JobSteps
+from bpp.workforce.matching import GeoIndex
+from bpp.workforce.matching_loop import CancelForNoWorker, MatchingLoop
+from bpp.workforce.offers import Offers
+from bpp.workforce.presence import Presence
+from bpp.workforce.workforce import Workforce
 from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
-
-if TYPE_CHECKING:
-    from bpp.catalogue.service import CatalogService
-    from bpp.money.service import LedgerService
-    from bpp.workforce.workforce import Workforce
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +122,6 @@ class Services:
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
     def __post_init__(self) -> None:
-        from bpp.catalogue.service import CatalogService, settlement_account
-        from bpp.money.service import LedgerService
-        from bpp.wiring.workforce import build_workforce
-
         settings = self.settings
         self.sender = CallbackSender(
             self.txlog, settings.subscriber_id, settings.unique_key_id, self.keys.signing_private_key,
@@ -131,7 +131,7 @@ class Services:
         self.catalog = CatalogService(self.db, self.redis, self.clock, settings)
         self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
         self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
-        self.fulfillment = build_workforce(self)  # after the ledger: it settles completions and cancellations
+        self.fulfillment = self._build_workforce()
         self.order_deps = OrderDeps(
             catalog=self.catalog, fulfillment=self.fulfillment, ledger=self.ledger, unit_of_work=self.unit_of_work,
             redis=self.redis, clock=self.clock, invoice_url=self.fulfillment.invoice_url,
@@ -149,6 +149,29 @@ class Services:
             settings, self.registry, self.admitter, self.source_limiter, self.txlog,
             store_in_inbox=self.inbox.accept, answer_search=self.search_path.submit,
         )
+
+    def _build_workforce(self) -> Workforce:
+        """The workforce area, each part with the narrow dependencies it uses (after the ledger: completions and
+        cancellations settle there)."""
+        settings, db = self.settings, self.db
+
+        def clock() -> datetime:  # read at each call: tests move `self.clock` while the area runs
+            return self.clock()
+
+        geo = GeoIndex(self.redis)
+        coverage = Coverage(db, self.redis, default_radius_km=settings.serviceability_radius_km)
+        no_worker = CancelForNoWorker(
+            self.outbox, lambda: self.dispatcher.wake(), self.ledger, clock, lock_rows=db.is_postgres
+        )
+        matching = MatchingLoop(
+            db, geo, clock, radius_for=coverage.radius_for, offer_timeout_seconds=settings.offer_timeout_seconds,
+            no_worker=no_worker,
+        )
+        presence = Presence(db, geo, clock, matching.wake)
+        offers = Offers(self.unit_of_work, db, geo, presence, clock, matching.wake)
+        invoice_link = partial(invoice_url, settings, self.keys)
+        job_steps = JobSteps(self.unit_of_work, presence, self.ledger, clock, matching.wake, invoice_link)
+        return Workforce(coverage, presence, matching, offers, job_steps, invoice_link)
 
     def new_dispatcher(self, batch: int = 50) -> Dispatcher:
         """A dispatcher of this process's outbox (several may run side by side on PostgreSQL)."""

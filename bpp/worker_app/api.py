@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field
 
 from bpp.platform.api_types import RowId, Rupees
 from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
-from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from bpp.workforce.workforce import Workforce
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
@@ -45,21 +44,17 @@ class Completion(BaseModel):
     amount_collected: Rupees | None = None
 
 
-def _services(request: Request) -> Services:
-    return request.app.state.services
-
-
 def _workforce(request: Request) -> Workforce:
-    return _services(request).fulfillment
+    return request.app.state.fulfillment
 
 
 @router.post("/login")
 async def login(body: Login, request: Request) -> dict[str, Any]:
     """Phone and PIN → a bearer token; five attempts from one address lock that phone there for 15 minutes."""
-    services = _services(request)
-    throttle, source = LoginThrottle(services.redis, "worker"), login_source(request)
+    parts = request.app.state
+    throttle, source = LoginThrottle(parts.redis, "worker"), login_source(request)
     attempts = await throttle.attempt(body.phone, source)
-    async with services.db.connect() as conn:
+    async with parts.db.connect() as conn:
         worker = await worker_repo.get_by_phone(conn, body.phone)
     if not verify_login_secret(worker["pin_hash"] if worker else None, body.pin) or worker is None:
         if worker is not None:
@@ -86,7 +81,7 @@ async def login(body: Login, request: Request) -> dict[str, Any]:
 
 @router.get("/me")
 async def me(worker: Worker, request: Request) -> dict[str, Any]:
-    async with _services(request).db.connect() as conn:
+    async with request.app.state.db.connect() as conn:
         row = await worker_repo.get_worker(conn, worker.id)
     if row is None:
         raise HTTPException(404, detail={"en": "Account not found.", "hi": "खाता नहीं मिला।"})

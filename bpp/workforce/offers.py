@@ -143,6 +143,10 @@ class Offers:
         for worker_id in held:
             await self._presence.released(conn, worker_id)
 
+    async def booked_slots(self, conn: AsyncConnection, worker_id: str) -> list[tuple[datetime, datetime]]:
+        """The visits `worker_id` is booked for: a rescheduled visit must not overlap another."""
+        return await worker_repo.booked_slots(conn, worker_id)
+
     async def order_rescheduled(self, conn: AsyncConnection, order: Order) -> None:
         """The slot moved (in `conn`'s transaction): move the assigned worker's booking with it."""
         if order.worker_id and order.slot is not None:

@@ -32,7 +32,8 @@ LUCKNOW_PLACE = {"city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}
 async def seeded(server: Any) -> Any:
     services = server.services
     await seed_demo_catalog(services.db, services.catalog)
-    await seed_demo_workers(services)
+    await seed_demo_workers(services.db, services.fulfillment, services.clock,
+                            (item.category_id for item in services.catalog.snapshot.items.values()))
     await services.fulfillment.coverage.workers_changed()
     return server
 

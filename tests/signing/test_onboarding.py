@@ -31,15 +31,13 @@ def settings(vectors: dict[str, Any]) -> Settings:
 
 @pytest.fixture
 def base_url(settings: Settings, serve_app: ServeApp, vectors: dict[str, Any]) -> Iterator[str]:
-    """The router in an app whose services hold our keys, as `bpp.wiring.app.create_app` wires it."""
+    """The router in an app holding our settings and keys, as `bpp.wiring.app.publish_parts` puts them."""
     app = FastAPI()
     app.include_router(router)
     app.state.settings = settings
-    app.state.services = SimpleNamespace(
-        keys=SimpleNamespace(
-            signing_private_key=vectors["site_verification_issue_example"]["signing_private_key_b64"],
-            encryption_private_key=vectors[CHALLENGE]["private_key_pkcs8_der_b64"],
-        )
+    app.state.keys = SimpleNamespace(
+        signing_private_key=vectors["site_verification_issue_example"]["signing_private_key_b64"],
+        encryption_private_key=vectors[CHALLENGE]["private_key_pkcs8_der_b64"],
     )
     with serve_app(app) as url:
         yield url

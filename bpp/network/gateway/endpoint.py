@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bpp.network.gateway.pipeline import DEFAULT_STEPS, Exchange, Gateway, Nack, Step
+from bpp.network.gateway.exchange import Exchange, Nack
+from bpp.network.gateway.pipeline import DEFAULT_STEPS, Gateway, Step
 from bpp.ops.logs import log_context
 from bpp.ops.metrics import INBOUND_SECONDS, PIPELINE_STEP_SECONDS
 from schemas import errors

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from bpp.network.gateway.exchange import Exchange, Nack
 from schemas import errors
 from schemas.beckn import SchemaError, parse_request
 from schemas.errors import ErrorCode
@@ -32,41 +32,6 @@ if TYPE_CHECKING:
 SEARCH = "search"
 IGM_ACTIONS = frozenset({"issue", "issue_status"})
 IGM_VERSION = "1.0.0"  # ONDC IGM (complaints) speaks its own version; see docs/complaints.md
-
-
-class Nack(Exception):
-    """Stop the pipeline and answer with a NACK carrying an ONDC error code."""
-
-    def __init__(
-        self,
-        http_status: int,
-        error: ErrorCode,
-        message: str,
-        path: str | None = None,
-        www_authenticate: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.http_status = http_status
-        self.error = error
-        self.message = message
-        self.path = path
-        self.www_authenticate = www_authenticate
-
-
-@dataclass(slots=True)
-class Exchange:
-    """One inbound request as it moves through the steps."""
-
-    action: str
-    raw: bytes
-    headers: Mapping[str, str]
-    started: float = field(default_factory=time.perf_counter)
-    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    signer: SignatureParams | None = None
-    signer_subscriber_url: str = ""  # from the registry record that gave the signer's key
-    data: dict[str, Any] | None = None
-    model: Any = None
-    duplicate: bool = False
 
 
 @dataclass(frozen=True, slots=True)

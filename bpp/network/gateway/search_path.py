@@ -23,7 +23,7 @@ from bpp.ops.metrics import callback_outcome
 from bpp.platform.background import BackgroundLoop
 
 if TYPE_CHECKING:
-    from bpp.network.gateway.pipeline import Exchange
+    from bpp.network.gateway.exchange import Exchange
 
 log = logging.getLogger(__name__)
 SENDERS = 24

@@ -23,7 +23,7 @@ from bpp.storage.gateway_tables import delivery_attempts, messages
 from schemas.fields import MAX_ID_LENGTH, MAX_SUBSCRIBER_ID_LENGTH
 
 if TYPE_CHECKING:
-    from bpp.network.gateway.pipeline import Exchange, Nack
+    from bpp.network.gateway.exchange import Exchange, Nack
 
 log = logging.getLogger(__name__)
 CHUNK = 100

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bpp.complaints.repo import RatingsRepo
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
+from bpp.orders.ratings_repo import RatingsRepo
 from bpp.orders.repo import OrderRepo
 from fulfillment.order import Order
 from fulfillment.ratings import Subject, rating_value, subject_of

@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.network.protocol import InboundRequest
-from bpp.orders.deps import OrderDeps
+from bpp.orders.deps import OffersPort, OrderDeps
 from bpp.orders.repo import message_fields
 from bpp.orders.view import order_message
-from bpp.workforce import repo as worker_repo
 from fulfillment.order import Order
 from fulfillment.reschedule import Slot, check_reschedule, reschedule_terms_from_wire
 from fulfillment.workers import slot_is_free
@@ -61,7 +60,7 @@ async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> Non
     async with deps.unit_of_work() as uow:
         order = await uow.orders.of_buyer(request.bap_id, model.message.order.id)
         try:
-            fee = await _check(uow.conn, order, wanted, now)
+            fee = await _check(uow.conn, order, wanted, now, deps.fulfillment.offers)
             order.reschedule(wanted, fee, at=now)
         except Refusal as refused:  # answered with the ONDC error and the unchanged order
             unchanged = {"order": await order_message(uow.conn, message_fields(order))}
@@ -74,7 +73,7 @@ async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> Non
         await uow.commit()
 
 
-async def _check(conn: AsyncConnection, order: Order, wanted: Slot, now: datetime) -> Decimal:
+async def _check(conn: AsyncConnection, order: Order, wanted: Slot, now: datetime, offers: OffersPort) -> Decimal:
     """The reschedule fee, after the terms, the opening hours and the worker's calendar agree."""
     booked_slot = order.slot
     if booked_slot is None:
@@ -93,7 +92,7 @@ async def _check(conn: AsyncConnection, order: Order, wanted: Slot, now: datetim
     if order.worker_id:
         booked = [
             slot
-            for slot in await worker_repo.booked_slots(conn, order.worker_id)
+            for slot in await offers.booked_slots(conn, order.worker_id)
             if slot != (booked_slot.start, booked_slot.end)
         ]
         if not slot_is_free(booked, wanted.start, wanted.end):
