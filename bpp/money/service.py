@@ -8,10 +8,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
+from bpp.ops.metrics import SETTLEMENTS
 from bpp.storage.db import Database, Row
 from bpp.storage.order_tables import orders
 from fulfillment.ledger import (
@@ -90,7 +91,7 @@ class LedgerService:
     async def _post_order_entry(self, conn: AsyncConnection, entry: JournalEntry, terms: OrderTerms) -> bool:
         now = self._clock()
         window = settlement_window(now, terms.settlement_window)
-        return await self._ledger(conn).post(entry, now, window)
+        return await _post(self._ledger(conn), entry, now, window)
 
     # --- wallets -----------------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class LedgerService:
             await ledger.lock_accounts([held_account])
             if not await ledger.has_entry(cash_deposit_key(worker_id, receipt.strip())):
                 entry = cash_deposit_entry(worker_id, amount, receipt, await ledger.balance(held_account))
-                await ledger.post(entry, self._clock())
+                await _post(ledger, entry, self._clock())
         return await self.worker_position(worker_id)
 
     async def worker_positions(self, district: str | None) -> list[WorkerPosition]:
@@ -151,7 +152,7 @@ class LedgerService:
             await ledger.lock_accounts([wallet(w) for w in worker_ids] + [cash_held(w) for w in worker_ids])
             lines = plan_lines(await ledger.worker_positions(cutoff, worker_ids=worker_ids), minimum)
             for line in lines:
-                await ledger.post(reserve_entry(batch_id, line), now)
+                await _post(ledger, reserve_entry(batch_id, line), now)
             await payouts.insert_lines([_line_row(batch_id, line, now) for line in lines])
             total = sum((line.amount for line in lines), ZERO)
             await payouts.set_batch_totals(batch_id, len(lines), total)
@@ -182,7 +183,7 @@ class LedgerService:
                 return _line_view(row)
             line = PayoutLine(line_no, row["worker_id"], row["wallet_debit"], row["cash_offset"])
             entry = paid_entry(batch_id, line) if outcome is LineStatus.PAID else failed_entry(batch_id, line)
-            await self._ledger(conn).post(entry, now)
+            await _post(self._ledger(conn), entry, now)
             return _line_view(row)
 
     async def payout_batch(self, batch_id: str) -> dict[str, Any]:
@@ -219,6 +220,18 @@ class LedgerService:
     ) -> list[WindowSummary]:
         async with self._db.connect() as conn:
             return summarize(await reconciliation_figures(conn, start, end, bap_id, city))
+
+
+async def _post(
+    ledger: LedgerRepo, entry: JournalEntry, posted_at: datetime, window: tuple[datetime, datetime] | None = None
+) -> bool:
+    """Post `entry` (nothing when its event was posted before) and count it in `SETTLEMENTS` when its
+    transaction commits: a rolled-back entry was never posted, and a repeat is not counted twice."""
+    posted = await ledger.post(entry, posted_at, window)
+    if posted:
+        kind = entry.kind
+        event.listen(ledger.conn.sync_connection, "commit", lambda _: SETTLEMENTS.labels(kind).inc(), once=True)
+    return posted
 
 
 # Only what `terms_from_order` reads: settlement runs once per order, and the rest of the row is large JSON.

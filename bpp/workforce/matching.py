@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.ops.metrics import OFFERS
 from bpp.orders.repo import OrderRepo
 from bpp.storage.db import Database, Row
 from bpp.storage.worker_tables import matching_jobs, offers
@@ -215,8 +216,10 @@ class Matcher:
                 await close_job(conn, order_id, "failed", now)
                 await self._no_worker(conn, order_id, "no verified worker accepted within the radius")
         if released is not None:
+            OFFERS.labels("timed_out").inc()
             await self._geo.drop_claim(released, order_id)
         if sent is not None:
+            OFFERS.labels("sent").inc()
             self._offer_made(sent.order_id, sent.worker_id)
 
     async def _expire(self, conn: AsyncConnection, offer: Mapping[str, Any], now: datetime) -> str:

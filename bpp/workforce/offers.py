@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.ops.metrics import MATCHING_SECONDS, OFFERS
 from bpp.orders.unit_of_work import UnitOfWork
 from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
@@ -93,13 +94,17 @@ class Offers:
             order.assign_worker(worker_id, gps=gps, at=self._clock())
             await uow.orders.save(order)
             await worker_repo.book(conn, worker_id, order.id, *order_slot(order, now))
-            await conn.execute(
+            confirmed_at = (await conn.execute(
                 update(matching_jobs)
                 .where(matching_jobs.c.order_id == order.id)
                 .values(status="assigned", updated_at=now)
-            )
+                .returning(matching_jobs.c.created_at)  # made in the confirm's transaction
+            )).scalar_one_or_none()
             await uow.outbox.unsolicited(order_address(order), "on_status", await order_payload(conn, order))
             await uow.commit()
+        OFFERS.labels("accepted").inc()
+        if confirmed_at is not None:
+            MATCHING_SECONDS.observe((now - confirmed_at).total_seconds())
         return order
 
     async def decline(self, worker_id: str, offer_id: int) -> None:
@@ -116,6 +121,7 @@ class Offers:
             order_id = (await conn.execute(select(offers.c.order_id).where(offers.c.id == offer_id))).scalar_one()
             await worker_repo.release(conn, worker_id, order_id, now)
             await reopen_job(conn, order_id, worker_id, now)
+        OFFERS.labels("declined").inc()
         await self._geo.drop_claim(worker_id, order_id)
         await self._presence.refresh_worker(worker_id)
         self._wake_matching()

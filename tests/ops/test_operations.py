@@ -13,10 +13,12 @@ import orjson
 import pytest
 from harness import RunningServer
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bpp.ops.logs import configure_logging, log_context
 from bpp.simulator.buyer import BuyerApp
+from bpp.simulator.journey import Journey
+from bpp.storage.order_tables import orders
 
 
 def support_body(buyer: BuyerApp, server: RunningServer) -> dict[str, Any]:
@@ -89,6 +91,34 @@ async def test_metrics_count_acks_steps_handlers_and_callbacks(server: RunningSe
     assert samples(after, "sevamitra_outbox_pending") == {(): 0.0}
     assert after.startswith("# HELP") and "text/plain" in (await buyer._http.get(f"{server.base_url}/metrics"))\
         .headers["content-type"]
+
+
+@pytest.mark.settings(demo=True, demo_step_seconds=0.05)
+async def test_a_whole_order_moves_the_offer_matching_and_settlement_metrics(
+    server: RunningServer, buyer: BuyerApp
+) -> None:
+    assert buyer._http is not None
+    before = (await buyer._http.get(f"{server.base_url}/metrics")).text
+    journey = Journey(buyer, server.ondc_url, callback_timeout=10, completion_timeout=20)
+    final = await journey.run()
+    async with server.services.db.begin() as conn:  # settling the order again posts and counts nothing
+        order_id = (await conn.execute(select(orders.c.id).where(orders.c.transaction_id == journey.transaction_id)))\
+            .scalar_one()
+        await server.services.ledger.order_completed(conn, order_id)
+    after = (await buyer._http.get(f"{server.base_url}/metrics")).text
+
+    def grew(name: str, **labels: str) -> float:
+        key = tuple(sorted(labels.items()))
+        return samples(after, name).get(key, 0.0) - samples(before, name).get(key, 0.0)
+
+    assert final["status"] == "Completed"
+    assert grew("sevamitra_offers_total", outcome="sent") == 1
+    assert grew("sevamitra_offers_total", outcome="accepted") == 1
+    assert grew("sevamitra_offers_total", outcome="declined") == 0
+    assert grew("sevamitra_offers_total", outcome="timed_out") == 0
+    assert grew("sevamitra_matching_seconds_count") == 1
+    assert 0 <= grew("sevamitra_matching_seconds_sum") < 20
+    assert grew("sevamitra_settlements_total", kind="completion") == 1
 
 
 @pytest.fixture
