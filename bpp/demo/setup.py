@@ -12,6 +12,7 @@ from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.demo.simulated_workers import simulated_workers
 from bpp.demo.workers_seed import seed_demo_workers
 from bpp.platform.background import BackgroundLoop
+from bpp.platform.leader import Lease
 from bpp.platform.settings import Settings
 from bpp.staff.users import create_staff_user
 from bpp.storage.db import Database
@@ -27,9 +28,11 @@ DEMO_STAFF = (
 
 
 async def start_demo(
-    db: Database, catalog: CatalogService, workforce: Workforce, clock: Callable[[], datetime], settings: Settings
+    db: Database, catalog: CatalogService, workforce: Workforce, clock: Callable[[], datetime], settings: Settings,
+    lease: Lease,
 ) -> BackgroundLoop:
-    """Seed the demo data (idempotent); returns the simulated workers' loop, started."""
+    """Seed the demo data (idempotent); returns the simulated workers' loop, started under `lease`: with several
+    processes, one moves the demo workers (each step once, and the OTP it hears is the one it needs)."""
     await seed_demo_catalog(db, catalog)
     await catalog.reload()  # the worker seed reads the categories from the snapshot
     await seed_demo_workers(db, workforce, clock, (item.category_id for item in catalog.snapshot.items.values()))
@@ -39,7 +42,7 @@ async def start_demo(
             await create_staff_user(conn, username, password, role, name, district)
     await workforce.coverage.workers_changed()
     workers = simulated_workers(db, workforce, clock, settings.demo_step_seconds)
-    workers.start()
+    workers.start(lease=lease)
     # printed, not logged: the one place a person needs it, and it changes at every start
     print(f"demo staff logins (admin, lucknow.officer, helpline) share the password: {password}", flush=True)
     print(f"buyer apps post to {settings.subscriber_url}/search …; try `sevamitra-bpp simulate --bpp "

@@ -26,6 +26,7 @@ from schemas.refusal import Refusal
 
 if TYPE_CHECKING:
     from bpp.network.gateway.exchange import Exchange
+    from bpp.platform.leader import Lease
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
@@ -53,7 +54,7 @@ class Inbox:
         self._handlers = handlers
         self._answered = answered  # wakes the dispatcher: a processed message left a callback in the outbox
         self._tasks: set[asyncio.Task[None]] = set()
-        # a crash's unfinished messages are found again within SWEEP_SECONDS
+        # a crash's unfinished messages are found again within SWEEP_SECONDS (of their LEASE lapsing)
         self._sweeper = BackgroundLoop("inbox-sweeper", self.recover, pause=SWEEP_SECONDS)
 
     async def accept(self, exchange: Exchange) -> None:
@@ -165,8 +166,11 @@ class Inbox:
             )
         return result.rowcount == 1
 
-    def start(self) -> None:
-        self._sweeper.start()
+    def start(self, lease: Lease | None = None) -> None:
+        """Start sweeping; with `lease`, one process of the deployment sweeps. Every process could (a message is
+        claimed by a conditional update, so two sweepers never process it twice), but all would read the same
+        rows each period for one of them to win each claim."""
+        self._sweeper.start(lease=lease)
 
     async def stop(self) -> None:
         """Stop sweeping, and let the messages being processed finish."""

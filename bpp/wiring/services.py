@@ -37,6 +37,7 @@ from bpp.orders.unit_of_work import UnitOfWork
 from bpp.platform.auth import TokenSigner
 from bpp.platform.background import BackgroundLoop
 from bpp.platform.keys import KeyMaterial
+from bpp.platform.leader import Lease
 from bpp.platform.settings import ConfigError, Settings
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
@@ -189,13 +190,17 @@ class Services:
         return UnitOfWork(self.db, self.outbox, self.dispatcher.wake)
 
     async def start(self, *, run_dispatcher: bool = True) -> None:
-        """Start background work: the log writer, the area services, the inbox sweeper, the dispatcher."""
+        """Start background work: the log writer, the area services, the inbox sweeper, the dispatcher.
+
+        Every loop runs in every process of the deployment (each writes its own log buffer, answers its own
+        searches, reloads its own catalogue copy; matching jobs and callbacks are claimed row by row) except the
+        inbox sweeper, which one process runs under a Redis lease (docs/operations.md, "Several processes")."""
         self.txlog.start()
         self.search_path.start()
         await self.catalog.start()
         await self.fulfillment.start()
         await self.ledger.start()
-        self.inbox.start()
+        self.inbox.start(Lease(self.redis, "inbox-sweeper"))
         if run_dispatcher:
             self.dispatcher.start()
 
