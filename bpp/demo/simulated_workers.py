@@ -16,7 +16,6 @@ from sqlalchemy import select
 from bpp.orders.repo import OrderRepo
 from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Database
-from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import offers, workers
 from bpp.workforce.workforce import Workforce
 from fulfillment.states import FulfillmentState
@@ -47,15 +46,8 @@ async def _one_round(db: Database, workforce: Workforce, clock: Callable[[], dat
                 .where(workers.c.demo.is_(True), offers.c.outcome == "pending", offers.c.expires_at > now)
             )
         ).all()
-        job_ids = (
-            await conn.execute(
-                select(orders.c.id)
-                .join(workers, workers.c.id == orders.c.worker_id)
-                .where(workers.c.demo.is_(True), orders.c.status.in_(("Accepted", "In-progress")))
-            )
-        ).scalars().all()
-        repo = OrderRepo(conn)
-        jobs = [job for job_id in job_ids if (job := await repo.get(job_id)) is not None]
+        demo_workers = (await conn.execute(select(workers.c.id).where(workers.c.demo.is_(True)))).scalars().all()
+        jobs = await OrderRepo(conn).in_hand(demo_workers)
     for offer in open_offers:
         await _quietly(offer_answers.accept(offer.worker_id, offer.id))
     accepted_now = {offer.worker_id for offer in open_offers}

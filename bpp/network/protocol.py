@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from bpp.storage.db import Row
+from fulfillment.order import Order
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -59,12 +59,7 @@ class OrderAddress:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_order_row(cls, order: Row) -> OrderAddress:
-        """Where the unsolicited callbacks of the order in `order` (an orders row) go."""
-        return cls(
-            bap_id=order["bap_id"],
-            bap_uri=order["bap_uri"],
-            transaction_id=order["transaction_id"],
-            domain=order["domain"],
-            city=order["city"],
-        )
+    def of_order(cls, order: Order) -> OrderAddress:
+        """Where the unsolicited callbacks of `order` go: the buyer app and transaction it came through."""
+        channel = order.channel
+        return cls(channel.bap_id, channel.bap_uri, order.transaction_id, channel.domain, channel.city)

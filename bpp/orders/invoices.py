@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
+from bpp.orders.repo import OrderRepo
 from bpp.platform.keys import KeyMaterial
 from bpp.platform.settings import Settings
-from bpp.storage.order_tables import orders
+from schemas.enums import OrderStatus
 
 router = APIRouter(tags=["invoices"])
 
@@ -29,7 +30,7 @@ def invoice_url(settings: Settings, keys: KeyMaterial, order_id: str) -> str:
     return f"{settings.public_origin}/invoices/{order_id}?t={invoice_token(keys, order_id)}"
 
 
-def _rows(quote: dict[str, Any]) -> str:
+def _rows(quote: Mapping[str, Any]) -> str:
     lines = []
     for line in quote.get("breakup") or []:
         lines.append(f"<tr><td>{escape(str(line.get('title', '')))}</td>"
@@ -44,8 +45,8 @@ async def invoice(order_id: str, t: str, request: Request) -> HTMLResponse:
     if not hmac.compare_digest(t, invoice_token(state.keys, order_id)):
         raise HTTPException(403, "this invoice link is not valid / यह चालान लिंक मान्य नहीं है")
     async with state.db.connect() as conn:
-        order = (await conn.execute(select(orders).where(orders.c.id == order_id))).mappings().first()
-    if order is None or order["status"] != "Completed":
+        order = await OrderRepo(conn).get(order_id)
+    if order is None or order.status is not OrderStatus.COMPLETED:
         raise HTTPException(404, "no invoice: the order is not completed / चालान नहीं: ऑर्डर पूरा नहीं हुआ")
     settings: Settings = state.settings
     issuer = escape(settings.legal_entity_name or "Seva Mitra, Uttar Pradesh")
@@ -56,12 +57,12 @@ async def invoice(order_id: str, t: str, request: Request) -> HTMLResponse:
 .amount{{text-align:right}}tfoot td{{font-weight:bold;border-top:1px solid #333}}</style></head>
 <body><h1>कर चालान / Tax invoice</h1>
 <p>{issuer}<br>GSTIN: {gst}</p>
-<p>ऑर्डर / Order: {escape(order["buyer_order_id"])}<br>
-सेवा मित्र संदर्भ / Seva Mitra reference: {escape(order_id)}<br>दिनांक / Date: {order["updated_at"]:%d-%m-%Y}<br>
-ग्राहक / Customer: {escape(str((order["billing"] or {}).get("name", "")))}</p>
+<p>ऑर्डर / Order: {escape(order.buyer_order_id)}<br>
+सेवा मित्र संदर्भ / Seva Mitra reference: {escape(order_id)}<br>दिनांक / Date: {order.progress.updated_at:%d-%m-%Y}<br>
+ग्राहक / Customer: {escape(str(order.details.billing.get("name", "")))}</p>
 <table><thead><tr><th>विवरण / Description</th><th>राशि / Amount</th></tr></thead>
-<tbody>{_rows(order["quote"])}</tbody>
-<tfoot><tr><td>कुल / Total</td><td class=amount>₹ {order["total"]}</td></tr></tfoot></table>
+<tbody>{_rows(order.quote.snapshot)}</tbody>
+<tfoot><tr><td>कुल / Total</td><td class=amount>₹ {order.quote.total}</td></tr></tfoot></table>
 <p>शिकायत या सहायता / Complaints and help: {escape(settings.helpline_phone)}</p>
 </body></html>"""
     return HTMLResponse(page)

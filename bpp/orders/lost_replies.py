@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.outbox import Outbox
 from bpp.network.protocol import OrderAddress
-from bpp.storage.db import Row
+from bpp.orders.repo import OrderRepo
 from bpp.storage.gateway_tables import messages
-from bpp.storage.order_tables import orders
+from fulfillment.order import Order
 
 # the on_status `message` of an order as it is now
-StatusMessage = Callable[[AsyncConnection, Row], Awaitable[dict[str, Any]]]
+StatusMessage = Callable[[AsyncConnection, Order], Awaitable[dict[str, Any]]]
 
 
 class LostReplyFollowUp:
@@ -35,14 +35,11 @@ class LostReplyFollowUp:
         of a transaction with an order; returns the on_status message_id, or None when nothing follows."""
         if not await _answers_a_request(conn, callback):
             return None  # our own unsolicited callback: its deadline is already the long one
-        order = (await conn.execute(
-            select(orders).where(orders.c.bap_id == callback["bap_id"],
-                                 orders.c.transaction_id == callback["transaction_id"])
-        )).mappings().first()
+        order = await OrderRepo(conn).get_by_transaction(callback["bap_id"], callback["transaction_id"])
         if order is None:
             return None
         message = await self._status_message(conn, order)
-        return await self._outbox.unsolicited(conn, OrderAddress.from_order_row(order), "on_status", message)
+        return await self._outbox.unsolicited(conn, OrderAddress.of_order(order), "on_status", message)
 
 
 async def _answers_a_request(conn: AsyncConnection, callback: Mapping[str, Any]) -> bool:

@@ -1,13 +1,18 @@
 """Orders in the `orders` table as `fulfillment.order.Order` aggregates, and their events in `order_events`.
 
-No `orders` row leaves this module: callers get an `Order` (or None), and give one back to `add` or `save`.
+No `orders` row leaves this module: callers get an `Order` (or None), and give one back to `add` or `save`;
+the few reads that need a handful of columns of many orders return a small frozen read model (JobSummary)
+or plain values.
 `save` is the optimistic lock: it writes only if the stored `version` is still the one the order was read
 at, so two changes that raced cannot both win (the loser is refused and reads the order again).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
@@ -43,6 +48,16 @@ class OrderChangedMeanwhile(Refusal):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class JobSummary:
+    """What an offer shows a worker of the order: the kind of job, where, for how much, and when."""
+
+    category_id: str
+    end_location: Mapping[str, Any]
+    total: Decimal
+    slot_start: datetime | None
+
+
 def order_not_found(bap_id: str, buyer_order_id: str) -> Refusal:
     """30018 for a buyer app's order id that names none of its orders (never another app's order)."""
     return Refusal(ORDER_NOT_FOUND.code, f"order {buyer_order_id!r} not found for {bap_id}; check the order id")
@@ -74,6 +89,27 @@ class OrderRepo:
         """The orders assigned to a worker, the most recently changed first."""
         query = select(orders).where(orders.c.worker_id == worker_id).order_by(orders.c.updated_at.desc())
         return [_order(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def in_hand(self, worker_ids: Collection[str]) -> list[Order]:
+        """The orders these workers hold and have not finished (Accepted or In-progress)."""
+        in_hand = (OrderStatus.ACCEPTED.value, OrderStatus.IN_PROGRESS.value)
+        query = select(orders).where(orders.c.worker_id.in_(list(worker_ids)), orders.c.status.in_(in_hand))
+        return [_order(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def job_summaries(self, order_ids: Collection[str]) -> dict[str, JobSummary]:
+        """The JobSummary of each of these orders, by order id."""
+        query = select(
+            orders.c.id, orders.c.category_id, orders.c.end_location, orders.c.total, orders.c.slot_start
+        ).where(orders.c.id.in_(list(order_ids)))
+        return {
+            row.id: JobSummary(row.category_id, row.end_location, row.total, row.slot_start)
+            for row in await self._conn.execute(query)
+        }
+
+    async def cities_of_transaction(self, transaction_id: str) -> list[str]:
+        """The cities of the orders carrying this transaction id (from any buyer app): who may read its log."""
+        query = select(orders.c.city).where(orders.c.transaction_id == transaction_id)
+        return list((await self._conn.execute(query)).scalars())
 
     async def last_event_at(self, order_id: str, kind: str) -> datetime | None:
         """When the order's latest event of `kind` happened (None if it never did)."""

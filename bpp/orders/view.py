@@ -1,8 +1,7 @@
-"""The Beckn `order` of an orders row, as every on_status, on_cancel and on_update sends it."""
+"""The Beckn `order` of an Order, as every on_status, on_cancel and on_update sends it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,28 +10,33 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.repo import CatalogRepo
+from bpp.orders.repo import message_fields
 from bpp.storage.order_tables import order_events
 from bpp.storage.worker_tables import workers
 from catalog.order_message import Milestones, StartOtp, build_order
 from fulfillment.cancellation import cancelled_quote
 from fulfillment.geo import format_gps
+from fulfillment.order import Order
 from fulfillment.states import Event, FulfillmentState, wire_fulfillment_code
 
 
-async def worker_position(conn: AsyncConnection, order: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The assigned worker's name, phone and position: live while travelling, else where she accepted."""
-    if not order["worker_id"]:
+async def worker_position(conn: AsyncConnection, order: Order) -> dict[str, Any] | None:
+    """The assigned worker's name, phone and position, and when it was taken: live while travelling, else where
+    she accepted."""
+    if order.worker_id is None:
         return None
     # a read model: the worker's public details, read here so the order's view needs nothing from the workforce
-    query = select(workers.c.name, workers.c.phone, workers.c.last_lat, workers.c.last_lng)
-    worker = (await conn.execute(query.where(workers.c.id == order["worker_id"]))).mappings().first()
+    query = select(workers.c.name, workers.c.phone, workers.c.last_lat, workers.c.last_lng, workers.c.last_seen_at)
+    worker = (await conn.execute(query.where(workers.c.id == order.worker_id))).mappings().first()
     if worker is None:
         return None
-    live = order["fulfillment_state"] == FulfillmentState.IN_TRANSIT and worker["last_lat"] is not None
-    gps = format_gps(worker["last_lat"], worker["last_lng"]) if live else order["worker_assigned_gps"]
+    progress = order.progress
+    live = progress.fulfillment_state is FulfillmentState.IN_TRANSIT and worker["last_lat"] is not None
+    gps = format_gps(worker["last_lat"], worker["last_lng"]) if live else progress.worker_assigned_gps
     if gps is None:
         return None
-    return {"name": worker["name"], "phone": worker["phone"], "gps": gps}
+    at = (worker["last_seen_at"] if live else None) or progress.updated_at
+    return {"name": worker["name"], "phone": worker["phone"], "gps": gps, "at": at}
 
 
 async def first_event_times(conn: AsyncConnection, order_id: str, *kinds: str) -> dict[str, datetime]:
@@ -52,19 +56,20 @@ async def milestones(conn: AsyncConnection, order_id: str) -> Milestones:
 
 
 async def order_message(
-    conn: AsyncConnection, order: Mapping[str, Any], *, otp: StartOtp | None = None, invoice_url: str | None = None
+    conn: AsyncConnection, order: Order, *, otp: StartOtp | None = None, invoice_url: str | None = None
 ) -> dict[str, Any]:
     """The Beckn `order`: states spelt as on the wire, a cancellation's fee in the quote, the worker's stop."""
-    view: dict[str, Any] = {**order, "fulfillment_state": wire_fulfillment_code(order["fulfillment_state"])}
-    cancellation = order["cancellation"] or {}
+    view = message_fields(order)
+    view["fulfillment_state"] = wire_fulfillment_code(order.fulfillment_state)
+    cancellation = order.progress.cancellation or {}
     if cancellation.get("fee") is not None:
-        view["quote"] = cancelled_quote(order["quote"], Decimal(str(cancellation["fee"])))
+        view["quote"] = cancelled_quote(order.quote.snapshot, Decimal(str(cancellation["fee"])))
     worker = await worker_position(conn, order)
     return build_order(
         view,
         worker=worker,
         otp=otp,
         invoice_url=invoice_url,
-        milestones=await milestones(conn, order["id"]),
-        district=await CatalogRepo(conn).provider(order["provider_id"]) if worker is not None else None,
+        milestones=await milestones(conn, order.id),
+        district=await CatalogRepo(conn).provider(order.service.provider_id) if worker is not None else None,
     )

@@ -11,14 +11,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from bpp.complaints.desk import ComplaintDesk
 from bpp.complaints.repo import ComplaintsRepo
 from bpp.orders.ratings_repo import RatingsRepo
+from bpp.orders.repo import OrderRepo
 from bpp.platform.api_types import Rupees
 from bpp.platform.auth import Principal, require_staff
-from bpp.storage.order_tables import orders
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
     KIND_IGM_CODES,
@@ -124,20 +123,20 @@ async def file_complaint(body: NewComplaint, request: Request, principal: Filers
     parts = request.app.state
     category, sub_category = KIND_IGM_CODES[body.kind]
     async with parts.db.begin() as conn:
-        order = (await conn.execute(select(orders).where(orders.c.id == body.order_id))).mappings().first()
+        order = await OrderRepo(conn).get(body.order_id)
         if order is None:
             raise _problem(status.HTTP_404_NOT_FOUND, "Order not found. Ask the caller for the order number.",
                            "ऑर्डर नहीं मिला। कॉल करने वाले से ऑर्डर संख्या पूछें।")
-        _check_district(principal, order["city"])
+        _check_district(principal, order.channel.city)
         complainant: dict[str, Any] = {"person": {"name": body.caller_name}} if body.caller_name else {}
         if body.caller_phone:
             complainant["contact"] = {"phone": body.caller_phone}
         description = {"short_desc": body.short_desc, "long_desc": body.long_desc}
         complaint = await parts.complaints.desk(conn).file(
             {
-                "bap_id": None, "bap_uri": None, "transaction_id": order["transaction_id"],
-                "domain": order["domain"], "city": order["city"], "order_id": order["id"],
-                "worker_id": order["worker_id"], "igm_category": category, "igm_sub_category": sub_category,
+                "bap_id": None, "bap_uri": None, "transaction_id": order.transaction_id,
+                "domain": order.channel.domain, "city": order.channel.city, "order_id": order.id,
+                "worker_id": order.worker_id, "igm_category": category, "igm_sub_category": sub_category,
                 "kind": body.kind.value, "complainant": complainant, "description": description,
                 "filed_by": f"staff:{principal.id}",
             },

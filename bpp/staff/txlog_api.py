@@ -10,9 +10,9 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
 
+from bpp.orders.repo import OrderRepo
 from bpp.platform.auth import Principal, require_staff
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
-from bpp.storage.order_tables import orders
 
 router = APIRouter(prefix="/staff/api/transactions", tags=["staff"])
 LogReader = Annotated[Principal, Depends(require_staff("admin", "district_officer"))]
@@ -64,8 +64,7 @@ async def transaction_log(transaction_id: str, request: Request, staff: LogReade
     async with request.app.state.db.connect() as conn:
         inbound = (await conn.execute(select(messages).where(messages.c.transaction_id == transaction_id)
                                       .order_by(messages.c.received_at))).mappings().all()
-        order_cities = (await conn.execute(select(orders.c.city).where(orders.c.transaction_id == transaction_id)
-                                           )).scalars().all()
+        order_cities = await OrderRepo(conn).cities_of_transaction(transaction_id)
         callbacks = (await conn.execute(select(outbox).where(outbox.c.transaction_id == transaction_id)
                                         .order_by(outbox.c.created_at))).mappings().all()
         attempts = (await conn.execute(select(delivery_attempts)

@@ -5,6 +5,7 @@ A worker sees and changes only her own offers and jobs; every order change pushe
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -109,7 +110,7 @@ async def report_location(body: Position, worker: Worker, request: Request) -> d
 
 @router.get("/offers")
 async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
-    return await _workforce(request).offers.open_offers(worker.id)
+    return [asdict(offer) for offer in await _workforce(request).offers.open_offers(worker.id)]
 
 
 @router.post("/offers/{offer_id}/accept")

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.network.protocol import OrderAddress
 from bpp.orders.unit_of_work import UnitOfWork
 from bpp.platform.auth import hash_secret, verify_secret
 from bpp.workforce import repo as worker_repo
-from bpp.workforce.order_callbacks import order_address, order_payload
+from bpp.workforce.order_callbacks import order_payload
 from bpp.workforce.ports import OrderSettlement
 from bpp.workforce.presence import Presence
 from catalog.order_message import StartOtp
@@ -141,7 +142,7 @@ class JobSteps:
     ) -> None:
         """Queue the unsolicited on_status that reports the order as it now is."""
         message = await order_payload(uow.conn, order, otp=otp, invoice_url=invoice_url)
-        await uow.outbox.unsolicited(order_address(order), "on_status", message)
+        await uow.outbox.unsolicited(OrderAddress.of_order(order), "on_status", message)
 
 
 async def _own_order(uow: UnitOfWork, worker_id: str, order_id: str) -> Order:

@@ -14,11 +14,12 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.outbox import Outbox
+from bpp.network.protocol import OrderAddress
 from bpp.orders.repo import OrderRepo
 from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Database
 from bpp.workforce.matching import GeoIndex, Matcher, NoWorker, schedule_job
-from bpp.workforce.order_callbacks import order_address, order_payload
+from bpp.workforce.order_callbacks import order_payload
 from bpp.workforce.ports import OrderSettlement
 
 MATCHING_POLL_SECONDS = 0.25
@@ -44,9 +45,6 @@ class MatchingLoop:
             db, geo, clock, radius_for=radius_for, offer_timeout_seconds=offer_timeout_seconds,
             no_worker=no_worker, offer_made=self._announce,
         )
-        # no lease: it runs in every process, each a share of the jobs. A job is claimed by a conditional update
-        # (one process advances it at a time) and a worker by SET NX in Redis plus a conditional update of her
-        # current order, so concurrent matchers never offer one worker two orders nor one order twice.
         self._loop = BackgroundLoop("fulfillment-matching", self.matcher.run_due, pause=MATCHING_POLL_SECONDS)
 
     def start(self) -> None:
@@ -99,6 +97,7 @@ class CancelForNoWorker:
         order.cancel_for_no_worker(reason, at=self._clock())
         await orders.save(order)
         await self._settlement.order_cancelled(conn, order_id, Decimal("0"))
-        await self._outbox.unsolicited(conn, order_address(order), "on_cancel", await order_payload(conn, order))
+        message = await order_payload(conn, order)
+        await self._outbox.unsolicited(conn, OrderAddress.of_order(order), "on_cancel", message)
         # inside the matcher's transaction, not a unit of work: the wake-up cannot wait for its commit
         self._wake_dispatcher()

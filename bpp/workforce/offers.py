@@ -6,26 +6,47 @@ on_status that names her goes out after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.network.protocol import OrderAddress
 from bpp.ops.metrics import MATCHING_SECONDS, OFFERS
+from bpp.orders.repo import OrderRepo
 from bpp.orders.unit_of_work import UnitOfWork
 from bpp.storage.db import Database
-from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import matching_jobs, offers
 from bpp.workforce import repo as worker_repo
 from bpp.workforce.matching import GeoIndex, close_job, order_slot, reopen_job
-from bpp.workforce.order_callbacks import order_address, order_payload
+from bpp.workforce.order_callbacks import order_payload
 from bpp.workforce.presence import Presence
 from fulfillment.geo import format_gps
 from fulfillment.order import Order
 from fulfillment.workers import is_listed
 from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOffer:
+    """A pending offer as the worker app lists it: the offer, and the job it is for."""
+
+    id: int
+    order_id: str
+    worker_id: str
+    distance_km: float
+    sent_at: datetime
+    expires_at: datetime
+    outcome: str
+    decided_at: datetime | None
+    category_id: str
+    end_location: Mapping[str, Any]
+    total: Decimal
+    slot_start: datetime | None
 
 
 class Offers:
@@ -47,16 +68,18 @@ class Offers:
         self._clock = clock
         self._wake_matching = wake_matching
 
-    async def open_offers(self, worker_id: str) -> list[dict[str, Any]]:
+    async def open_offers(self, worker_id: str) -> list[OpenOffer]:
         """Her pending offers with what the job is, where and for how much."""
         now = self._clock()
-        query = (
-            select(offers, orders.c.category_id, orders.c.end_location, orders.c.total, orders.c.slot_start)
-            .join(orders, orders.c.id == offers.c.order_id)
-            .where(offers.c.worker_id == worker_id, offers.c.outcome == "pending", offers.c.expires_at > now)
+        query = select(offers).where(
+            offers.c.worker_id == worker_id, offers.c.outcome == "pending", offers.c.expires_at > now
         )
         async with self._db.connect() as conn:
-            return [dict(row) for row in (await conn.execute(query)).mappings()]
+            pending = (await conn.execute(query)).all()
+            jobs = await OrderRepo(conn).job_summaries({offer.order_id for offer in pending})
+        return [
+            OpenOffer(**offer._asdict(), **asdict(jobs[offer.order_id])) for offer in pending if offer.order_id in jobs
+        ]
 
     async def accept(self, worker_id: str, offer_id: int) -> Order:
         """Take the offered order: it becomes Accepted with her as the assigned worker."""
@@ -100,7 +123,7 @@ class Offers:
                 .values(status="assigned", updated_at=now)
                 .returning(matching_jobs.c.created_at)  # made in the confirm's transaction
             )).scalar_one_or_none()
-            await uow.outbox.unsolicited(order_address(order), "on_status", await order_payload(conn, order))
+            await uow.outbox.unsolicited(OrderAddress.of_order(order), "on_status", await order_payload(conn, order))
             await uow.commit()
         OFFERS.labels("accepted").inc()
         if confirmed_at is not None:

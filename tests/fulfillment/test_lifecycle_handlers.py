@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 from harness import RunningServer, conformance_errors
@@ -14,6 +15,8 @@ from bpp.catalogue.service import settlement_account
 from bpp.simulator.buyer import BuyerApp
 from bpp.simulator.journey import BUYER_APP_GSTIN
 from bpp.storage.order_tables import orders
+from bpp.workforce import repo as worker_repo
+from catalog.formats import timestamp
 from catalog.ordering import payment_terms
 from catalog.payment_terms import confirm_payment
 from fulfillment.geo import format_gps
@@ -81,6 +84,23 @@ async def test_status_track_support(server: RunningServer, buyer: BuyerApp) -> N
     assert on_track.message["tracking"] == {"id": order_id, "status": "inactive"}
     on_support = await call(server, buyer, "support", txn, {"support": {"ref_id": order_id}})
     assert on_support.message["support"]["phone"] == "155330"
+
+
+async def test_track_while_travelling_shows_her_live_position(
+    server: RunningServer, buyer: BuyerApp, fx: ModuleType
+) -> None:
+    services = server.services
+    worker_id = await fx.add_worker(services, "W-track-" + uuid.uuid4().hex[:6], 26.85, 80.95)
+    seen_at = services.clock() - timedelta(seconds=30)
+    async with services.db.begin() as conn:
+        await worker_repo.update_worker(conn, worker_id, services.clock(), last_seen_at=seen_at)
+    order_id, txn = await confirmed_order(server, buyer, status="In-progress", fulfillment_state="In-Transit",
+                                          worker_id=worker_id, worker_assigned_gps=format_gps(26.84, 80.94))
+    on_track = await call(server, buyer, "track", txn, {"order_id": order_id})
+    assert on_track.message["tracking"] == {
+        "id": order_id, "status": "active",
+        "location": {"gps": format_gps(26.85, 80.95), "updated_at": timestamp(seen_at)},
+    }
 
 
 async def test_cancel_fee_by_state_and_refusal(server: RunningServer, buyer: BuyerApp) -> None:

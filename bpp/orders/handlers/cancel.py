@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
-from bpp.orders.repo import message_fields
 from bpp.orders.view import order_message
 from schemas.beckn import CancelRequest
 from schemas.refusal import Refusal
@@ -24,12 +23,12 @@ async def handle(deps: OrderDeps, request: InboundRequest[CancelRequest]) -> Non
         try:
             charge = order.cancel_by_buyer(message.cancellation_reason_id, at=now)
         except Refusal as refused:  # answered with the ONDC error and the unchanged order
-            unchanged = {"order": await order_message(uow.conn, message_fields(order))}
+            unchanged = {"order": await order_message(uow.conn, order)}
             await uow.outbox.reply(request, message=unchanged, error=refused.as_error())
             await uow.commit()
             return
         await uow.orders.save(order)
         await deps.fulfillment.offers.order_cancelled(uow.conn, order)
         await deps.ledger.order_cancelled(uow.conn, order.id, charge.fee)  # also records refunds owed
-        await uow.outbox.reply(request, message={"order": await order_message(uow.conn, message_fields(order))})
+        await uow.outbox.reply(request, message={"order": await order_message(uow.conn, order)})
         await uow.commit()

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
-from bpp.orders.repo import message_fields
 from bpp.orders.view import order_message
+from fulfillment.order import Order
 from schemas.beckn import StatusRequest
 from schemas.enums import OrderStatus
 
 
-async def status_message(
-    invoice_url: Callable[[str], str], conn: AsyncConnection, order: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The on_status `message` of an order (its columns) as it is now, with the invoice once completed."""
-    invoice = invoice_url(order["id"]) if order["status"] == OrderStatus.COMPLETED else None
+async def status_message(invoice_url: Callable[[str], str], conn: AsyncConnection, order: Order) -> dict[str, Any]:
+    """The on_status `message` of an order as it is now, with the invoice once completed."""
+    invoice = invoice_url(order.id) if order.status is OrderStatus.COMPLETED else None
     return {"order": await order_message(conn, order, invoice_url=invoice)}
 
 
 async def handle(deps: OrderDeps, request: InboundRequest[StatusRequest]) -> None:
     async with deps.unit_of_work() as uow:
         order = await uow.orders.of_buyer(request.bap_id, request.model.message.order_id)
-        message = await status_message(deps.invoice_url, uow.conn, message_fields(order))
+        message = await status_message(deps.invoice_url, uow.conn, order)
         await uow.outbox.reply(request, message=message)
         await uow.commit()

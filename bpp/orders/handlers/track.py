@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
-from bpp.orders.repo import message_fields
 from bpp.orders.view import worker_position
 from catalog.formats import timestamp
 from fulfillment.states import FulfillmentState
@@ -18,7 +17,7 @@ from schemas.beckn import TrackRequest
 async def handle(deps: OrderDeps, request: InboundRequest[TrackRequest]) -> None:
     async with deps.unit_of_work() as uow:
         order = await uow.orders.of_buyer(request.bap_id, request.model.message.order_id)
-        position = await worker_position(uow.conn, message_fields(order))
+        position = await worker_position(uow.conn, order)
         tracking: dict[str, object] = {"id": order.buyer_order_id, "status": "inactive"}
         if order.fulfillment_state == FulfillmentState.IN_TRANSIT and position is not None:
             tracking["status"] = "active"

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.catalogue.repo import CatalogRepo
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OffersPort, OrderDeps
-from bpp.orders.repo import message_fields
 from bpp.orders.view import order_message
 from fulfillment.order import Order
 from fulfillment.reschedule import Slot, check_reschedule, reschedule_terms_from_wire
@@ -63,13 +62,13 @@ async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> Non
             fee = await _check(uow.conn, order, wanted, now, deps.fulfillment.offers)
             order.reschedule(wanted, fee, at=now)
         except Refusal as refused:  # answered with the ONDC error and the unchanged order
-            unchanged = {"order": await order_message(uow.conn, message_fields(order))}
+            unchanged = {"order": await order_message(uow.conn, order)}
             await uow.outbox.reply(request, message=unchanged, error=refused.as_error())
             await uow.commit()
             return
         await uow.orders.save(order)
         await deps.fulfillment.offers.order_rescheduled(uow.conn, order)
-        await uow.outbox.reply(request, message={"order": await order_message(uow.conn, message_fields(order))})
+        await uow.outbox.reply(request, message={"order": await order_message(uow.conn, order)})
         await uow.commit()
 
 
