@@ -45,6 +45,9 @@ class MatchingLoop:
             db, geo, clock, radius_for=radius_for, offer_timeout_seconds=offer_timeout_seconds,
             no_worker=no_worker, offer_made=self._announce,
         )
+        # no lease: it runs in every process, each a share of the jobs. A job is claimed by a conditional update
+        # (one process advances it at a time) and a worker by SET NX in Redis plus a conditional update of her
+        # current order, so concurrent matchers never offer one worker two orders nor one order twice.
         self._loop = BackgroundLoop("fulfillment-matching", self.matcher.run_due, pause=MATCHING_POLL_SECONDS)
 
     def start(self) -> None:
