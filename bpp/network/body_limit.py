@@ -1,13 +1,11 @@
 """A request body limit for every route: 413 before a route (or its JSON parser) ever sees an oversized body.
 
 Without it the staff and worker APIs read whatever they are sent: a 10 MB array posted to a login form grew the
-process by 80 MB. The Beckn routes are exempt because they stream their body against the same limit themselves and
-answer with a Beckn NACK.
+process by 80 MB. The Beckn endpoints never reach it: `gateway/endpoint.py` answers them in front of it, streaming
+the body against the same limit and answering with a Beckn NACK.
 """
 
 from __future__ import annotations
-
-from collections.abc import Collection
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,13 +14,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class BodyLimit:
     """ASGI middleware: refuse a body over `max_bytes` (declared or streamed) with 413 and a message saying why."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt_paths: Collection[str] = ()) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self._max = max_bytes
-        self._exempt = frozenset(exempt_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self._exempt:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

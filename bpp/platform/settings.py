@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, PositiveInt, SecretStr, ValidationError, field_validator
+from pydantic import Field, PositiveInt, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     unsolicited_callback_deadline_seconds: int = Field(86_400, ge=60)
     dispatcher_poll_seconds: float = Field(0.2, gt=0)
     embedded_dispatcher: bool = True
+    # who builds and delivers on_search: each `serve` process itself (the default), or `dispatcher` processes that
+    # take searches off a Redis stream, so `serve` only ACKs (production; needs a real Redis)
+    search_answers: Literal["serve", "dispatcher"] = "serve"
 
     # fulfillment and money
     offer_timeout_seconds: float = Field(60.0, gt=0)
@@ -177,6 +180,14 @@ class Settings(BaseSettings):
     def replay_window_seconds(self) -> int:
         """How long a captured signed request could still verify: a signature's longest life plus clock skew."""
         return self.max_signature_lifetime_seconds + self.future_skew_seconds + 1
+
+    @field_validator("search_answers")
+    @classmethod
+    def _stream_needs_a_shared_redis(cls, value: str, info: ValidationInfo) -> str:
+        if value == "dispatcher" and str(info.data.get("redis_url", "")).startswith("memory://"):
+            raise ValueError("dispatcher needs a Redis server every process reaches (redis_url: redis://…); "
+                             "memory:// lives inside one process")
+        return value
 
     @property
     def is_embedded(self) -> bool:

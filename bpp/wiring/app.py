@@ -15,7 +15,7 @@ from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
 from bpp.network import onboarding
 from bpp.network.body_limit import BodyLimit
-from bpp.network.gateway.endpoint import beckn_routes
+from bpp.network.gateway.endpoint import BecknDoor
 from bpp.ops import health
 from bpp.orders import invoices
 from bpp.platform.http_errors import (
@@ -95,10 +95,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     )
     app.state.settings = settings
     app.state.demo_registry = DemoRegistry()
-    network_routes = beckn_routes(settings.subscriber_path)
-    app.router.routes.extend(network_routes)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
-                       exempt_paths=[route.path for route in network_routes])  # they stream against the limit
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BecknDoor, subscriber_path=settings.subscriber_path)  # outermost: before BodyLimit
     app.include_router(invoices.router)
     app.include_router(category_images.router)
     app.include_router(onboarding.router)  # site verification lives at the site root

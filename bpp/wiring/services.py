@@ -25,6 +25,7 @@ from bpp.network.dispatcher import Dispatcher
 from bpp.network.gateway.admission import SEEN_TTL_SECONDS, Admitter, LocalAdmitter, RedisAdmitter, SourceLimiter
 from bpp.network.gateway.pipeline import Gateway
 from bpp.network.gateway.search_path import SearchPath
+from bpp.network.gateway.search_stream import SearchAnswerer, SearchPublisher
 from bpp.network.gateway.txlog import TransactionLog
 from bpp.network.inbox import Inbox
 from bpp.network.outbox import Outbox
@@ -132,7 +133,7 @@ class Services:
         self.catalog = CatalogService(self.db, self.redis, self.clock, settings)
         self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
         self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
-        self.fulfillment = self._build_workforce()
+        self.fulfillment = self.new_workforce()
         self.order_deps = OrderDeps(
             catalog=self.catalog, fulfillment=self.fulfillment, ledger=self.ledger, unit_of_work=self.unit_of_work,
             redis=self.redis, clock=self.clock, invoice_url=self.fulfillment.invoice_url,
@@ -148,12 +149,14 @@ class Services:
         self.source_limiter = SourceLimiter(settings.source_rate_limit_per_minute)
         self.gateway = Gateway(
             settings, self.registry, self.admitter, self.source_limiter, self.txlog,
-            store_in_inbox=self.inbox.accept, answer_search=self.search_path.submit,
+            store_in_inbox=self.inbox.accept,
+            answer_search=(SearchPublisher(self.redis).publish if settings.search_answers == "dispatcher"
+                           else self.search_path.submit),
         )
 
-    def _build_workforce(self) -> Workforce:
-        """The workforce area, each part with the narrow dependencies it uses (after the ledger: completions and
-        cancellations settle there)."""
+    def new_workforce(self) -> Workforce:
+        """A workforce area of this process, each part with the narrow dependencies it uses (after the ledger:
+        completions and cancellations settle there)."""
         settings, db = self.settings, self.db
 
         def clock() -> datetime:  # read at each call: tests move `self.clock` while the area runs
@@ -196,13 +199,27 @@ class Services:
         searches, reloads its own catalogue copy; matching jobs and callbacks are claimed row by row) except the
         inbox sweeper, which one process runs under a Redis lease (docs/operations.md, "Several processes")."""
         self.txlog.start()
-        self.search_path.start()
+        if self.settings.search_answers == "serve":
+            self.search_path.start()
         await self.catalog.start()
         await self.fulfillment.start()
         await self.ledger.start()
         self.inbox.start(Lease(self.redis, "inbox-sweeper"))
         if run_dispatcher:
             self.dispatcher.start()
+
+    async def start_dispatching(self) -> SearchAnswerer | None:
+        """What a `dispatcher` process runs: the log writer and the outbox dispatcher; with `search_answers:
+        dispatcher` also the stream's search answerer, with the catalogue and coverage copies a search reads."""
+        self.txlog.start()
+        self.dispatcher.start()
+        if self.settings.search_answers != "dispatcher":
+            return None
+        await self.catalog.start()
+        await self.fulfillment.coverage.start()
+        answerer = SearchAnswerer(self.redis, self.search_path, self.clock)
+        await answerer.start()
+        return answerer
 
     async def stop(self) -> None:
         for loop in self.background:

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from bpp.storage.worker_tables import offers, workers
 from bpp.wiring.services import Services
-from bpp.wiring.workforce import build_workforce
 from fulfillment.geo import haversine_km
 from fulfillment.start_otp import OTP_VALIDITY
 from schemas.refusal import Refusal
@@ -120,7 +119,7 @@ async def test_fifty_concurrent_confirms_ten_workers(services: Services, fx: Mod
         await fx.add_worker(services, f"w{index}", LAT + (index - 5) * 0.2 * KM, LNG + 0.1 * KM)
     order_ids = await asyncio.gather(*(fx.add_order(services, LAT + (i % 7 - 3) * 0.1 * KM, LNG) for i in range(50)))
     # several matchers race, as several serve processes would
-    rivals = [build_workforce(services) for _ in range(3)]
+    rivals = [services.new_workforce() for _ in range(3)]
     await asyncio.gather(*(rival.matching.run_once() for rival in rivals), fx.settle(services, list(order_ids)))
     async with services.db.connect() as conn:
         open_offers = (
@@ -246,7 +245,7 @@ async def test_matching_job_survives_a_restart(services: Services, fx: ModuleTyp
     await services.fulfillment.stop()
     await fx.add_worker(services, "sunita", LAT + 0.3 * KM, LNG)
     order_id = await fx.add_order(services, LAT, LNG)  # confirmed while no matcher runs
-    restarted = build_workforce(services)
+    restarted = services.new_workforce()
     await restarted.start()
     try:
         for _ in range(100):

@@ -44,7 +44,7 @@ class Gateway:
     source_limiter: SourceLimiter
     txlog: TransactionLog
     store_in_inbox: Callable[[Exchange], Awaitable[None]]  # stored before the ACK, processed after it
-    answer_search: Callable[[Exchange], None]  # the in-memory search path
+    answer_search: Callable[[Exchange], Awaitable[None]]  # this process's search path, or the search stream
 
 
 Step = Callable[[Gateway, Exchange], Awaitable[None]]
@@ -193,7 +193,7 @@ async def record_and_hand_off(gateway: Gateway, exchange: Exchange) -> None:
         return
     if exchange.action == SEARCH:
         gateway.txlog.record_inbound(exchange, "ACK")
-        gateway.answer_search(exchange)
+        await gateway.answer_search(exchange)
         return
     await gateway.store_in_inbox(exchange)
 

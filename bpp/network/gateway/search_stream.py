@@ -1,0 +1,157 @@
+"""Searches answered by `dispatcher` processes, so that a `serve` process only ACKs (production, `search_answers:
+dispatcher`).
+
+The ACK process appends each accepted search to a Redis stream before it answers ACK: concurrent requests share one
+pipelined write (a group commit), so a burst costs one round trip per batch, not per search, and an ACKed search is
+already durable. Dispatchers read the stream as one consumer group: each search goes to one of them, which builds,
+signs and delivers the on_search (`SearchPath`) and acknowledges the entry when the search is over. Entries a
+dispatcher took and never acknowledged (it died) are claimed by another after `CLAIM_IDLE_MS`; a search whose ttl
+passed meanwhile is acknowledged without an answer, since the buyer app no longer waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import ResponseError
+
+from bpp.network.gateway.exchange import Exchange
+from bpp.network.gateway.search_path import SearchPath
+from bpp.network.protocol import InboundRequest
+from bpp.platform.background import BackgroundLoop
+from schemas.beckn import SearchRequest, parse_request
+
+log = logging.getLogger(__name__)
+
+STREAM = "sevamitra:searches"
+GROUP = "answerers"
+# about five minutes of searches at Uttar Pradesh's expected peak (300/s) at the longest search ttl we accept; the
+# trim is approximate (whole stream nodes), which keeps it cheap
+MAX_LENGTH = 100_000
+READ_COUNT = 64
+READ_BLOCK_MS = 1_000
+CLAIM_IDLE_MS = 10_000  # far above the time a live dispatcher takes to answer (it answers within ttl or gives up)
+CLAIM_EVERY_SECONDS = 5.0
+
+
+class SearchPublisher:
+    """In a `serve` process: puts accepted searches on the stream, one pipelined write for all that arrive together."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+        self._batch: list[dict[bytes, bytes]] = []
+        self._written: asyncio.Future[None] | None = None
+        self._writes: set[asyncio.Task[None]] = set()  # held until done: the loop keeps only weak references
+
+    async def publish(self, exchange: Exchange) -> None:
+        """Return once the search is on the stream (raise if Redis refused it: the request is then NACKed)."""
+        self._batch.append({b"body": exchange.raw, b"at": exchange.received_at.isoformat().encode()})
+        if self._written is None:
+            self._written = asyncio.get_running_loop().create_future()
+            # after the other requests already read in this turn of the event loop have added theirs
+            asyncio.get_running_loop().call_soon(self._write_batch)
+        await asyncio.shield(self._written)
+
+    def _write_batch(self) -> None:
+        batch, written = self._batch, self._written
+        self._batch, self._written = [], None
+        assert written is not None
+        task = asyncio.ensure_future(self._write(batch, written))  # its outcome reaches publishers via `written`
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def _write(self, batch: Sequence[dict[bytes, bytes]], written: asyncio.Future[None]) -> None:
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for fields in batch:
+                    pipe.xadd(STREAM, fields, maxlen=MAX_LENGTH, approximate=True)  # type: ignore[arg-type]
+                await pipe.execute()
+        except Exception as exc:
+            written.set_exception(exc)
+        else:
+            written.set_result(None)
+
+
+class SearchAnswerer:
+    """In a `dispatcher` process: takes searches off the stream and answers them through `search_path`."""
+
+    def __init__(self, redis: Redis, search_path: SearchPath, clock: Callable[[], datetime]) -> None:
+        self._redis = redis
+        self._search_path = search_path
+        self._clock = clock
+        self._acks: set[asyncio.Task[Any]] = set()
+        self._name = f"{socket.gethostname()}-{os.getpid()}"
+        self._reader = BackgroundLoop("search-stream-reader", self._read_once, pause=0)
+        self._claimer = BackgroundLoop("search-stream-claimer", self._claim_once, pause=CLAIM_EVERY_SECONDS)
+
+    async def start(self) -> None:
+        try:
+            await self._redis.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):  # the group exists: another dispatcher made it
+                raise
+        self._search_path.start()
+        self._reader.start()
+        self._claimer.start()
+
+    async def stop(self) -> None:
+        await self._reader.stop()
+        await self._claimer.stop()
+        await self._search_path.stop()
+
+    async def _read_once(self) -> None:
+        answer: Any = await self._redis.xreadgroup(GROUP, self._name, {STREAM: ">"}, count=READ_COUNT,
+                                                   block=READ_BLOCK_MS)
+        for _, entries in answer or ():
+            for entry_id, fields in entries:
+                self._take(entry_id, fields)
+
+    async def _claim_once(self) -> None:
+        """Take over the searches a dispatcher that stopped had taken and never finished."""
+        claimed: Any = await self._redis.xautoclaim(STREAM, GROUP, self._name, min_idle_time=CLAIM_IDLE_MS,
+                                                    start_id="0-0", count=READ_COUNT * 4)
+        for entry_id, fields in claimed[1]:
+            if fields:  # an entry trimmed away meanwhile comes back without fields
+                self._take(entry_id, fields)
+            else:
+                self._finished(entry_id)
+
+    def _take(self, entry_id: bytes, fields: dict[bytes, bytes]) -> None:
+        request = _request(fields)
+        if request is None or request.model.context.expires_at < self._clock():
+            self._finished(entry_id)  # unreadable, or nobody waits for its answer any more
+            return
+        self._search_path.answer(request, done=lambda: self._finished(entry_id))
+
+    def _finished(self, entry_id: bytes) -> None:
+        task = asyncio.ensure_future(self._redis.xack(STREAM, GROUP, entry_id))
+        self._acks.add(task)
+        task.add_done_callback(self._acks.discard)
+        task.add_done_callback(_log_failure)
+
+
+def _request(fields: dict[bytes, bytes]) -> InboundRequest[SearchRequest] | None:
+    """The search an ACK process accepted; it was validated there, so failing here means the entry is damaged."""
+    try:
+        model, data = parse_request("search", fields[b"body"])
+        received_at = datetime.fromisoformat(fields[b"at"].decode())
+    except Exception:
+        log.exception("search stream entry unreadable; dropped")
+        return None
+    assert isinstance(model, SearchRequest)
+    return InboundRequest(action="search", context=data["context"], message=data.get("message") or {}, raw=b"",
+                          received_at=received_at, model=model)
+
+
+def _log_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        # the entry stays pending and is claimed again after CLAIM_IDLE_MS: at worst answered twice, never lost
+        log.warning("acknowledging a search stream entry failed: %s", task.exception())
+
