@@ -42,7 +42,7 @@ class PaymentMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class OrderTerms:
-    """What settlement needs from an order row: its locked quote, payment terms and parties."""
+    """What settlement needs from an order: its locked quote, payment terms and parties."""
 
     order_id: str
     bap_id: str
@@ -184,10 +184,22 @@ def _detail(terms: OrderTerms, split: Split, refund: Decimal) -> dict[str, str]:
 # --- reading an order row -------------------------------------------------------------------------
 
 
-def terms_from_order(order: Mapping[str, Any]) -> OrderTerms:
-    """Settlement terms from an `orders` row (its locked quote and payment JSON)."""
-    quote = order["quote"] or {}
-    total = _money(quote.get("price", {}).get("value", order.get("total")), "quote.price.value")
+@dataclass(frozen=True, slots=True)
+class SettledOrder:
+    """What settlement reads of an order: its parties, its stored total, and the quote and payment as agreed."""
+
+    order_id: str
+    bap_id: str
+    worker_id: str | None
+    total: Decimal
+    quote: Mapping[str, Any]
+    payment: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def terms_from_order(order: SettledOrder) -> OrderTerms:
+    """Settlement terms from an order's locked quote and payment (Beckn JSON)."""
+    quote = order.quote or {}
+    total = _money(quote.get("price", {}).get("value", order.total), "quote.price.value")
     tax = sum(
         (
             _money(line.get("price", {}).get("value"), "quote tax line")
@@ -197,13 +209,13 @@ def terms_from_order(order: Mapping[str, Any]) -> OrderTerms:
         ZERO,
     )
     if tax > total:
-        raise LedgerError(f"order {order['id']}: tax {tax} exceeds the quoted total {total}")
-    payment = _first_payment(order["payment"])
+        raise LedgerError(f"order {order.order_id}: tax {tax} exceeds the quoted total {total}")
+    payment = _first_payment(order.payment)
     tags = _tag_values(payment.get("tags", []))
     return OrderTerms(
-        order_id=str(order["id"]),
-        bap_id=str(order["bap_id"]),
-        worker_id=order.get("worker_id"),
+        order_id=order.order_id,
+        bap_id=order.bap_id,
+        worker_id=order.worker_id,
         total=total,
         tax=tax,
         mode=_payment_mode(payment),

@@ -8,13 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
 from bpp.ops.metrics import SETTLEMENTS
-from bpp.storage.db import Database, Row
-from bpp.storage.order_tables import orders
+from bpp.orders.repo import OrderRepo
+from bpp.storage.db import Database
 from fulfillment.ledger import (
     JournalEntry,
     LedgerError,
@@ -38,6 +38,7 @@ from fulfillment.payouts import (
 from fulfillment.reconciliation import WindowSummary, settlement_window, summarize
 from fulfillment.settlement import (
     OrderTerms,
+    SettledOrder,
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
@@ -78,12 +79,12 @@ class LedgerService:
 
     async def order_completed(self, conn: AsyncConnection, order_id: str) -> None:
         """Post the completion entry of `order_id`; a repeat posts nothing."""
-        terms = terms_from_order(await _order_row(conn, order_id))
+        terms = terms_from_order(await _settled_order(conn, order_id))
         await self._post_order_entry(conn, completion_entry(terms, self.policy), terms)
 
     async def order_cancelled(self, conn: AsyncConnection, order_id: str, fee: Decimal) -> None:
         """Post the cancellation entry (fee split, prepaid refund) of `order_id`; a repeat posts nothing."""
-        terms = terms_from_order(await _order_row(conn, order_id))
+        terms = terms_from_order(await _settled_order(conn, order_id))
         entry = cancellation_entry(terms, self.policy, fee)
         if entry is not None:
             await self._post_order_entry(conn, entry, terms)
@@ -234,17 +235,11 @@ async def _post(
     return posted
 
 
-# Only what `terms_from_order` reads: settlement runs once per order, and the rest of the row is large JSON.
-_SETTLEMENT_COLUMNS = select(
-    orders.c.id, orders.c.bap_id, orders.c.worker_id, orders.c.total, orders.c.quote, orders.c.payment
-)
-
-
-async def _order_row(conn: AsyncConnection, order_id: str) -> Row:
-    row = (await conn.execute(_SETTLEMENT_COLUMNS.where(orders.c.id == order_id))).mappings().first()
-    if row is None:
+async def _settled_order(conn: AsyncConnection, order_id: str) -> SettledOrder:
+    order = await OrderRepo(conn).settled(order_id)
+    if order is None:
         raise LedgerError(f"order {order_id} does not exist")
-    return row
+    return order
 
 
 def _line_row(batch_id: str, line: PayoutLine, now: datetime) -> dict[str, Any]:

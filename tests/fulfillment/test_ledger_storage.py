@@ -26,7 +26,7 @@ from bpp.storage.order_tables import orders
 from catalog.formats import timestamp
 from fulfillment.ledger import LedgerError, cancellation_key, completion_key
 from fulfillment.payouts import LineStatus
-from fulfillment.settlement import cancellation_entry, completion_entry, terms_from_order
+from fulfillment.settlement import SettledOrder, cancellation_entry, completion_entry, terms_from_order
 from schemas.refusal import Refusal
 
 
@@ -300,7 +300,8 @@ async def expected_worker_money(conn: Any, ledger: LedgerUnderTest, keys: set[st
     """Each worker's net from the pure rules, over the orders whose events the ledger holds."""
     expected: dict[str, Decimal] = {}
     for row in (await conn.execute(select(orders))).mappings():
-        terms = terms_from_order(row)
+        order = SettledOrder(row["id"], row["bap_id"], row["worker_id"], row["total"], row["quote"], row["payment"])
+        terms = terms_from_order(order)
         entries = []
         if completion_key(row["id"]) in keys:
             entries.append(completion_entry(terms, ledger.policy))

@@ -1,5 +1,6 @@
 """Settlement rules: splits sum exactly, cash vs prepaid, cancellation fees and refunds."""
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from fulfillment.ledger import (
 from fulfillment.settlement import (
     OrderTerms,
     PaymentMode,
+    SettledOrder,
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
@@ -33,7 +35,7 @@ paise = st.integers(min_value=0, max_value=10_000_000).map(lambda n: Decimal(n) 
 percent = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) / 100)
 
 
-def order_row(*, collected_by: str = "BAP", finder: tuple[str, str] | None = ("percentage", "3")) -> dict[str, Any]:
+def order_row(*, collected_by: str = "BAP", finder: tuple[str, str] | None = ("percentage", "3")) -> SettledOrder:
     tags: list[dict[str, Any]] = [
         {
             "descriptor": {"code": "Settlement_Details"},
@@ -58,21 +60,21 @@ def order_row(*, collected_by: str = "BAP", finder: tuple[str, str] | None = ("p
             "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": kind}]}],
         }
 
-    return {
-        "id": "O1",
-        "bap_id": "buyer.example",
-        "worker_id": "W1",
-        "total": Decimal("590.00"),
-        "quote": {
+    return SettledOrder(
+        order_id="O1",
+        bap_id="buyer.example",
+        worker_id="W1",
+        total=Decimal("590.00"),
+        quote={
             "price": {"currency": "INR", "value": "590.00"},
             "breakup": [line("item", "500.00"), line("tax", "90.00")],
         },
-        "payment": {
+        payment={
             "type": "PRE-FULFILLMENT" if collected_by == "BAP" else "ON-FULFILLMENT",
             "collected_by": collected_by,
             "tags": tags,
         },
-    }
+    )
 
 
 def amounts(entry: Any) -> dict[Any, Decimal]:
@@ -138,7 +140,7 @@ def test_free_cancellation_of_a_cash_order_posts_nothing() -> None:
 
 
 def test_cancellation_without_a_worker_leaves_her_share_with_the_platform() -> None:
-    row = order_row() | {"worker_id": None}
+    row = replace(order_row(), worker_id=None)
     posted = amounts(cancellation_entry(terms_from_order(row), POLICY, Decimal("118.00")))
     assert posted[COMMISSION] == Decimal("-97.00")
     assert not any(account.kind == "wallet" for account in posted)
@@ -151,7 +153,7 @@ def test_fee_above_the_total_is_refused() -> None:
 
 def test_unreadable_terms_are_refused() -> None:
     with pytest.raises(LedgerError, match="collected_by"):
-        terms_from_order(order_row() | {"payment": {"collected_by": "GATEWAY"}})
+        terms_from_order(replace(order_row(), payment={"collected_by": "GATEWAY"}))
     with pytest.raises(LedgerError, match="not a number"):
         terms_from_order(order_row(finder=("percentage", "three")))
 
