@@ -1,10 +1,16 @@
-"""ACK throughput of signed, gateway-relayed searches against `serve --demo`, versus a bare FastAPI endpoint.
+"""ACK throughput of signed, gateway-relayed searches against the BPP, versus a bare FastAPI endpoint.
 
-Both servers get the same load from the same tool (wrk, one thread, 32 connections) replaying pre-signed unique
-searches, in the same run. Prints req/s of both, their ratio, the BPP's p50/p99, on_search callbacks delivered
-per second and the BPP's resident memory.
+Every server gets the same load from the same tool (wrk, one thread, 32 connections) replaying pre-signed unique
+searches, in the same run. Two BPP configurations are measured:
 
-    python bench/ack_throughput.py [--connections 32] [--seconds 10] [--requests 60000]
+- demo: `serve --demo` on the embedded defaults (SQLite, in-process Redis); the serve process answers searches too;
+- production: `serve --demo` data on PostgreSQL + Redis with `search_answers: dispatcher` and no embedded
+  dispatcher, plus one `dispatcher` process that takes the searches off the Redis stream and answers them.
+
+For each it prints req/s, the ratio to the bare endpoint, p50/p99, how many ACKed searches got their on_search
+within ttl, and the resident memory of all its processes.
+
+    python bench/ack_throughput.py [--connections 32] [--seconds 10] [--requests 60000] [--only demo|production]
 """
 
 from __future__ import annotations
@@ -172,83 +178,135 @@ def run_wrk(url: str, requests_file: Path, lua: Path, connections: int, seconds:
     return result
 
 
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+def bpp_environment(work: Path, **settings: str) -> dict[str, str]:
+    return {**os.environ, "SEVAMITRA_RATE_LIMIT_PER_MINUTE": "100000000",
+            "SEVAMITRA_SOURCE_RATE_LIMIT_PER_MINUTE": "100000000", "SEVAMITRA_DEMO_STEP_SECONDS": "5",
+            "SEVAMITRA_LOG_FORMAT": "text", "PYTHONPATH": str(ROOT),
+            **{f"SEVAMITRA_{name.upper()}": value for name, value in settings.items()}}
+
+
+def start_demo(work: Path, port: int) -> list[subprocess.Popen[bytes]]:
+    env = bpp_environment(work, database_url=f"sqlite+aiosqlite:///{work}/bpp.db", redis_url="memory://")
+    return [subprocess.Popen([sys.executable, "-m", "bpp", "serve", "--demo", "--port", str(port)], env=env,
+                             cwd=work, stdout=subprocess.DEVNULL)]
+
+
+def start_production(work: Path, port: int, database: str) -> list[subprocess.Popen[bytes]]:
+    """serve (ACKs only) + one dispatcher (answers searches from the stream) on PostgreSQL + Redis."""
+    subprocess.run(["psql", PG_ADMIN, "-qc", f'CREATE DATABASE "{database}"'], check=True)
+    signing, _ = generate_signing_keypair()
+    encryption, _ = generate_encryption_keypair()
+    env = bpp_environment(
+        work, database_url=f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}", redis_url=REDIS_URL,
+        search_answers="dispatcher", embedded_dispatcher="false", signing_private_key=signing,
+        encryption_private_key=encryption, registry_url=f"http://127.0.0.1:{port}",
+        subscriber_url=f"http://127.0.0.1:{port}/ondc", session_secret=uuid.uuid4().hex,
+    )
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "bpp", "migrate"], env=env, cwd=work, check=True, stdout=subprocess.DEVNULL)
+    serve = subprocess.Popen([sys.executable, "-m", "bpp", "serve", "--demo", "--port", str(port)], env=env, cwd=work,
+                             stdout=subprocess.DEVNULL)
+    wait_until_up(f"http://127.0.0.1:{port}/readyz")
+    dispatcher = subprocess.Popen([sys.executable, "-m", "bpp", "dispatcher"], env=env, cwd=work,
+                                  stdout=subprocess.DEVNULL)
+    return [serve, dispatcher]
+
+
+def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work: Path, args: argparse.Namespace,
+            receiver: str, bare_rps: float, lua: Path) -> None:
+    wait_until_up(f"{bpp}/readyz")
+    bap_key, bap_public = generate_signing_keypair()
+    gateway_key, gateway_public = generate_signing_keypair()
+    _, encryption_public = generate_encryption_keypair()
+    token = read_published_token(work / TOKEN_FILE)  # written by `serve --demo` in its folder
+    subscribe(bpp, token, "bench-bap.local", bap_public, encryption_public, f"{receiver}/ondc")
+    subscribe(bpp, token, "bench-gateway.local", gateway_public, encryption_public, f"{receiver}/ondc")
+    requests_file = work / f"{label}-requests.tsv"
+    write_requests(requests_file, 4000, bap_key, gateway_key, f"{receiver}/ondc")
+    warm = run_wrk(bpp, requests_file, lua, args.connections, 2)
+    print(f"{label}: warm-up {warm['rps']:.0f} req/s; signing {args.requests} unique searches …", flush=True)
+    deadlines = write_requests(requests_file, args.requests, bap_key, gateway_key, f"{receiver}/ondc")
+    before = httpx.get(f"{receiver}/count").json()["count"]
+    ours = run_wrk(bpp, requests_file, lua, args.connections, args.seconds)
+    unique = min(ours["requests"], args.requests)
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        state = httpx.get(f"{receiver}/count").json()
+        if state["count"] - before >= unique:
+            break
+        time.sleep(0.5)
+    memory = sum(rss_mb(process.pid) for process in processes)
+    arrivals = httpx.get(f"{receiver}/arrivals").json()
+    ours_arrived = [txn for txn in deadlines if txn in arrivals]
+    late = sum(1 for txn in ours_arrived if arrivals[txn] > deadlines[txn])
+    print(f"BPP {label:10s}            : {ours['rps']:9.0f} req/s  p50 {ours['p50_ms']:.2f} ms  "
+          f"p99 {ours['p99_ms']:.2f} ms  (non-2xx: {ours['non_2xx']:.0f})")
+    print(f"  ratio BPP / bare          : {ours['rps'] / bare_rps:.2f}  (target ≥ 0.5)")
+    print(f"  on_search within ttl      : {len(ours_arrived) - late} of {unique:.0f} unique ACKed searches "
+          f"({late} late, {unique - len(ours_arrived):.0f} missing)")
+    print(f"  resident memory, {len(processes)} process{'es' if len(processes) > 1 else ''}: {memory:.0f} MB "
+          "(target ≤ 300 MB)", flush=True)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=60000, help="unique pre-signed searches to replay")
+    parser.add_argument("--only", choices=("demo", "production"), help="measure one configuration")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="sm-bench-"))
-    bpp_port, bare_port, receiver_port = free_port(), free_port(), free_port()
+    bare_port, receiver_port = free_port(), free_port()
     (work / "bare.py").write_text(BARE_APP)
     (work / "receiver.py").write_text(RECEIVER_APP)
     (work / "requests.lua").write_text(LUA)
-    env = {**os.environ, "SEVAMITRA_DATABASE_URL": f"sqlite+aiosqlite:///{work}/bpp.db",
-           "SEVAMITRA_REDIS_URL": "memory://", "SEVAMITRA_RATE_LIMIT_PER_MINUTE": "100000000",
-           "SEVAMITRA_SOURCE_RATE_LIMIT_PER_MINUTE": "100000000",
-           "SEVAMITRA_DEMO_STEP_SECONDS": "5", "PYTHONPATH": str(ROOT)}
     uvicorn_args = ["--log-level", "warning", "--no-access-log", "--loop", "uvloop", "--http", "httptools"]
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "bpp", "serve", "--demo", "--port", str(bpp_port)], env=env,
-                         cwd=work, stdout=subprocess.DEVNULL),
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "bare:app", "--port", str(bare_port), *uvicorn_args],
-                         cwd=work),
-        subprocess.Popen([sys.executable, "-m", "uvicorn", "receiver:app", "--port", str(receiver_port),
-                          *uvicorn_args], cwd=work),
-    ]
+    helpers = [subprocess.Popen([sys.executable, "-m", "uvicorn", name, "--port", str(port), *uvicorn_args], cwd=work)
+               for name, port in (("bare:app", bare_port), ("receiver:app", receiver_port))]
+    database = f"sm_bench_{uuid.uuid4().hex[:8]}"
     try:
-        bpp = f"http://127.0.0.1:{bpp_port}"
-        for url in (f"{bpp}/readyz", f"http://127.0.0.1:{bare_port}/docs", f"http://127.0.0.1:{receiver_port}/count"):
+        receiver = f"http://127.0.0.1:{receiver_port}"
+        for url in (f"http://127.0.0.1:{bare_port}/docs", f"{receiver}/count"):
             wait_until_up(url)
-        bap_key, bap_public = generate_signing_keypair()
-        gateway_key, gateway_public = generate_signing_keypair()
-        _, encryption_public = generate_encryption_keypair()
-        bap_uri = f"http://127.0.0.1:{receiver_port}/ondc"
-        token = read_published_token(work / TOKEN_FILE)  # written by `serve --demo` in its folder
-        subscribe(bpp, token, "bench-bap.local", bap_public, encryption_public, bap_uri)
-        subscribe(bpp, token, "bench-gateway.local", gateway_public, encryption_public, bap_uri)
-        print(f"signing {args.requests} unique searches …", flush=True)
-        requests_file = work / "requests.tsv"
-        write_requests(requests_file, 4000, bap_key, gateway_key, bap_uri)
-        warm = run_wrk(bpp, requests_file, work / "requests.lua", args.connections, 2)
-        print(f"warm-up: {warm['rps']:.0f} req/s", flush=True)
-        bare = run_wrk(f"http://127.0.0.1:{bare_port}", requests_file, work / "requests.lua", args.connections,
+        bare_requests = work / "bare-requests.tsv"
+        key, _ = generate_signing_keypair()
+        write_requests(bare_requests, 4000, key, key, f"{receiver}/ondc")
+        bare = run_wrk(f"http://127.0.0.1:{bare_port}", bare_requests, work / "requests.lua", args.connections,
                        args.seconds)
-        deadlines = write_requests(requests_file, args.requests, bap_key, gateway_key, bap_uri)
-        before = httpx.get(f"http://127.0.0.1:{receiver_port}/count").json()["count"]
-        ours = run_wrk(bpp, requests_file, work / "requests.lua", args.connections, args.seconds)
-        peak_rss = rss_mb(processes[0].pid)
-        unique = min(ours["requests"], args.requests)
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline:
-            state = httpx.get(f"http://127.0.0.1:{receiver_port}/count").json()
-            if state["count"] - before >= unique:
-                break
-            time.sleep(0.5)
-        delivered = state["count"] - before
-        spread = max(1e-9, (state["last"] or 0) - (state["first"] or 0))
-        arrivals = httpx.get(f"http://127.0.0.1:{receiver_port}/arrivals").json()
-        ours_arrived = [txn for txn in arrivals if txn in deadlines]
-        late = sum(1 for txn in ours_arrived if arrivals[txn] > deadlines[txn])
-        print()
-        print(f"bare FastAPI ACK endpoint : {bare['rps']:9.0f} req/s  p50 {bare['p50_ms']:.2f} ms  "
-              f"p99 {bare['p99_ms']:.2f} ms")
-        print(f"BPP signed searches       : {ours['rps']:9.0f} req/s  p50 {ours['p50_ms']:.2f} ms  "
-              f"p99 {ours['p99_ms']:.2f} ms  (non-2xx: {ours['non_2xx']:.0f})")
-        print(f"ratio BPP / bare          : {ours['rps'] / bare['rps']:.2f}  (target ≥ 0.5)")
-        print(f"on_search delivered       : {len(ours_arrived)} of {unique:.0f} unique ACKed searches, "
-              f"{late} after their ttl; {delivered} POSTs in all ({delivered / spread:.0f}/s)")
-        print(f"BPP resident memory       : {peak_rss:.0f} MB after the run (target < 300 MB)")
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-        for process in processes:
+        print(f"bare FastAPI ACK endpoint      : {bare['rps']:9.0f} req/s  p50 {bare['p50_ms']:.2f} ms  "
+              f"p99 {bare['p99_ms']:.2f} ms", flush=True)
+        for label in ("demo", "production"):
+            if args.only not in (None, label):
+                continue
+            port = free_port()
+            run_dir = work / label
+            run_dir.mkdir()
+            processes = start_demo(run_dir, port) if label == "demo" else start_production(run_dir, port, database)
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+                measure(label, f"http://127.0.0.1:{port}", processes, run_dir, args, receiver, bare["rps"],
+                        work / "requests.lua")
+            finally:
+                stop(processes)
+    finally:
+        stop(helpers)
+        subprocess.run(["psql", PG_ADMIN, "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
+                       capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
 
 

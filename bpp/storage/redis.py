@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+
+# Requests wait for a free connection instead of failing: redis-py's default pool refuses the 101st concurrent
+# command ("Too many connections"), which a burst of ACKs reached (bench/ack_throughput.py, production run).
+MAX_CONNECTIONS = 64
 
 
 def create_redis(url: str) -> Redis:
@@ -12,4 +16,6 @@ def create_redis(url: str) -> Redis:
         from fakeredis.aioredis import FakeRedis
 
         return FakeRedis(server=FakeServer(), decode_responses=False)
-    return Redis.from_url(url, decode_responses=False, socket_timeout=5, socket_connect_timeout=3)
+    pool = BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=5, socket_timeout=5,
+                                           socket_connect_timeout=3)
+    return Redis(connection_pool=pool, decode_responses=False)

@@ -39,6 +39,7 @@ READ_COUNT = 64
 READ_BLOCK_MS = 1_000
 CLAIM_IDLE_MS = 10_000  # far above the time a live dispatcher takes to answer (it answers within ttl or gives up)
 CLAIM_EVERY_SECONDS = 5.0
+ACK_EVERY_SECONDS = 0.05
 
 
 class SearchPublisher:
@@ -86,10 +87,12 @@ class SearchAnswerer:
         self._redis = redis
         self._search_path = search_path
         self._clock = clock
-        self._acks: set[asyncio.Task[Any]] = set()
         self._name = f"{socket.gethostname()}-{os.getpid()}"
+        self._finished_ids: list[bytes] = []
         self._reader = BackgroundLoop("search-stream-reader", self._read_once, pause=0)
         self._claimer = BackgroundLoop("search-stream-claimer", self._claim_once, pause=CLAIM_EVERY_SECONDS)
+        # one XACK for all the searches finished since the last: one per search ran out of connections at 300/s
+        self._acker = BackgroundLoop("search-stream-acker", self._acknowledge, pause=ACK_EVERY_SECONDS)
 
     async def start(self) -> None:
         try:
@@ -100,11 +103,14 @@ class SearchAnswerer:
         self._search_path.start()
         self._reader.start()
         self._claimer.start()
+        self._acker.start()
 
     async def stop(self) -> None:
         await self._reader.stop()
         await self._claimer.stop()
         await self._search_path.stop()
+        await self._acker.stop()
+        await self._acknowledge()  # what finished last; anything left unacknowledged is claimed again later
 
     async def _read_once(self) -> None:
         answer: Any = await self._redis.xreadgroup(GROUP, self._name, {STREAM: ">"}, count=READ_COUNT,
@@ -131,10 +137,17 @@ class SearchAnswerer:
         self._search_path.answer(request, done=lambda: self._finished(entry_id))
 
     def _finished(self, entry_id: bytes) -> None:
-        task = asyncio.ensure_future(self._redis.xack(STREAM, GROUP, entry_id))
-        self._acks.add(task)
-        task.add_done_callback(self._acks.discard)
-        task.add_done_callback(_log_failure)
+        self._finished_ids.append(entry_id)
+
+    async def _acknowledge(self) -> None:
+        finished, self._finished_ids = self._finished_ids, []
+        if not finished:
+            return
+        try:
+            await self._redis.xack(STREAM, GROUP, *finished)
+        except Exception as exc:
+            # the entries stay pending and are claimed again after CLAIM_IDLE_MS: at worst answered twice, never lost
+            log.warning("acknowledging %d search stream entries failed: %s", len(finished), exc)
 
 
 def _request(fields: dict[bytes, bytes]) -> InboundRequest[SearchRequest] | None:
@@ -148,10 +161,3 @@ def _request(fields: dict[bytes, bytes]) -> InboundRequest[SearchRequest] | None
     assert isinstance(model, SearchRequest)
     return InboundRequest(action="search", context=data["context"], message=data.get("message") or {}, raw=b"",
                           received_at=received_at, model=model)
-
-
-def _log_failure(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        # the entry stays pending and is claimed again after CLAIM_IDLE_MS: at worst answered twice, never lost
-        log.warning("acknowledging a search stream entry failed: %s", task.exception())
-
