@@ -11,6 +11,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
+from bpp.demo.catalog_seed import seed_demo_catalog
+from bpp.demo.workers_seed import seed_demo_workers
 from bpp.platform.settings import Settings
 from bpp.wiring.app import create_app
 from bpp.wiring.services import Services
@@ -82,6 +84,13 @@ def conformance_errors(action: str, body: Mapping[str, Any]) -> list[str]:
     if body.get("error"):
         return bundle
     return [*bundle, *validate_attributes(action, body)]
+
+
+async def seed_demo(services: Services) -> None:
+    """The demo's Lucknow catalogue and its verified workers around Hazratganj, online, as `serve --demo` seeds them."""
+    await seed_demo_catalog(services.db, services.catalog)
+    await seed_demo_workers(services.db, services.fulfillment, services.clock,
+                            (item.category_id for item in services.catalog.snapshot.items.values()))
 
 
 async def serve(app: FastAPI, port: int) -> RunningServer:

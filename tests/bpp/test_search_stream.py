@@ -9,10 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
-from harness import RunningServer
+from harness import RunningServer, seed_demo
 
-from bpp.demo.catalog_seed import seed_demo_catalog
-from bpp.demo.workers_seed import seed_demo_workers
 from bpp.network.gateway import search_stream
 from bpp.network.gateway.search_stream import GROUP, STREAM, SearchAnswerer
 from bpp.simulator.buyer import BuyerApp
@@ -27,10 +25,7 @@ pytestmark = [
 
 @pytest.fixture
 async def seeded(server: RunningServer) -> RunningServer:
-    services = server.services
-    await seed_demo_catalog(services.db, services.catalog)
-    await seed_demo_workers(services.db, services.fulfillment, services.clock,
-                            (item.category_id for item in services.catalog.snapshot.items.values()))
+    await seed_demo(server.services)
     return server
 
 

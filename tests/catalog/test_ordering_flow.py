@@ -9,12 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from harness import conformance_errors
+from harness import conformance_errors, seed_demo
 from sqlalchemy import func, select
 
 from bpp.catalogue.repo import CatalogRepo
-from bpp.demo.catalog_seed import LUCKNOW, demo_items, seed_demo_catalog
-from bpp.demo.workers_seed import seed_demo_workers
+from bpp.demo.catalog_seed import LUCKNOW, demo_items
 from bpp.simulator.buyer import BuyerApp
 from bpp.simulator.journey import BUYER_APP_GSTIN
 from bpp.storage.order_tables import orders
@@ -30,11 +29,8 @@ LUCKNOW_PLACE = {"city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}
 
 @pytest.fixture
 async def seeded(server: Any) -> Any:
-    services = server.services
-    await seed_demo_catalog(services.db, services.catalog)
-    await seed_demo_workers(services.db, services.fulfillment, services.clock,
-                            (item.category_id for item in services.catalog.snapshot.items.values()))
-    await services.fulfillment.coverage.workers_changed()
+    await seed_demo(server.services)
+    await server.services.fulfillment.coverage.workers_changed()
     return server
 
 
