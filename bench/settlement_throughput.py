@@ -1,11 +1,12 @@
 """Settlements per second on PostgreSQL, against plain single-row inserts measured in the same run.
 
 Creates a scratch database on the server, fills it with confirmed orders, then runs, with the same
-concurrency and one transaction each: (1) the baseline, one plain INSERT per transaction; (2) the
-settlement of each order's completion through `LedgerService.order_completed` (order read, then one
-statement that claims the entry, raises the worker balances and inserts the postings). Both jobs bind
-values into statements built once. Prints both rates, their ratio and the benchmark process's own CPU
-time per transaction (the rest of the machine serves PostgreSQL), then drops the database.
+concurrency and one transaction each: (1) the baseline, one plain INSERT per transaction; (2) each order's
+update to Completed and the settlement of its completion through `LedgerService.order_completed`, as the
+worker app's completion does: the caller holds the `Order` (read before the clock starts, in one query), so
+the settlement is one statement that claims the entry, raises the worker balances and inserts the postings.
+Both jobs bind values into statements built once. Prints both rates, their ratio and the benchmark
+process's own CPU time per transaction (the rest of the machine serves PostgreSQL), then drops the database.
 
     python bench/settlement_throughput.py [--pg postgresql://postgres@127.0.0.1:5432/postgres]
                                           [--orders 4000] [--workers 200] [--concurrency 16]
@@ -28,6 +29,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, upda
 
 from bpp.money.repo import LedgerRepo
 from bpp.money.service import LedgerService
+from bpp.orders.repo import OrderRepo
 from bpp.platform.settings import Settings
 from bpp.storage.db import Database
 from bpp.storage.order_tables import orders
@@ -126,6 +128,7 @@ async def bench(admin_dsn: str, order_count: int, workers: int, concurrency: int
             await conn.run_sync(baseline_metadata.create_all)
             now = datetime.now(UTC)
             await conn.execute(orders.insert(), [order_row(i, workers, now) for i in range(order_count)])
+            held = {order.id: order for order in await OrderRepo(conn).in_hand([f"W{w}" for w in range(workers)])}
         commission = Settings(database_url=db.url).platform_commission_percent
         service = LedgerService(db, lambda: datetime.now(UTC), commission)
 
@@ -138,10 +141,10 @@ async def bench(admin_dsn: str, order_count: int, workers: int, concurrency: int
 
         def settlement_job(index: int) -> Callable[[], Awaitable[None]]:
             async def job() -> None:
+                order = held[f"bench-{index}"]
                 async with db.begin() as conn:
-                    order_id = f"bench-{index}"
-                    await conn.execute(MARK_COMPLETED, {"order_id": order_id})
-                    await service.order_completed(conn, order_id)
+                    await conn.execute(MARK_COMPLETED, {"order_id": order.id})
+                    await service.order_completed(conn, order)
 
             return job
 

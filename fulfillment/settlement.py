@@ -30,6 +30,7 @@ from fulfillment.ledger import (
     refunds_payable,
     wallet,
 )
+from fulfillment.order import Order
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -181,25 +182,15 @@ def _detail(terms: OrderTerms, split: Split, refund: Decimal) -> dict[str, str]:
     }
 
 
-# --- reading an order row -------------------------------------------------------------------------
+# --- reading an order --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SettledOrder:
-    """What settlement reads of an order: its parties, its stored total, and the quote and payment as agreed."""
+def terms_from_order(order: Order) -> OrderTerms:
+    """Settlement terms from the order its owner holds: its parties, and the quote and payment as agreed (Beckn JSON).
 
-    order_id: str
-    bap_id: str
-    worker_id: str | None
-    total: Decimal
-    quote: Mapping[str, Any]
-    payment: Mapping[str, Any] | Sequence[Mapping[str, Any]]
-
-
-def terms_from_order(order: SettledOrder) -> OrderTerms:
-    """Settlement terms from an order's locked quote and payment (Beckn JSON)."""
-    quote = order.quote or {}
-    total = _money(quote.get("price", {}).get("value", order.total), "quote.price.value")
+    The owner settles in the transaction that saved the order, so the aggregate in hand is what is stored."""
+    quote = order.quote.snapshot
+    total = _money(quote.get("price", {}).get("value", order.quote.total), "quote.price.value")
     tax = sum(
         (
             _money(line.get("price", {}).get("value"), "quote tax line")
@@ -209,12 +200,12 @@ def terms_from_order(order: SettledOrder) -> OrderTerms:
         ZERO,
     )
     if tax > total:
-        raise LedgerError(f"order {order.order_id}: tax {tax} exceeds the quoted total {total}")
-    payment = _first_payment(order.payment)
+        raise LedgerError(f"order {order.id}: tax {tax} exceeds the quoted total {total}")
+    payment = order.payment.snapshot
     tags = _tag_values(payment.get("tags", []))
     return OrderTerms(
-        order_id=order.order_id,
-        bap_id=order.bap_id,
+        order_id=order.id,
+        bap_id=order.channel.bap_id,
         worker_id=order.worker_id,
         total=total,
         tax=tax,
@@ -244,14 +235,6 @@ def _breakup_type(line: Mapping[str, Any]) -> str | None:
             if item.get("descriptor", {}).get("code") == "type":
                 return str(item.get("value"))
     return None
-
-
-def _first_payment(payment: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
-    if isinstance(payment, Mapping):
-        return payment
-    if not payment:
-        raise LedgerError("order has no payment terms")
-    return payment[0]
 
 
 def _tag_values(tags: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, str]]:

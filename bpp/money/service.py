@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
 from bpp.ops.metrics import SETTLEMENTS
-from bpp.orders.repo import OrderRepo
 from bpp.storage.db import Database
 from fulfillment.ledger import (
     JournalEntry,
@@ -23,6 +22,7 @@ from fulfillment.ledger import (
     cash_held,
     wallet,
 )
+from fulfillment.order import Order
 from fulfillment.payouts import (
     LineStatus,
     PayoutLine,
@@ -38,7 +38,6 @@ from fulfillment.payouts import (
 from fulfillment.reconciliation import WindowSummary, settlement_window, summarize
 from fulfillment.settlement import (
     OrderTerms,
-    SettledOrder,
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
@@ -77,14 +76,17 @@ class LedgerService:
 
     # --- settlement (inside the caller's transaction) ----------------------------------------------
 
-    async def order_completed(self, conn: AsyncConnection, order_id: str) -> None:
-        """Post the completion entry of `order_id`; a repeat posts nothing."""
-        terms = terms_from_order(await _settled_order(conn, order_id))
+    # The caller passes the order it has just saved in `conn`'s transaction: reading it again would cost a
+    # round trip to the database on every settlement and could tell nothing the aggregate does not.
+
+    async def order_completed(self, conn: AsyncConnection, order: Order) -> None:
+        """Post the completion entry of `order`; a repeat posts nothing."""
+        terms = terms_from_order(order)
         await self._post_order_entry(conn, completion_entry(terms, self.policy), terms)
 
-    async def order_cancelled(self, conn: AsyncConnection, order_id: str, fee: Decimal) -> None:
-        """Post the cancellation entry (fee split, prepaid refund) of `order_id`; a repeat posts nothing."""
-        terms = terms_from_order(await _settled_order(conn, order_id))
+    async def order_cancelled(self, conn: AsyncConnection, order: Order, fee: Decimal) -> None:
+        """Post the cancellation entry (fee split, prepaid refund) of `order`; a repeat posts nothing."""
+        terms = terms_from_order(order)
         entry = cancellation_entry(terms, self.policy, fee)
         if entry is not None:
             await self._post_order_entry(conn, entry, terms)
@@ -233,13 +235,6 @@ async def _post(
         kind = entry.kind
         event.listen(ledger.conn.sync_connection, "commit", lambda _: SETTLEMENTS.labels(kind).inc(), once=True)
     return posted
-
-
-async def _settled_order(conn: AsyncConnection, order_id: str) -> SettledOrder:
-    order = await OrderRepo(conn).settled(order_id)
-    if order is None:
-        raise LedgerError(f"order {order_id} does not exist")
-    return order
 
 
 def _line_row(batch_id: str, line: PayoutLine, now: datetime) -> dict[str, Any]:

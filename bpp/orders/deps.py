@@ -77,9 +77,9 @@ class FulfillmentPort(Protocol):
 
 
 class LedgerPort(Protocol):
-    """The ledger as orders use it: a cancellation's fee and refunds."""
+    """The ledger as orders use it: a cancellation's fee and refunds, of the order saved in `conn`'s transaction."""
 
-    async def order_cancelled(self, conn: AsyncConnection, order_id: str, fee: Decimal) -> None: ...
+    async def order_cancelled(self, conn: AsyncConnection, order: Order, fee: Decimal) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,8 @@
 """Orders in the `orders` table as `fulfillment.order.Order` aggregates, and their events in `order_events`.
 
 No `orders` row leaves this module: callers get an `Order` (or None), and give one back to `add` or `save`;
-the few reads that need a handful of columns of many orders return a small frozen read model (JobSummary,
-`fulfillment.settlement.SettledOrder`) or plain values.
+the few reads that need a handful of columns of many orders return a small frozen read model (JobSummary)
+or plain values.
 `save` is the optimistic lock: it writes only if the stored `version` is still the one the order was read
 at, so two changes that raced cannot both win (the loser is refused and reads the order again).
 """
@@ -31,7 +31,6 @@ from fulfillment.order import (
     Quote,
     Slot,
 )
-from fulfillment.settlement import SettledOrder
 from fulfillment.states import FulfillmentState
 from schemas.enums import OrderStatus
 from schemas.errors import INVALID_ORDER_STATE, ORDER_NOT_FOUND
@@ -96,14 +95,6 @@ class OrderRepo:
         in_hand = (OrderStatus.ACCEPTED.value, OrderStatus.IN_PROGRESS.value)
         query = select(orders).where(orders.c.worker_id.in_(list(worker_ids)), orders.c.status.in_(in_hand))
         return [_order(row) for row in (await self._conn.execute(query)).mappings()]
-
-    async def settled(self, order_id: str) -> SettledOrder | None:
-        """What settlement reads of the order: six columns, not the whole row (the rest is large JSON)."""
-        query = select(
-            orders.c.id, orders.c.bap_id, orders.c.worker_id, orders.c.total, orders.c.quote, orders.c.payment
-        ).where(orders.c.id == order_id)
-        row = (await self._conn.execute(query)).first()
-        return SettledOrder(*row) if row is not None else None
 
     async def job_summaries(self, order_ids: Collection[str]) -> dict[str, JobSummary]:
         """The JobSummary of each of these orders, by order id."""

@@ -108,7 +108,7 @@ class JobSteps:
             now = self._clock()
             order.complete(amount_collected, at=now)
             await uow.orders.save(order)
-            await self._settlement.order_completed(uow.conn, order_id)
+            await self._settlement.order_completed(uow.conn, order)
             await worker_repo.release(uow.conn, worker_id, order_id, now)
             await worker_repo.end_booking(uow.conn, order_id)
             await self._report(uow, order, invoice_url=self._invoice_url(order_id))

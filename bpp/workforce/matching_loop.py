@@ -99,7 +99,7 @@ class CancelForNoWorker:
             return
         order.cancel_for_no_worker(reason, at=self._clock())
         await orders.save(order)
-        await self._settlement.order_cancelled(conn, order_id, Decimal("0"))
+        await self._settlement.order_cancelled(conn, order, Decimal("0"))
         message = await order_payload(conn, order)
         await self._outbox.unsolicited(conn, OrderAddress.of_order(order), "on_cancel", message)
         # inside the matcher's transaction, not a unit of work: the wake-up cannot wait for its commit

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from bpp.cli.ledger import run_check
 from bpp.money.repo import LedgerRepo, paise_sum, rupees
 from bpp.money.service import LedgerService
+from bpp.orders.repo import OrderRepo
 from bpp.platform.settings import Settings
 from bpp.storage.db import Database
 from bpp.storage.ledger_tables import journal_entries, ledger_postings, payout_lines
@@ -26,7 +27,7 @@ from bpp.storage.order_tables import orders
 from catalog.formats import timestamp
 from fulfillment.ledger import LedgerError, cancellation_key, completion_key
 from fulfillment.payouts import LineStatus
-from fulfillment.settlement import SettledOrder, cancellation_entry, completion_entry, terms_from_order
+from fulfillment.settlement import cancellation_entry, completion_entry, terms_from_order
 from schemas.refusal import Refusal
 
 
@@ -119,10 +120,12 @@ async def finish(service: LedgerUnderTest, order_id: str, fee: Decimal | None = 
     async with service.db.begin() as conn:
         status = "Completed" if fee is None else "Cancelled"
         await conn.execute(update(orders).where(orders.c.id == order_id).values(status=status))
+        order = await OrderRepo(conn).get(order_id)
+        assert order is not None
         if fee is None:
-            await service.order_completed(conn, order_id)
+            await service.order_completed(conn, order)
         else:
-            await service.order_cancelled(conn, order_id, fee)
+            await service.order_cancelled(conn, order, fee)
 
 
 async def entry_count(service: LedgerUnderTest, event_key: str) -> int:
@@ -299,15 +302,16 @@ async def test_random_concurrent_histories_keep_the_ledger_whole(
 async def expected_worker_money(conn: Any, ledger: LedgerUnderTest, keys: set[str]) -> dict[str, Decimal]:
     """Each worker's net from the pure rules, over the orders whose events the ledger holds."""
     expected: dict[str, Decimal] = {}
-    for row in (await conn.execute(select(orders))).mappings():
-        order = SettledOrder(row["id"], row["bap_id"], row["worker_id"], row["total"], row["quote"], row["payment"])
+    for order_id in (await conn.execute(select(orders.c.id))).scalars().all():
+        order = await OrderRepo(conn).get(order_id)
+        assert order is not None
         terms = terms_from_order(order)
         entries = []
-        if completion_key(row["id"]) in keys:
+        if completion_key(order_id) in keys:
             entries.append(completion_entry(terms, ledger.policy))
-        if cancellation_key(row["id"]) in keys:
+        if cancellation_key(order_id) in keys:
             cancelled = await conn.execute(
-                select(journal_entries.c.detail).where(journal_entries.c.event_key == cancellation_key(row["id"]))
+                select(journal_entries.c.detail).where(journal_entries.c.event_key == cancellation_key(order_id))
             )
             fee = Decimal(cancelled.scalar_one()["gross"])
             entries.append(cancellation_entry(terms, ledger.policy, fee))

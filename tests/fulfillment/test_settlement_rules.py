@@ -1,6 +1,7 @@
 """Settlement rules: splits sum exactly, cash vs prepaid, cancellation fees and refunds."""
 
-from dataclasses import replace
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,10 +20,10 @@ from fulfillment.ledger import (
     refunds_payable,
     wallet,
 )
+from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote
 from fulfillment.settlement import (
     OrderTerms,
     PaymentMode,
-    SettledOrder,
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
@@ -35,7 +36,14 @@ paise = st.integers(min_value=0, max_value=10_000_000).map(lambda n: Decimal(n) 
 percent = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) / 100)
 
 
-def order_row(*, collected_by: str = "BAP", finder: tuple[str, str] | None = ("percentage", "3")) -> SettledOrder:
+def order_row(
+    *,
+    collected_by: str = "BAP",
+    finder: tuple[str, str] | None = ("percentage", "3"),
+    worker: str | None = "W1",
+    payment: Mapping[str, Any] | None = None,
+) -> Order:
+    """An order confirmed at 500 + 90 tax with a settlement window of a day, held by `worker` if one is named."""
     tags: list[dict[str, Any]] = [
         {
             "descriptor": {"code": "Settlement_Details"},
@@ -60,21 +68,30 @@ def order_row(*, collected_by: str = "BAP", finder: tuple[str, str] | None = ("p
             "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": kind}]}],
         }
 
-    return SettledOrder(
-        order_id="O1",
-        bap_id="buyer.example",
-        worker_id="W1",
-        total=Decimal("590.00"),
-        quote={
-            "price": {"currency": "INR", "value": "590.00"},
-            "breakup": [line("item", "500.00"), line("tax", "90.00")],
-        },
-        payment={
+    at = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    order = Order.confirm(
+        id="O1",
+        buyer_order_id="BAP-O1",
+        buyer_created_at="2026-11-20T09:29:58.120Z",
+        transaction_id="T1",
+        channel=Channel("buyer.example", "https://buyer.example/beckn", "ONDC:SRV11", "std:0522"),
+        service=BookedService("P1", "I1", 1, "SRV11-1001"),
+        quote=Quote.from_snapshot(
+            {"price": {"currency": "INR", "value": "590.00"}, "breakup": [line("item", "500.00"), line("tax", "90.00")]}
+        ),
+        details=CustomerDetails({}, {}, {}),
+        payment=PaymentTerms(payment or {
             "type": "PRE-FULFILLMENT" if collected_by == "BAP" else "ON-FULFILLMENT",
             "collected_by": collected_by,
             "tags": tags,
-        },
+        }),
+        terms={},
+        slot=None,
+        at=at,
     )
+    if worker is not None:
+        order.assign_worker(worker, gps="26.85,80.95", at=at)
+    return order
 
 
 def amounts(entry: Any) -> dict[Any, Decimal]:
@@ -140,8 +157,8 @@ def test_free_cancellation_of_a_cash_order_posts_nothing() -> None:
 
 
 def test_cancellation_without_a_worker_leaves_her_share_with_the_platform() -> None:
-    row = replace(order_row(), worker_id=None)
-    posted = amounts(cancellation_entry(terms_from_order(row), POLICY, Decimal("118.00")))
+    unassigned = order_row(worker=None)
+    posted = amounts(cancellation_entry(terms_from_order(unassigned), POLICY, Decimal("118.00")))
     assert posted[COMMISSION] == Decimal("-97.00")
     assert not any(account.kind == "wallet" for account in posted)
 
@@ -153,7 +170,7 @@ def test_fee_above_the_total_is_refused() -> None:
 
 def test_unreadable_terms_are_refused() -> None:
     with pytest.raises(LedgerError, match="collected_by"):
-        terms_from_order(replace(order_row(), payment={"collected_by": "GATEWAY"}))
+        terms_from_order(order_row(payment={"collected_by": "GATEWAY"}))
     with pytest.raises(LedgerError, match="not a number"):
         terms_from_order(order_row(finder=("percentage", "three")))
 

@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, text
 
 from bpp.ops.logs import configure_logging, log_context
+from bpp.orders.repo import OrderRepo
 from bpp.simulator.buyer import BuyerApp
 from bpp.simulator.journey import Journey
 from bpp.storage.order_tables import orders
@@ -104,7 +105,9 @@ async def test_a_whole_order_moves_the_offer_matching_and_settlement_metrics(
     async with server.services.db.begin() as conn:  # settling the order again posts and counts nothing
         order_id = (await conn.execute(select(orders.c.id).where(orders.c.transaction_id == journey.transaction_id)))\
             .scalar_one()
-        await server.services.ledger.order_completed(conn, order_id)
+        order = await OrderRepo(conn).get(order_id)
+        assert order is not None
+        await server.services.ledger.order_completed(conn, order)
     after = (await buyer._http.get(f"{server.base_url}/metrics")).text
 
     def grew(name: str, **labels: str) -> float:

@@ -29,6 +29,6 @@ async def handle(deps: OrderDeps, request: InboundRequest[CancelRequest]) -> Non
             return
         await uow.orders.save(order)
         await deps.fulfillment.offers.order_cancelled(uow.conn, order)
-        await deps.ledger.order_cancelled(uow.conn, order.id, charge.fee)  # also records refunds owed
+        await deps.ledger.order_cancelled(uow.conn, order, charge.fee)  # also records refunds owed
         await uow.outbox.reply(request, message={"order": await order_message(uow.conn, order)})
         await uow.commit()
