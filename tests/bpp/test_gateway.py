@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 from datetime import UTC, datetime
@@ -439,3 +440,42 @@ async def test_every_route_limits_its_body(server: Any, buyer: BuyerApp) -> None
             assert answer.status_code == 413, answer.text
             assert f"{limit}-byte limit" in answer.json()["detail"]
     assert (await buyer._http.post(server.base_url + "/worker/api/login", json={})).status_code == 422
+
+
+async def test_a_request_the_inbox_could_not_store_is_processed_when_retried(
+    server: Any, buyer: BuyerApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gateway = server.app.state.gateway
+    failures = [OSError("database connection lost")]
+
+    async def store_once_failing(exchange: Any) -> None:
+        if failures:
+            raise failures.pop()
+        await gateway.store_in_inbox(exchange)
+
+    monkeypatch.setattr(server.app.state, "gateway", dataclasses.replace(gateway, store_in_inbox=store_once_failing))
+    body = support_body(buyer, server)
+
+    refused = await buyer.post(f"{server.ondc_url}/support", body)
+    retried = await buyer.post(f"{server.ondc_url}/support", body)  # the same message, as its NACK asked
+
+    assert_nack(refused.status, refused.answer, 503, "31001")
+    assert retried.acked, retried.answer
+    await buyer.wait_for("on_support", buyer.replies_to(retried))
+
+
+async def test_a_rate_limited_request_is_processed_when_retried(server: Any, buyer: BuyerApp) -> None:
+    gateway = server.app.state.gateway
+    strict = dataclasses.replace(gateway, settings=gateway.settings.model_copy(update={"rate_limit_per_minute": 1}))
+    first, second = support_body(buyer, server), support_body(buyer, server)
+    server.app.state.gateway = strict
+    try:
+        assert (await buyer.post(f"{server.ondc_url}/support", first)).acked
+        limited = await buyer.post(f"{server.ondc_url}/support", second)
+    finally:
+        server.app.state.gateway = gateway
+    retried = await buyer.post(f"{server.ondc_url}/support", second)  # the next minute, as the NACK asked
+
+    assert_nack(limited.status, limited.answer, 429, "31001")
+    assert retried.acked, retried.answer
+    await buyer.wait_for("on_support", buyer.replies_to(retried))

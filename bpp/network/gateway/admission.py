@@ -28,6 +28,10 @@ class Admission:
 class Admitter(Protocol):
     async def admit(self, subscriber_id: str, seen_key: str) -> Admission: ...
 
+    async def forget(self, seen_key: str) -> None:
+        """Drop the mark of a request that was refused after all, so that its retry is processed, not taken for a
+        duplicate and lost."""
+
 
 class RedisAdmitter:
     """Shared by every process: INCR of the minute window and SET NX of the message mark, pipelined."""
@@ -45,6 +49,9 @@ class RedisAdmitter:
         pipe.set(f"sm:seen:{seen_key}", b"1", nx=True, ex=self._seen_ttl)
         count, _, first_time = await pipe.execute()
         return Admission(int(count), bool(first_time))
+
+    async def forget(self, seen_key: str) -> None:
+        await self._redis.delete(f"sm:seen:{seen_key}")
 
 
 class _MinuteCounts:
@@ -97,3 +104,6 @@ class LocalAdmitter:
         if first_time:
             self._seen[seen_key] = now + self._ttl
         return Admission(count, first_time)
+
+    async def forget(self, seen_key: str) -> None:
+        self._seen.pop(seen_key, None)

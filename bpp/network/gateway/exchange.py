@@ -44,4 +44,5 @@ class Exchange:
     signer_subscriber_url: str = ""  # from the registry record that gave the signer's key
     data: dict[str, Any] | None = None
     model: Any = None
+    seen_key: str = ""  # its de-duplication mark, once admitted
     duplicate: bool = False

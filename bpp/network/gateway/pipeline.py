@@ -177,10 +177,11 @@ async def limit_and_deduplicate(gateway: Gateway, exchange: Exchange) -> None:
     """The per-subscriber rate window and the (bap_id, action, message_id) mark, in one step."""
     assert exchange.data is not None and exchange.signer is not None
     context = exchange.data["context"]
-    admission = await gateway.admitter.admit(
-        exchange.signer.subscriber_id, f"{context['bap_id']}|{exchange.action}|{context['message_id']}"
-    )
+    exchange.seen_key = f"{context['bap_id']}|{exchange.action}|{context['message_id']}"
+    admission = await gateway.admitter.admit(exchange.signer.subscriber_id, exchange.seen_key)
     if admission.requests_this_window > gateway.settings.rate_limit_per_minute:
+        if admission.first_time:
+            await gateway.admitter.forget(exchange.seen_key)  # the retry asked for must not be taken for a repeat
         raise Nack(429, errors.RATE_LIMITED, f"rate limit of {gateway.settings.rate_limit_per_minute} requests a "
                    "minute exceeded; retry in the next minute")
     exchange.duplicate = not admission.first_time
@@ -191,11 +192,17 @@ async def record_and_hand_off(gateway: Gateway, exchange: Exchange) -> None:
     if exchange.duplicate:
         gateway.txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
         return
+    try:
+        if exchange.action == SEARCH:
+            await gateway.answer_search(exchange)
+        else:
+            await gateway.store_in_inbox(exchange)
+    except Exception:
+        # not stored, so NACKed with "retry": without its mark gone the retry would be ACKed as a repeat and lost
+        await gateway.admitter.forget(exchange.seen_key)
+        raise
     if exchange.action == SEARCH:
         gateway.txlog.record_inbound(exchange, "ACK")
-        await gateway.answer_search(exchange)
-        return
-    await gateway.store_in_inbox(exchange)
 
 
 DEFAULT_STEPS: Sequence[tuple[str, Step]] = (
