@@ -2,7 +2,7 @@
 
 Callers reach the part they need (`coverage` for search, `matching` for a confirmed order, `offers` and
 `job_steps` for the worker app, `presence` for staff changes to a worker); each part takes only the
-narrow dependencies it uses, wired in `bpp/wiring/workforce.py`.
+narrow dependencies it uses, wired by `Services.new_workforce` in `bpp/wiring/services.py`.
 """
 
 from __future__ import annotations
