@@ -123,6 +123,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timestamp() -> str:
     now = datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
@@ -217,7 +223,7 @@ def start_production(work: Path, port: int, database: str) -> list[subprocess.Po
 
 
 def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work: Path, args: argparse.Namespace,
-            receiver: str, bare_rps: float, lua: Path) -> None:
+            receiver: str, bare_rps: float, bare_cpu_us: float, lua: Path) -> None:
     wait_until_up(f"{bpp}/readyz")
     bap_key, bap_public = generate_signing_keypair()
     gateway_key, gateway_public = generate_signing_keypair()
@@ -231,7 +237,9 @@ def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work
     print(f"{label}: warm-up {warm['rps']:.0f} req/s; signing {args.requests} unique searches …", flush=True)
     deadlines = write_requests(requests_file, args.requests, bap_key, gateway_key, f"{receiver}/ondc")
     before = httpx.get(f"{receiver}/count").json()["count"]
+    cpu_before = [cpu_seconds(process.pid) for process in processes]
     ours = run_wrk(bpp, requests_file, lua, args.connections, args.seconds)
+    cpu_used = [cpu_seconds(process.pid) - start for process, start in zip(processes, cpu_before, strict=True)]
     unique = min(ours["requests"], args.requests)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
@@ -247,9 +255,12 @@ def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work
           f"p99 {ours['p99_ms']:.2f} ms  (non-2xx: {ours['non_2xx']:.0f})")
     print(f"  ratio BPP / bare          : {ours['rps'] / bare_rps:.2f}  (target ≥ 0.5)")
     print(f"  on_search within ttl      : {len(ours_arrived) - late} of {unique:.0f} unique ACKed searches "
-          f"({late} late, {unique - len(ours_arrived):.0f} missing)")
+          f"({late} late)")
     print(f"  resident memory, {len(processes)} process{'es' if len(processes) > 1 else ''}: {memory:.0f} MB "
-          "(target ≤ 300 MB)", flush=True)
+          "(target ≤ 300 MB)")
+    per_request = ", ".join(f"{name} {used / ours['requests'] * 1e6:.0f} µs"
+                            for name, used in zip(("serve", "dispatcher"), cpu_used, strict=False))
+    print(f"  CPU per ACKed search      : {per_request} (bare endpoint: {bare_cpu_us:.0f} µs)", flush=True)
 
 
 def stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -287,10 +298,12 @@ def main() -> None:
         bare_requests = work / "bare-requests.tsv"
         key, _ = generate_signing_keypair()
         write_requests(bare_requests, 4000, key, key, f"{receiver}/ondc")
+        bare_cpu = cpu_seconds(helpers[0].pid)
         bare = run_wrk(f"http://127.0.0.1:{bare_port}", bare_requests, work / "requests.lua", args.connections,
                        args.seconds)
+        bare_cpu_us = (cpu_seconds(helpers[0].pid) - bare_cpu) / bare["requests"] * 1e6
         print(f"bare FastAPI ACK endpoint      : {bare['rps']:9.0f} req/s  p50 {bare['p50_ms']:.2f} ms  "
-              f"p99 {bare['p99_ms']:.2f} ms", flush=True)
+              f"p99 {bare['p99_ms']:.2f} ms  CPU {bare_cpu_us:.0f} µs a request", flush=True)
         for label in ("demo", "production"):
             if args.only not in (None, label):
                 continue
@@ -300,7 +313,7 @@ def main() -> None:
             processes = start_demo(run_dir, port) if label == "demo" else start_production(run_dir, port, database)
             try:
                 measure(label, f"http://127.0.0.1:{port}", processes, run_dir, args, receiver, bare["rps"],
-                        work / "requests.lua")
+                        bare_cpu_us, work / "requests.lua")
             finally:
                 stop(processes)
     finally:

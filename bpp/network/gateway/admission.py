@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+from bpp.platform.batching import Batcher
 
 SEEN_TTL_SECONDS = 86_400
 RATE_WINDOW_SECONDS = 60
@@ -33,22 +36,35 @@ class Admitter(Protocol):
         duplicate and lost."""
 
 
+# The rate window's count and the message's first-time mark in one command (EVALSHA) instead of three
+_ADMIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local first = redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2])
+return {count, first and 1 or 0}
+"""
+
+
 class RedisAdmitter:
-    """Shared by every process: INCR of the minute window and SET NX of the message mark, pipelined."""
+    """Shared by every process: one script call per request, the calls of concurrent requests in one round trip."""
 
     def __init__(self, redis: Redis, seen_ttl_seconds: int = SEEN_TTL_SECONDS) -> None:
         self._redis = redis
         self._seen_ttl = seen_ttl_seconds
+        self._script = redis.register_script(_ADMIT)
+        self._batcher: Batcher[tuple[str, str], Admission] = Batcher(self._admit_all)
 
     async def admit(self, subscriber_id: str, seen_key: str) -> Admission:
+        return await self._batcher.submit((subscriber_id, seen_key))
+
+    async def _admit_all(self, requests: Sequence[tuple[str, str]]) -> list[Admission]:
         window = int(time.time() // RATE_WINDOW_SECONDS)
-        rate_key = f"sm:rate:{subscriber_id}:{window}"
-        pipe = self._redis.pipeline(transaction=False)
-        pipe.incr(rate_key)
-        pipe.expire(rate_key, 2 * RATE_WINDOW_SECONDS)
-        pipe.set(f"sm:seen:{seen_key}", b"1", nx=True, ex=self._seen_ttl)
-        count, _, first_time = await pipe.execute()
-        return Admission(int(count), bool(first_time))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for subscriber_id, seen_key in requests:
+                await self._script(keys=[f"sm:rate:{subscriber_id}:{window}", f"sm:seen:{seen_key}"],
+                                   args=[2 * RATE_WINDOW_SECONDS, self._seen_ttl], client=pipe)
+            answers = await pipe.execute()
+        return [Admission(int(count), bool(first)) for count, first in answers]
 
     async def forget(self, seen_key: str) -> None:
         await self._redis.delete(f"sm:seen:{seen_key}")

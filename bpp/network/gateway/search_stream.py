@@ -11,7 +11,6 @@ passed meanwhile is acknowledged without an answer, since the buyer app no longe
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -26,6 +25,7 @@ from bpp.network.gateway.exchange import Exchange
 from bpp.network.gateway.search_path import SearchPath
 from bpp.network.protocol import InboundRequest
 from bpp.platform.background import BackgroundLoop
+from bpp.platform.batching import Batcher
 from schemas.beckn import SearchRequest, parse_request
 
 log = logging.getLogger(__name__)
@@ -47,37 +47,17 @@ class SearchPublisher:
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._batch: list[dict[bytes, bytes]] = []
-        self._written: asyncio.Future[None] | None = None
-        self._writes: set[asyncio.Task[None]] = set()  # held until done: the loop keeps only weak references
+        self._batcher: Batcher[dict[bytes, bytes], object] = Batcher(self._write)
 
     async def publish(self, exchange: Exchange) -> None:
         """Return once the search is on the stream (raise if Redis refused it: the request is then NACKed)."""
-        self._batch.append({b"body": exchange.raw, b"at": exchange.received_at.isoformat().encode()})
-        if self._written is None:
-            self._written = asyncio.get_running_loop().create_future()
-            # after the other requests already read in this turn of the event loop have added theirs
-            asyncio.get_running_loop().call_soon(self._write_batch)
-        await asyncio.shield(self._written)
+        await self._batcher.submit({b"body": exchange.raw, b"at": exchange.received_at.isoformat().encode()})
 
-    def _write_batch(self) -> None:
-        batch, written = self._batch, self._written
-        self._batch, self._written = [], None
-        assert written is not None
-        task = asyncio.ensure_future(self._write(batch, written))  # its outcome reaches publishers via `written`
-        self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
-
-    async def _write(self, batch: Sequence[dict[bytes, bytes]], written: asyncio.Future[None]) -> None:
-        try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for fields in batch:
-                    pipe.xadd(STREAM, fields, maxlen=MAX_LENGTH, approximate=True)  # type: ignore[arg-type]
-                await pipe.execute()
-        except Exception as exc:
-            written.set_exception(exc)
-        else:
-            written.set_result(None)
+    async def _write(self, batch: Sequence[dict[bytes, bytes]]) -> list[object]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for fields in batch:
+                pipe.xadd(STREAM, fields, maxlen=MAX_LENGTH, approximate=True)  # type: ignore[arg-type]
+            return list(await pipe.execute())
 
 
 class SearchAnswerer:
