@@ -123,11 +123,15 @@ class Inbox:
         return "processed"
 
     async def _answer_error(self, request: InboundRequest, error: dict[str, Any], note: str | None = None) -> None:
+        """Answer with `error` and mark the message processed in one transaction: its outcome is final. Left open,
+        the sweeper ran a refused message again every 30 s and the buyer app got the same error again each time."""
         async with self._db.begin() as conn:
             await self._outbox.reply(conn, request, message=None, error=error)
-            if note:
-                await conn.execute(update(messages).where(messages.c.id == request.message_row_id)
-                                   .values(process_error=note))
+            await conn.execute(
+                update(messages)
+                .where(messages.c.id == request.message_row_id, messages.c.processed_at.is_(None))
+                .values(processed_at=self._clock(), claimed_until=None, process_error=note)
+            )
 
     async def _mark_processed(self, request: InboundRequest) -> None:
         async with self._db.begin() as conn:

@@ -87,3 +87,35 @@ async def test_acked_message_left_unprocessed_by_a_crash_is_processed_on_recover
     assert callback.action == "on_support"
     assert callback.target_url == "https://buyer.example/ondc/on_support"
     assert await services.inbox.recover() == 0
+
+
+async def test_a_refused_message_is_answered_once_and_not_run_again(services: Services) -> None:
+    """A handler's refusal is final: the sweeper must not run the message again (and answer it again)."""
+    context = {
+        "domain": "ONDC:SRV11", "location": {"city": {"code": "std:0522"}, "country": {"code": "IND"}},
+        "action": "status", "version": "2.0.0", "bap_id": "buyer.example", "bap_uri": "https://buyer.example/ondc",
+        "bpp_id": services.settings.subscriber_id, "bpp_uri": services.settings.subscriber_url,
+        "transaction_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()),
+        "timestamp": "2026-01-01T00:00:00.000Z", "ttl": "PT30S",
+    }
+    body = orjson.dumps({"context": context, "message": {"order_id": "NO-SUCH-ORDER"}})
+    now = services.clock()
+    async with services.db.begin() as conn:
+        await conn.execute(messages.insert().values(
+            direction="in", action="status", bap_id="buyer.example", transaction_id=context["transaction_id"],
+            message_id=context["message_id"], received_at=now, headers={}, body=body, ack_status="ACK",
+            claimed_until=now - timedelta(seconds=1)))
+    await services.inbox.recover()
+    for _ in range(100):
+        async with services.db.connect() as conn:
+            processed = (await conn.execute(select(messages.c.processed_at)
+                                            .where(messages.c.message_id == context["message_id"]))).scalar_one()
+        if processed is not None:
+            break
+        await asyncio.sleep(0.05)
+
+    assert processed is not None
+    assert await services.inbox.recover() == 0
+    async with services.db.connect() as conn:
+        [answer] = (await conn.execute(select(outbox).where(outbox.c.message_id == context["message_id"]))).all()
+    assert answer.action == "on_status" and orjson.loads(answer.payload)["error"]["code"] == "30018"
