@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
@@ -111,6 +116,63 @@ async def serve(app: FastAPI, port: int) -> RunningServer:
 async def start_server(settings: Settings, port: int) -> RunningServer:
     """Serve `settings` on `port`; the app is its own demo registry."""
     return await serve(create_app(settings, registry_url=f"http://127.0.0.1:{port}", migrate=False), port)
+
+
+STARTUP_SECONDS = 30.0
+
+
+@dataclass
+class BppProcess:
+    """One `sevamitra-bpp` process in its own folder, its output in `<folder>/bpp.log`."""
+
+    folder: Path
+    args: list[str]
+    environment: dict[str, str]
+    port: int | None = None
+    process: asyncio.subprocess.Process | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> str:
+        return (self.folder / "bpp.log").read_text(errors="replace")
+
+    async def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / "bpp.log").open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bpp", *self.args, cwd=self.folder, env=self.environment, stdout=log,
+                stderr=subprocess.STDOUT)
+
+    async def ready(self) -> None:
+        """Wait until the server answers /readyz (database and Redis reachable, demo data seeded)."""
+        assert self.process is not None
+        async with httpx.AsyncClient(timeout=1) as client:
+            for _ in range(int(STARTUP_SECONDS / 0.1)):
+                if self.process.returncode is not None:
+                    pytest.fail(f"{self.args} exited with {self.process.returncode}:\n{self.log}")
+                try:
+                    if (await client.get(f"{self.base_url}/readyz")).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+        pytest.fail(f"{self.args} was not ready within {STARTUP_SECONDS:.0f} s:\n{self.log}")
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(self.process.wait(), 15)
+            except TimeoutError:
+                await self.kill()
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/test.sh installs it

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
-from harness import Backend
+from harness import Backend, BppProcess
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,7 +26,6 @@ from bpp.storage.gateway_tables import outbox
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 pytestmark = pytest.mark.asyncio
-STARTUP_SECONDS = 30.0
 
 
 @dataclass
@@ -49,76 +44,41 @@ class StallingBuyer(BuyerApp):
 
 
 @dataclass
-class DemoProcess:
-    """`sevamitra-bpp serve --demo` in `folder` on the test's backend, started and killed at will."""
+class DemoProcess(BppProcess):
+    """`serve --demo` on `backend`, keeping its keys across restarts, so the buyer app can verify what the new
+    process signs."""
 
-    folder: Path
-    backend: Backend
-    port: int = field(default_factory=free_port)
-    process: asyncio.subprocess.Process | None = None
-    environment: dict[str, str] = field(default_factory=dict)
+    backend: Backend | None = None
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def on(cls, folder: Path, backend: Backend) -> DemoProcess:
         signing_private, _ = generate_signing_keypair()
         encryption_private, _ = generate_encryption_keypair()
-        self.environment = {
+        port = free_port()
+        environment = {
             **{key: value for key, value in os.environ.items() if not key.startswith("SEVAMITRA_")},
-            "SEVAMITRA_DATABASE_URL": self.backend.database_url,
-            "SEVAMITRA_REDIS_URL": self.backend.redis_url,
-            # the same keys after the restart, so the buyer app can verify what the new process signs
+            "SEVAMITRA_DATABASE_URL": backend.database_url,
+            "SEVAMITRA_REDIS_URL": backend.redis_url,
             "SEVAMITRA_SIGNING_PRIVATE_KEY": signing_private,
             "SEVAMITRA_ENCRYPTION_PRIVATE_KEY": encryption_private,
             "SEVAMITRA_DEMO_STEP_SECONDS": "0.1",
             "SEVAMITRA_CALLBACK_MAX_BACKOFF_SECONDS": "1",
             "SEVAMITRA_DISPATCHER_POLL_SECONDS": "0.05",
         }
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return cls(folder, ["serve", "--demo", "--port", str(port)], environment, port, backend=backend)
 
     @property
     def registry_token(self) -> str:
         return (self.folder / "var" / "demo-registry-token").read_text()
 
     async def start(self) -> None:
-        with (self.folder / "serve.log").open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bpp", "serve", "--demo", "--port", str(self.port),
-                cwd=self.folder, env=self.environment, stdout=log, stderr=subprocess.STDOUT)
-        async with httpx.AsyncClient(timeout=1) as client:
-            for _ in range(int(STARTUP_SECONDS / 0.1)):
-                if self.process.returncode is not None:
-                    pytest.fail(f"serve --demo exited with {self.process.returncode}:\n{self.log}")
-                try:
-                    if (await client.get(f"{self.base_url}/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-        pytest.fail(f"serve --demo was not healthy within {STARTUP_SECONDS:.0f} s:\n{self.log}")
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), 15)
-            except TimeoutError:
-                await self.kill()
-
-    @property
-    def log(self) -> str:
-        return (self.folder / "serve.log").read_text(errors="replace")
+        await super().start()
+        await self.ready()
 
 
 @pytest.fixture
 async def demo_process(backend: Backend, tmp_path: Path) -> AsyncIterator[DemoProcess]:
-    running = DemoProcess(tmp_path, backend)
+    running = DemoProcess.on(tmp_path, backend)
     await running.start()
     yield running
     await running.stop()
@@ -147,6 +107,7 @@ async def test_a_reply_cut_off_by_sigkill_is_sent_again_after_the_restart(
         await buyer.stop()
 
     assert order["fulfillments"][0]["state"]["descriptor"]["code"] == "Completed", demo_process.log
+    assert demo_process.backend is not None
     db = Database(demo_process.backend.database_url)
     try:
         async with db.connect() as conn:

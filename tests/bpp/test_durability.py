@@ -58,32 +58,44 @@ async def test_callback_is_delivered_after_a_restart(server: Any, buyer: BuyerAp
         await restarted.stop()
 
 
-async def test_acked_message_left_unprocessed_by_a_crash_is_processed_on_recovery(services: Services) -> None:
+async def store_unprocessed(services: Services, action: str, message: dict[str, object]) -> str:
+    """An ACKed `action` left in the inbox unprocessed by a process that died, its claim lapsed; its message_id."""
     context = {
         "domain": "ONDC:SRV11", "location": {"city": {"code": "std:0522"}, "country": {"code": "IND"}},
-        "action": "support", "version": "2.0.0", "bap_id": "buyer.example", "bap_uri": "https://buyer.example/ondc",
+        "action": action, "version": "2.0.0", "bap_id": "buyer.example", "bap_uri": "https://buyer.example/ondc",
         "bpp_id": services.settings.subscriber_id, "bpp_uri": services.settings.subscriber_url,
         "transaction_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()),
         "timestamp": "2026-01-01T00:00:00.000Z", "ttl": "PT30S",
     }
-    body = orjson.dumps({"context": context, "message": {"support": {"ref_id": "ORDER-1"}}})
     now = services.clock()
     async with services.db.begin() as conn:
         await conn.execute(messages.insert().values(
-            direction="in", action="support", bap_id="buyer.example", transaction_id=context["transaction_id"],
-            message_id=context["message_id"], received_at=now, headers={}, body=body, ack_status="ACK",
+            direction="in", action=action, bap_id="buyer.example", transaction_id=context["transaction_id"],
+            message_id=context["message_id"], received_at=now, headers={},
+            body=orjson.dumps({"context": context, "message": message}), ack_status="ACK",
             claimed_until=now - timedelta(seconds=1)))
-    await services.inbox.recover()  # the background sweeper may win the claim; either way it runs once
+    return str(context["message_id"])
+
+
+async def recovered(services: Services, message_id: str) -> bool:
+    """Run recovery; True once the message is marked processed (the background sweeper may win the claim)."""
+    await services.inbox.recover()
     for _ in range(100):
         async with services.db.connect() as conn:
             processed = (await conn.execute(select(messages.c.processed_at)
-                                            .where(messages.c.message_id == context["message_id"]))).scalar_one()
+                                            .where(messages.c.message_id == message_id))).scalar_one()
         if processed is not None:
-            break
+            return True
         await asyncio.sleep(0.05)
-    assert processed is not None
+    return False
+
+
+async def test_acked_message_left_unprocessed_by_a_crash_is_processed_on_recovery(services: Services) -> None:
+    message_id = await store_unprocessed(services, "support", {"support": {"ref_id": "ORDER-1"}})
+
+    assert await recovered(services, message_id)
     async with services.db.connect() as conn:
-        callback = (await conn.execute(select(outbox).where(outbox.c.message_id == context["message_id"]))).one()
+        callback = (await conn.execute(select(outbox).where(outbox.c.message_id == message_id))).one()
     assert callback.action == "on_support"
     assert callback.target_url == "https://buyer.example/ondc/on_support"
     assert await services.inbox.recover() == 0
@@ -91,31 +103,10 @@ async def test_acked_message_left_unprocessed_by_a_crash_is_processed_on_recover
 
 async def test_a_refused_message_is_answered_once_and_not_run_again(services: Services) -> None:
     """A handler's refusal is final: the sweeper must not run the message again (and answer it again)."""
-    context = {
-        "domain": "ONDC:SRV11", "location": {"city": {"code": "std:0522"}, "country": {"code": "IND"}},
-        "action": "status", "version": "2.0.0", "bap_id": "buyer.example", "bap_uri": "https://buyer.example/ondc",
-        "bpp_id": services.settings.subscriber_id, "bpp_uri": services.settings.subscriber_url,
-        "transaction_id": str(uuid.uuid4()), "message_id": str(uuid.uuid4()),
-        "timestamp": "2026-01-01T00:00:00.000Z", "ttl": "PT30S",
-    }
-    body = orjson.dumps({"context": context, "message": {"order_id": "NO-SUCH-ORDER"}})
-    now = services.clock()
-    async with services.db.begin() as conn:
-        await conn.execute(messages.insert().values(
-            direction="in", action="status", bap_id="buyer.example", transaction_id=context["transaction_id"],
-            message_id=context["message_id"], received_at=now, headers={}, body=body, ack_status="ACK",
-            claimed_until=now - timedelta(seconds=1)))
-    await services.inbox.recover()
-    for _ in range(100):
-        async with services.db.connect() as conn:
-            processed = (await conn.execute(select(messages.c.processed_at)
-                                            .where(messages.c.message_id == context["message_id"]))).scalar_one()
-        if processed is not None:
-            break
-        await asyncio.sleep(0.05)
+    message_id = await store_unprocessed(services, "status", {"order_id": "NO-SUCH-ORDER"})
 
-    assert processed is not None
+    assert await recovered(services, message_id)
     assert await services.inbox.recover() == 0
     async with services.db.connect() as conn:
-        [answer] = (await conn.execute(select(outbox).where(outbox.c.message_id == context["message_id"]))).all()
+        [answer] = (await conn.execute(select(outbox).where(outbox.c.message_id == message_id))).all()
     assert answer.action == "on_status" and orjson.loads(answer.payload)["error"]["code"] == "30018"

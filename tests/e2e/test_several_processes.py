@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -34,7 +33,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from harness import Backend, RunningServer, serve
+from harness import Backend, BppProcess, RunningServer, serve
 from sqlalchemy import select
 
 from bpp.demo.catalog_seed import demo_items
@@ -54,7 +53,6 @@ pytestmark = pytest.mark.asyncio
 ORDERS = 60
 START_EVERY = 0.1  # seconds between two orders' first requests: all are under way within 6 s
 KILL_AFTER = ORDERS // 2  # orders started when the first server dies
-STARTUP_SECONDS = 30.0
 # a reply to a message the killed server stored but never processed comes from the survivor's inbox sweeper,
 # once the message's claim (30 s) has lapsed; a search it never answered is simply searched again
 REPLY_SECONDS = 70.0
@@ -63,60 +61,6 @@ MATCHING_SECONDS = 90.0  # from on_confirm; a job the killed server had claimed 
 POST_TRIES = 3
 SUBSCRIBER_ID = "bpp.sevamitra.test"
 UNIQUE_KEY_ID = "test-key-1"
-
-
-@dataclass
-class BppProcess:
-    """One `sevamitra-bpp` process in its own folder, its output in `<folder>/bpp.log`."""
-
-    folder: Path
-    args: list[str]
-    environment: dict[str, str]
-    port: int | None = None
-    process: asyncio.subprocess.Process | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log(self) -> str:
-        return (self.folder / "bpp.log").read_text(errors="replace")
-
-    async def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with (self.folder / "bpp.log").open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bpp", *self.args, cwd=self.folder, env=self.environment, stdout=log,
-                stderr=subprocess.STDOUT)
-
-    async def ready(self) -> None:
-        """Wait until the server answers /readyz (database and Redis reachable, demo data seeded)."""
-        assert self.process is not None
-        async with httpx.AsyncClient(timeout=1) as client:
-            for _ in range(int(STARTUP_SECONDS / 0.1)):
-                if self.process.returncode is not None:
-                    pytest.fail(f"{self.args} exited with {self.process.returncode}:\n{self.log}")
-                try:
-                    if (await client.get(f"{self.base_url}/readyz")).status_code == 200:
-                        return
-                except httpx.HTTPError:
-                    pass
-                await asyncio.sleep(0.1)
-        pytest.fail(f"{self.args} was not ready within {STARTUP_SECONDS:.0f} s:\n{self.log}")
-
-    async def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(self.process.wait(), 15)
-            except TimeoutError:
-                await self.kill()
 
 
 @dataclass
