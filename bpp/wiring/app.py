@@ -25,7 +25,6 @@ from bpp.platform.http_errors import (
     unstorable_text_handler,
     validation_error_handler,
 )
-from bpp.platform.leader import Lease
 from bpp.platform.settings import Settings
 from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
 from bpp.staff import pages as staff_pages
@@ -77,7 +76,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
             app.state.demo_registry.publish_token()  # for `simulate`, run from this folder
             services.background.append(await start_demo(
                 services.db, services.catalog, services.fulfillment, services.clock, settings,
-                Lease(services.redis, "demo-workers"),
+                services.lease("demo-workers"),
             ))
         gc.collect()
         gc.freeze()  # start-up objects live as long as the process; the collector need not scan them again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -188,6 +189,12 @@ class Services:
             batch=batch,
         )
 
+    def lease(self, name: str) -> Lease:
+        """The Redis lease `name` of this deployment: the processes sharing its database share the lease, while
+        another deployment on the same Redis (staging beside production, or one test after another) has its own."""
+        deployment = hashlib.sha256(self.settings.database_url.encode()).hexdigest()[:12]
+        return Lease(self.redis, f"{deployment}:{name}")
+
     def unit_of_work(self) -> UnitOfWork:
         """A new business transaction with the orders, the outbox, and the dispatcher woken after its commit."""
         return UnitOfWork(self.db, self.outbox, self.dispatcher.wake)
@@ -204,7 +211,7 @@ class Services:
         await self.catalog.start()
         await self.fulfillment.start()
         await self.ledger.start()
-        self.inbox.start(Lease(self.redis, "inbox-sweeper"))
+        self.inbox.start(self.lease("inbox-sweeper"))
         if run_dispatcher:
             self.dispatcher.start()
 
