@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +33,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from processes import stop_all  # noqa: E402  (bench/, the script's own folder)
 
 from bpp.demo.registry import TOKEN_FILE, TOKEN_HEADER, read_published_token  # noqa: E402
 from signing import (  # noqa: E402
@@ -263,16 +264,6 @@ def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work
     print(f"  CPU per ACKed search      : {per_request} (bare endpoint: {bare_cpu_us:.0f} µs)", flush=True)
 
 
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=32)
@@ -315,9 +306,9 @@ def main() -> None:
                 measure(label, f"http://127.0.0.1:{port}", processes, run_dir, args, receiver, bare["rps"],
                         bare_cpu_us, work / "requests.lua")
             finally:
-                stop(processes)
+                stop_all(processes)
     finally:
-        stop(helpers)
+        stop_all(helpers)
         subprocess.run(["psql", PG_ADMIN, "-qc", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'],
                        capture_output=True)
         shutil.rmtree(work, ignore_errors=True)

@@ -30,7 +30,6 @@ import itertools
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -48,6 +47,8 @@ from redis import Redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from processes import stop_all  # noqa: E402  (bench/, the script's own folder)
 
 from bpp.demo.registry import TOKEN_FILE, read_published_token  # noqa: E402
 from bpp.demo.workers_seed import WORKERS_PER_CATEGORY  # noqa: E402
@@ -202,13 +203,7 @@ def running_servers(count: int, env: dict[str, str], work: Path) -> Iterator[Ser
                 token = read_published_token(work / TOKEN_FILE) or ""
         yield Servers(urls, [process.pid for process in processes], token)
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(processes)
 
 
 # --- the day ----------------------------------------------------------------------------------------------
