@@ -189,9 +189,11 @@ async def limit_and_deduplicate(gateway: Gateway, exchange: Exchange) -> None:
 
 async def record_and_hand_off(gateway: Gateway, exchange: Exchange) -> None:
     """Search goes to the in-memory fast path; everything else is stored in the inbox before the ACK."""
-    if exchange.duplicate:
+    if exchange.duplicate and exchange.action == SEARCH:
         gateway.txlog.record_inbound(exchange, "ACK", note="duplicate: acknowledged, not processed again")
         return
+    # Any other repeat still goes to the inbox, whose unique key decides: the Redis mark alone could be left by a
+    # process killed between marking and storing, and the retry the buyer app sends would then be lost.
     try:
         if exchange.action == SEARCH:
             await gateway.answer_search(exchange)
