@@ -22,7 +22,7 @@ RECYCLE_SECONDS = 1800
 class Database:
     """An async engine plus the facts callers need about its dialect."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pool_size: int = 20) -> None:
         self.url = url
         self.is_postgres = url.startswith("postgresql")
         if not self.is_postgres:
@@ -35,7 +35,10 @@ class Database:
             # transaction, as many as a one-row transaction itself (bench/settlement_throughput.py). The
             # server's closing of a connection (a restart) is caught on checkout for free instead, see
             # `_replace_closed`; pool_recycle retires connections before a NAT or firewall forgets them.
-            self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=RECYCLE_SECONDS)
+            # pool_size: see Settings.database_pool_size; overflow connections are closed again on return.
+            self.engine = create_async_engine(
+                url, pool_size=pool_size, max_overflow=pool_size // 2, pool_recycle=RECYCLE_SECONDS
+            )
             event.listen(self.engine.sync_engine, "checkout", _replace_closed)
 
     @asynccontextmanager
