@@ -257,7 +257,7 @@ def check_configuration(settings: Settings, registry_url: str | None = None) -> 
 def build_services(settings: Settings, *, registry_url: str | None = None, redis: Redis | None = None) -> Services:
     """Wire the parts; nothing runs until `start()`."""
     keys, registry_base = check_configuration(settings, registry_url)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, settings.database_pool_size)
     redis = redis or create_redis(settings.redis_url)
     http = httpx.AsyncClient(
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
