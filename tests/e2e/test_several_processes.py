@@ -185,6 +185,8 @@ def environment(backend: Backend, registry: RunningServer, public_url: str) -> d
         # twice because its first attempt was given up on
         "SEVAMITRA_CALLBACK_TIMEOUT_SECONDS": "20",
         "SEVAMITRA_LOG_FORMAT": "text",
+        # four processes within the test server's 100 connections, beside other tests' (at most 4 x 18)
+        "SEVAMITRA_DATABASE_POOL_SIZE": "12",
     }
 
 
