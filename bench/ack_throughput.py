@@ -248,7 +248,7 @@ def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work
         if state["count"] - before >= unique:
             break
         time.sleep(0.5)
-    memory = sum(rss_mb(process.pid) for process in processes)
+    memories = [rss_mb(process.pid) for process in processes]
     arrivals = httpx.get(f"{receiver}/arrivals").json()
     ours_arrived = [txn for txn in deadlines if txn in arrivals]
     late = sum(1 for txn in ours_arrived if arrivals[txn] > deadlines[txn])
@@ -257,8 +257,8 @@ def measure(label: str, bpp: str, processes: list[subprocess.Popen[bytes]], work
     print(f"  ratio BPP / bare          : {ours['rps'] / bare_rps:.2f}  (target ≥ 0.5)")
     print(f"  on_search within ttl      : {len(ours_arrived) - late} of {unique:.0f} unique ACKed searches "
           f"({late} late)")
-    print(f"  resident memory, {len(processes)} process{'es' if len(processes) > 1 else ''}: {memory:.0f} MB "
-          "(target ≤ 300 MB)")
+    each = ", ".join(f"{name} {mb:.0f} MB" for name, mb in zip(("serve", "dispatcher"), memories, strict=False))
+    print(f"  resident memory           : {sum(memories):.0f} MB ({each}; target ≤ 300 MB)")
     per_request = ", ".join(f"{name} {used / ours['requests'] * 1e6:.0f} µs"
                             for name, used in zip(("serve", "dispatcher"), cpu_used, strict=False))
     print(f"  CPU per ACKed search      : {per_request} (bare endpoint: {bare_cpu_us:.0f} µs)", flush=True)

@@ -80,3 +80,43 @@ async def test_a_search_a_dead_dispatcher_took_is_answered_by_another(
         await services.stop()
 
     assert on_search.message["catalog"]["providers"] and on_search.context["transaction_id"] == journey.transaction_id
+
+
+async def test_a_dispatcher_behind_leaves_searches_in_the_stream(
+    seeded: RunningServer, buyer: BuyerApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While its senders are stuck, a dispatcher reads no more than it can queue: the rest wait in the stream
+    (durable, and free for another dispatcher), not in its memory; once unstuck it answers them all."""
+    monkeypatch.setattr(search_stream, "READ_COUNT", 4)
+    monkeypatch.setattr(search_stream, "MAX_WAITING", 8)
+    await seeded.services.redis.xgroup_create(STREAM, GROUP, id="$", mkstream=True)
+    services, answerer = await start_dispatcher(seeded)
+    search_path = services.search_path
+    unstuck = asyncio.Event()
+    answer = search_path._search  # the bound search handler; held back until `unstuck`
+
+    async def stuck(request: Any) -> Any:
+        await unstuck.wait()
+        return await answer(request)
+
+    monkeypatch.setattr(search_path, "_search", stuck)
+    journeys = [Journey(buyer, seeded.ondc_url, callback_timeout=30.0) for _ in range(60)]
+    searched = [asyncio.create_task(journey.search()) for journey in journeys]
+    try:
+        for _ in range(100):  # every search ACKed and on the stream
+            if await seeded.services.redis.xlen(STREAM) >= len(journeys):
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)  # time for the reader to take whatever it would
+        taken: Any = await seeded.services.redis.xpending(STREAM, GROUP)
+        queued = search_path.waiting()
+        unstuck.set()
+        answered = await asyncio.gather(*searched)
+    finally:
+        await answerer.stop()
+        await services.stop()
+
+    senders = len(search_path._senders)
+    assert queued <= 8 + 4  # read while under MAX_WAITING: at most one more READ_COUNT
+    assert taken["pending"] <= senders + 8 + 4 < len(journeys)
+    assert all(on_search.message["catalog"]["providers"] for on_search in answered)

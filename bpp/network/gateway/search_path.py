@@ -92,6 +92,10 @@ class SearchPath:
         """Queue `request` for an answer; `done` runs once it is answered, not answerable, or out of time."""
         self._queue.put_nowait((request, done))
 
+    def waiting(self) -> int:
+        """Searches and retries queued for a sender."""
+        return self._queue.qsize()
+
     async def _serve_one(self) -> None:
         work = await self._queue.get()
         if isinstance(work, PendingAnswer):

@@ -11,6 +11,7 @@ passed meanwhile is acknowledged without an answer, since the buyer app no longe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -36,6 +37,11 @@ GROUP = "answerers"
 # trim is approximate (whole stream nodes), which keeps it cheap
 MAX_LENGTH = 100_000
 READ_COUNT = 64
+# Searches read but not yet started that make the reader pause: beyond them a dispatcher that cannot keep up
+# would pile the stream into its memory (200 MB at 1,750 searches/s in bench/ack_throughput.py) and hold entries
+# past CLAIM_IDLE_MS, when another dispatcher takes them too. Left in the stream they stay durable and shared.
+MAX_WAITING = READ_COUNT * 2
+FULL_PAUSE_SECONDS = 0.005
 READ_BLOCK_MS = 1_000
 CLAIM_IDLE_MS = 10_000  # far above the time a live dispatcher takes to answer (it answers within ttl or gives up)
 CLAIM_EVERY_SECONDS = 5.0
@@ -93,6 +99,9 @@ class SearchAnswerer:
         await self._acknowledge()  # what finished last; anything left unacknowledged is claimed again later
 
     async def _read_once(self) -> None:
+        if self._search_path.waiting() >= MAX_WAITING:
+            await asyncio.sleep(FULL_PAUSE_SECONDS)
+            return
         answer: Any = await self._redis.xreadgroup(GROUP, self._name, {STREAM: ">"}, count=READ_COUNT,
                                                    block=READ_BLOCK_MS)
         for _, entries in answer or ():
