@@ -31,14 +31,65 @@ PROVIDER_CANCEL_REASON: Final = "022"  # the seller-side code of the SRV on_canc
 SYSTEM: Final = "system"
 
 
+ONDC: Final = "ondc"  # the channel kinds: ondc:<bap_id>, helpline, kiosk:<kiosk id>, department:<account id>
+HELPLINE: Final = "helpline"
+KIOSK: Final = "kiosk"
+DEPARTMENT: Final = "department"
+CHANNEL_KINDS: Final = (ONDC, HELPLINE, KIOSK, DEPARTMENT)
+_KINDS_WITH_ID: Final = (ONDC, KIOSK, DEPARTMENT)
+
+
+def channel_kind(name: str) -> str:
+    """The kind of a channel name (`ondc` of `ondc:buyer.example`); ValueError for a name no channel has."""
+    kind, colon, account = name.partition(":")
+    if kind not in CHANNEL_KINDS or (kind in _KINDS_WITH_ID) != bool(colon and account):
+        raise ValueError(
+            f"channel {name!r} is not ondc:<bap_id>, helpline, kiosk:<kiosk id> or department:<account id>"
+        )
+    return kind
+
+
 @dataclass(frozen=True, slots=True)
-class Channel:
-    """The buyer app an order came through, and where its callbacks go."""
+class BuyerApp:
+    """The ONDC buyer app an order came through: its callbacks go to `bap_uri`."""
 
     bap_id: str
     bap_uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where an order came from (`name`), its ONDC domain and city, and the buyer app of an ONDC order.
+
+    Orders of the assisted channels (helpline, kiosk, department) have no buyer app: nothing is sent to one, and
+    the citizen is told by SMS instead. The worker's side of an order is the same whatever its channel."""
+
+    name: str
     domain: str
     city: str
+    buyer_app: BuyerApp | None = None
+
+    def __post_init__(self) -> None:
+        named_app = f"{ONDC}:{self.buyer_app.bap_id}" if self.buyer_app is not None else None
+        if (channel_kind(self.name) == ONDC or named_app is not None) and self.name != named_app:
+            raise ValueError(f"channel {self.name!r}: an ONDC channel, and only one, is ondc:<its buyer app's id>")
+
+    @classmethod
+    def ondc(cls, bap_id: str, bap_uri: str, domain: str, city: str) -> Channel:
+        return cls(f"{ONDC}:{bap_id}", domain, city, BuyerApp(bap_id, bap_uri))
+
+    @property
+    def kind(self) -> str:
+        return self.name.partition(":")[0]
+
+    @property
+    def bap_id(self) -> str | None:
+        return self.buyer_app.bap_id if self.buyer_app is not None else None
+
+    @property
+    def actor(self) -> str:
+        """Who acts for the customer in the order's events: the buyer app's id, or the assisted channel's name."""
+        return self.bap_id or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +239,7 @@ class Order:
             channel=channel, service=service, quote=quote, details=details, terms=terms, created_at=at,
             progress=progress, version=1,
         )
-        order._events.append(OrderEvent(OrderStatus.CREATED.value, channel.bap_id, at))
+        order._events.append(OrderEvent(OrderStatus.CREATED.value, channel.actor, at))
         order._move(Event.ACCEPTED, at)
         order._events.append(OrderEvent(
             OrderStatus.ACCEPTED.value, SYSTEM, at,
@@ -321,8 +372,10 @@ class Order:
         collected = str(amount_collected) if amount_collected is not None else None
         self._events.append(OrderEvent(Event.COMPLETED.value, self._actor, at, {"amount_collected": collected}))
 
-    def cancel_by_buyer(self, reason_id: str, *, at: datetime) -> CancellationCharge:
-        """The buyer cancels under the confirmed cancellation terms; returns what it costs (a Refusal if it may not)."""
+    def cancel_by_buyer(self, reason_id: str, *, at: datetime, actor: str | None = None) -> CancellationCharge:
+        """The buyer cancels under the confirmed cancellation terms; returns what it costs (a Refusal if it may not).
+
+        `actor` is who asked for her, when not the channel itself (a helpline operator with her consent)."""
         charge = buyer_cancellation(
             self.fulfillment_state,
             reason_id,
@@ -331,6 +384,9 @@ class Order:
             now=at,
             slot_start=self.slot.start if self.slot else None,
         )
+        if self.channel.buyer_app is None and self.cash_due is not None:
+            # she pays only at the visit, and no buyer app holds her money: nobody could collect a fee from her
+            charge = replace(charge, fee=Decimal("0.00"))
         record = {
             "who": "buyer",
             "reason_id": charge.reason.code,
@@ -339,7 +395,7 @@ class Order:
             "at": at.isoformat(),
         }
         detail = {"reason_id": charge.reason.code, "fee": str(charge.fee)}
-        self._cancel(record, self.channel.bap_id, at, detail)
+        self._cancel(record, actor or self.channel.actor, at, detail)
         return charge
 
     def cancel_for_no_worker(self, reason: str, *, at: datetime) -> None:
@@ -347,9 +403,9 @@ class Order:
         record = {"who": "provider", "reason_id": PROVIDER_CANCEL_REASON, "note": reason, "at": at.isoformat()}
         self._cancel(record, SYSTEM, at, {"reason": reason})
 
-    def reschedule(self, slot: Slot, fee: Decimal, *, at: datetime) -> None:
+    def reschedule(self, slot: Slot, fee: Decimal, *, at: datetime, actor: str | None = None) -> None:
         """The buyer moved the visit to `slot` (checked against the terms, hours and calendar); any fee is
-        added to the quote and its total."""
+        added to the quote and its total. `actor` as for `cancel_by_buyer`."""
         before = self.slot
         self._move(Event.RESCHEDULED, at)
         self.quote = Quote.from_snapshot(rescheduled_quote(self.quote.snapshot, fee), total=self.quote.total + fee)
@@ -359,7 +415,7 @@ class Order:
             "to": [slot.start.isoformat(), slot.end.isoformat()],
             "fee": str(fee),
         }
-        self._events.append(OrderEvent(Event.RESCHEDULED.value, self.channel.bap_id, at, detail))
+        self._events.append(OrderEvent(Event.RESCHEDULED.value, actor or self.channel.actor, at, detail))
 
     def _cancel(self, record: Mapping[str, Any], actor: str, at: datetime, detail: Mapping[str, Any]) -> None:
         self._move(Event.CANCELLED, at)

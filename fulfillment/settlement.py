@@ -46,7 +46,7 @@ class OrderTerms:
     """What settlement needs from an order: its locked quote, payment terms and parties."""
 
     order_id: str
-    bap_id: str
+    bap_id: str | None  # None for an order of an assisted channel: no buyer app takes part
     worker_id: str | None
     total: Decimal  # the quote's price: pre-tax fee plus tax
     tax: Decimal  # the quote's tax lines
@@ -122,12 +122,11 @@ def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntr
         credit(TAX, split.tax),
     ]
     if terms.mode is PaymentMode.BUYER_APP_COLLECTS:
-        money_in = [debit(receivable(terms.bap_id), split.gross - split.finder_fee)]
+        money_in = [debit(receivable(_buyer_app(terms)), split.gross - split.finder_fee)]
     else:
-        money_in = [
-            debit(cash_held(terms.worker_id), split.gross),
-            credit(finder_fee_payable(terms.bap_id), split.finder_fee),
-        ]
+        money_in = [debit(cash_held(terms.worker_id), split.gross)]
+        if split.finder_fee:
+            money_in.append(credit(finder_fee_payable(_buyer_app(terms)), split.finder_fee))
     return build_entry(
         completion_key(terms.order_id),
         "completion",
@@ -147,16 +146,17 @@ def cancellation_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
     """
     split = cancellation_split(terms, policy, fee)
     refund = terms.total - split.gross if terms.mode is PaymentMode.BUYER_APP_COLLECTS else ZERO
+    if split.gross == 0 and refund == 0:  # every part of the split is at least zero: nothing moves
+        return None
     earner: Account = wallet(terms.worker_id) if terms.worker_id else COMMISSION
+    bap_id = _buyer_app(terms)
     lines = [
-        debit(receivable(terms.bap_id), split.gross - split.finder_fee + refund),
-        credit(refunds_payable(terms.bap_id), refund),
+        debit(receivable(bap_id), split.gross - split.finder_fee + refund),
+        credit(refunds_payable(bap_id), refund),
         credit(earner, split.worker_share),
         credit(COMMISSION, split.commission),
         credit(TAX, split.tax),
     ]
-    if all(amount == 0 for _, amount in lines):
-        return None
     return build_entry(
         cancellation_key(terms.order_id),
         "cancellation",
@@ -166,6 +166,13 @@ def cancellation_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
         bap_id=terms.bap_id,
         detail=_detail(terms, split, refund=refund),
     )
+
+
+def _buyer_app(terms: OrderTerms) -> str:
+    """The buyer app that owes or is owed this money; an order without one cannot have such a line."""
+    if terms.bap_id is None:
+        raise LedgerError(f"order {terms.order_id} has no buyer app to collect from, pay or refund")
+    return terms.bap_id
 
 
 def _detail(terms: OrderTerms, split: Split, refund: Decimal) -> dict[str, str]:

@@ -59,7 +59,10 @@ class OrderAddress:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of_order(cls, order: Order) -> OrderAddress:
-        """Where the unsolicited callbacks of `order` go: the buyer app and transaction it came through."""
-        channel = order.channel
-        return cls(channel.bap_id, channel.bap_uri, order.transaction_id, channel.domain, channel.city)
+    def of_order(cls, order: Order) -> OrderAddress | None:
+        """Where the unsolicited callbacks of `order` go: the buyer app and transaction it came through; None for
+        an order of an assisted channel (helpline, kiosk, department), which no buyer app follows."""
+        channel, buyer_app = order.channel, order.channel.buyer_app
+        if buyer_app is None:
+            return None
+        return cls(buyer_app.bap_id, buyer_app.bap_uri, order.transaction_id, channel.domain, channel.city)

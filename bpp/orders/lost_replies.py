@@ -36,10 +36,11 @@ class LostReplyFollowUp:
         if not await _answers_a_request(conn, callback):
             return None  # our own unsolicited callback: its deadline is already the long one
         order = await OrderRepo(conn).get_by_transaction(callback["bap_id"], callback["transaction_id"])
-        if order is None:
+        address = OrderAddress.of_order(order) if order is not None else None
+        if order is None or address is None:
             return None
         message = await self._status_message(conn, order)
-        return await self._outbox.unsolicited(conn, OrderAddress.of_order(order), "on_status", message)
+        return await self._outbox.unsolicited(conn, address, "on_status", message)
 
 
 async def _answers_a_request(conn: AsyncConnection, callback: Mapping[str, Any]) -> bool:

@@ -22,6 +22,7 @@ from bpp.storage.db import Row
 from bpp.storage.order_tables import order_events, orders
 from fulfillment.order import (
     BookedService,
+    BuyerApp,
     Channel,
     CustomerDetails,
     Order,
@@ -174,7 +175,7 @@ def _order(row: Row) -> Order:
         buyer_order_id=row["buyer_order_id"],
         buyer_created_at=row["buyer_created_at"],
         transaction_id=row["transaction_id"],
-        channel=Channel(row["bap_id"], row["bap_uri"], row["domain"], row["city"]),
+        channel=Channel(row["channel"], row["domain"], row["city"], _buyer_app(row)),
         service=BookedService(row["provider_id"], row["item_id"], row["item_version"], row["category_id"]),
         quote=Quote.from_snapshot(row["quote"], total=row["total"]),
         details=CustomerDetails(row["customer"], row["end_location"], row["billing"]),
@@ -183,6 +184,10 @@ def _order(row: Row) -> Order:
         progress=progress,
         version=row["version"],
     )
+
+
+def _buyer_app(row: Row) -> BuyerApp | None:
+    return BuyerApp(row["bap_id"], row["bap_uri"]) if row["bap_id"] is not None else None
 
 
 def _changing_columns(order: Order) -> dict[str, Any]:
@@ -207,10 +212,12 @@ def _changing_columns(order: Order) -> dict[str, Any]:
 
 def _row(order: Order) -> dict[str, Any]:
     """Every column of the order but `version` (the repository owns that)."""
+    buyer_app = order.channel.buyer_app
     return {
         "id": order.id,
-        "bap_id": order.channel.bap_id,
-        "bap_uri": order.channel.bap_uri,
+        "channel": order.channel.name,
+        "bap_id": buyer_app.bap_id if buyer_app is not None else None,
+        "bap_uri": buyer_app.bap_uri if buyer_app is not None else None,
         "transaction_id": order.transaction_id,
         "buyer_order_id": order.buyer_order_id,
         "buyer_created_at": order.buyer_created_at,

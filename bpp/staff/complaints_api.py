@@ -136,6 +136,7 @@ async def file_complaint(body: NewComplaint, request: Request, principal: Filers
             {
                 "bap_id": None, "bap_uri": None, "transaction_id": order.transaction_id,
                 "domain": order.channel.domain, "city": order.channel.city, "order_id": order.id,
+                "channel": order.channel.name,
                 "worker_id": order.worker_id, "igm_category": category, "igm_sub_category": sub_category,
                 "kind": body.kind.value, "complainant": complainant, "description": description,
                 "filed_by": f"staff:{principal.id}",

@@ -17,6 +17,7 @@ complaints = Table(
     Column("domain", String(32), nullable=False),
     Column("city", String(16), nullable=False),  # the district that answers for it
     Column("order_id", ID, nullable=False),
+    Column("channel", String(260), nullable=False),  # the order's channel (ondc:<bap_id>, helpline, ...)
     Column("worker_id", ID),
     Column("igm_category", String(32), nullable=False),
     Column("igm_sub_category", String(32)),
@@ -42,6 +43,7 @@ complaints = Table(
     Index("ix_complaints_city", "city", "created_at"),
     Index("ix_complaints_worker", "worker_id", "kind"),
     Index("ix_complaints_order", "order_id"),
+    Index("ix_complaints_channel", "channel", "created_at"),
 )
 
 complaint_actions = Table(

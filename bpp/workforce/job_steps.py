@@ -1,8 +1,8 @@
 """The worker's steps through her job: set off, arrive (a start OTP goes to the customer), start with it, complete.
 
 Each step is one unit of work: her order is read and changed through the Order aggregate, stored by the
-repository, and the on_status that reports it is queued in the same transaction; OTP notices, her
-return to the geo sets and the matching wake-up follow the commit.
+repository, and the on_status that reports it to the buyer app (an order of an assisted channel has none) is
+queued in the same transaction; OTP notices, her return to the geo sets and the matching wake-up follow the commit.
 """
 
 from __future__ import annotations
@@ -140,9 +140,12 @@ class JobSteps:
     async def _report(
         self, uow: UnitOfWork, order: Order, *, otp: StartOtp | None = None, invoice_url: str | None = None
     ) -> None:
-        """Queue the unsolicited on_status that reports the order as it now is."""
+        """Queue the unsolicited on_status that reports the order as it now is to its buyer app, if it has one."""
+        address = OrderAddress.of_order(order)
+        if address is None:
+            return
         message = await order_payload(uow.conn, order, otp=otp, invoice_url=invoice_url)
-        await uow.outbox.unsolicited(OrderAddress.of_order(order), "on_status", message)
+        await uow.outbox.unsolicited(address, "on_status", message)
 
 
 async def _own_order(uow: UnitOfWork, worker_id: str, order_id: str) -> Order:

@@ -2,7 +2,7 @@
 
 A confirmed order becomes a durable matching job in the confirm's own transaction; the loop (in every
 process, each claiming jobs under a lease) offers it to the nearest free worker, then the next. When
-no verified worker accepts within the radius we cancel it as the provider and tell the buyer app.
+no verified worker accepts within the radius we cancel it as the provider and tell the buyer app, if it has one.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ class MatchingLoop:
 
 
 class CancelForNoWorker:
-    """Nobody can take the order: cancel it as the provider (a prepaid order is refunded) and send on_cancel."""
+    """Nobody can take the order: cancel it as the provider (a prepaid order is refunded) and send on_cancel to its
+    buyer app, if it has one."""
 
     def __init__(
         self,
@@ -100,7 +101,10 @@ class CancelForNoWorker:
         order.cancel_for_no_worker(reason, at=self._clock())
         await orders.save(order)
         await self._settlement.order_cancelled(conn, order, Decimal("0"))
+        address = OrderAddress.of_order(order)
+        if address is None:
+            return
         message = await order_payload(conn, order)
-        await self._outbox.unsolicited(conn, OrderAddress.of_order(order), "on_cancel", message)
+        await self._outbox.unsolicited(conn, address, "on_cancel", message)
         # inside the matcher's transaction, not a unit of work: the wake-up cannot wait for its commit
         self._wake_dispatcher()

@@ -1,7 +1,7 @@
 """Offers: a worker takes or declines the order matching offered her, and offers end when the order does.
 
 Taking an offer assigns her through the Order aggregate and books her calendar in one transaction; the
-on_status that names her goes out after the commit.
+on_status that names her goes to the buyer app (an order of an assisted channel has none) after the commit.
 """
 
 from __future__ import annotations
@@ -123,7 +123,9 @@ class Offers:
                 .values(status="assigned", updated_at=now)
                 .returning(matching_jobs.c.created_at)  # made in the confirm's transaction
             )).scalar_one_or_none()
-            await uow.outbox.unsolicited(OrderAddress.of_order(order), "on_status", await order_payload(conn, order))
+            address = OrderAddress.of_order(order)
+            if address is not None:
+                await uow.outbox.unsolicited(address, "on_status", await order_payload(conn, order))
             await uow.commit()
         OFFERS.labels("accepted").inc()
         if confirmed_at is not None:

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from harness import Backend
 from order_factory import CONFIRMED_AT as NOW
-from order_factory import QUOTE, confirmed_order
+from order_factory import HELPLINE, QUOTE, confirmed_order
 from sqlalchemy import select
 
 from bpp.orders.repo import OrderChangedMeanwhile, OrderRepo
 from bpp.storage.db import Database
-from bpp.storage.order_tables import order_events
+from bpp.storage.order_tables import order_events, orders
 from fulfillment.states import Event, FulfillmentState, OrderStatus
 
 
@@ -86,3 +86,21 @@ async def test_a_save_from_a_stale_read_is_refused_and_stores_nothing(db: Databa
         stored = await OrderRepo(conn).get("SM-1")
         cancelled = await conn.scalar(select(order_events.c.id).where(order_events.c.kind == "cancelled"))
     assert stored is not None and (stored.status, stored.version, cancelled) == (OrderStatus.IN_PROGRESS, 2, None)
+
+
+async def test_an_assisted_order_has_its_channel_and_no_buyer_app(db: Database) -> None:
+    """Helpline orders carry no bap_id: two of them never collide on the buyer-app keys, and their channel reads
+    back as stored."""
+    async with db.begin() as conn:
+        repo = OrderRepo(conn)
+        for number in (1, 2):
+            await repo.add(confirmed_order(f"SM-H{number}", f"SM-H{number}", f"SM-H{number}", channel=HELPLINE))
+        await repo.add(confirmed_order())
+    async with db.connect() as conn:
+        helpline = await OrderRepo(conn).get("SM-H2")
+        ondc = await OrderRepo(conn).get("SM-1")
+        stored = dict((await conn.execute(select(orders.c.channel, orders.c.bap_id, orders.c.bap_uri)
+                                          .where(orders.c.id == "SM-H2"))).mappings().one())
+    assert helpline is not None and helpline.channel == HELPLINE and helpline.channel.buyer_app is None
+    assert stored == {"channel": "helpline", "bap_id": None, "bap_uri": None}
+    assert ondc is not None and ondc.channel.name == "ondc:bap.example" and ondc.channel.bap_id == "bap.example"

@@ -72,6 +72,7 @@ async def add_order(
         await conn.execute(
             orders.insert().values(
                 id=order_id,
+                channel="ondc:buyer.test",
                 bap_id="buyer.test",
                 bap_uri="http://127.0.0.1:9/bap",
                 transaction_id="T-" + order_id,

@@ -15,8 +15,8 @@ async def file_overcharging(services: Services, fx: ModuleType, order_id: str, w
         complaint = await services.complaints.desk(conn).file(
             {
                 "bap_id": None, "bap_uri": None, "transaction_id": "T-" + order_id, "domain": "ONDC:SRV11",
-                "city": "std:0522", "order_id": order_id, "worker_id": worker_id, "igm_category": "ORDER",
-                "igm_sub_category": "SM-OVERCHARGE", "kind": "overcharging", "complainant": {},
+                "city": "std:0522", "order_id": order_id, "channel": "ondc:buyer.test", "worker_id": worker_id,
+                "igm_category": "ORDER", "igm_sub_category": "SM-OVERCHARGE", "kind": "overcharging", "complainant": {},
                 "description": {"short_desc": "Asked ₹500 instead of ₹299"}, "filed_by": "staff:helpline",
             },
             actor="staff:helpline",

@@ -47,7 +47,8 @@ async def served_order(server: RunningServer, buyer: BuyerApp, worker_id: str | 
     now = services.clock()
     async with services.db.begin() as conn:
         await conn.execute(orders.insert().values(
-            id=order_id, bap_id=buyer.subscriber_id, bap_uri=buyer.bap_uri, transaction_id=transaction_id,
+            id=order_id, channel=f"ondc:{buyer.subscriber_id}", bap_id=buyer.subscriber_id, bap_uri=buyer.bap_uri,
+            transaction_id=transaction_id,
             buyer_order_id=wire_id(order_id), buyer_created_at=timestamp(),
             domain="ONDC:SRV11", city="std:0522", provider_id="P1", item_id="I1", item_version=1,
             category_id="SRV11-1011", quote={"price": {"currency": "INR", "value": "299.00"}, "breakup": []},

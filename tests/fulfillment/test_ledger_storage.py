@@ -84,6 +84,7 @@ async def add_order(
         await conn.execute(
             orders.insert().values(
                 id=order_id,
+                channel=f"ondc:{bap}",
                 bap_id=bap,
                 bap_uri=f"https://{bap}/ondc",
                 transaction_id=uuid.uuid4().hex,

@@ -36,7 +36,8 @@ async def confirmed_order(server: RunningServer, buyer: BuyerApp, **values: Any)
     place = {"city": {"name": "Lucknow"}, "state": {"name": "Uttar Pradesh"}}
     row = {
         "id": "SM-" + order_id, "buyer_order_id": order_id, "buyer_created_at": "2026-01-05T10:00:00.000Z",
-        "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
+        "channel": f"ondc:{buyer.subscriber_id}", "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri,
+        "transaction_id": transaction_id,
         "domain": "ONDC:SRV11", "city": "std:0522", "provider_id": "P1", "item_id": "I1", "item_version": 1,
         "category_id": "SRV11-1011",
         "quote": {"price": {"currency": "INR", "value": "590.00"}, "breakup": [line], "ttl": "PT15M"},

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 from order_factory import CONFIRMED_AT as NOW
-from order_factory import QUOTE, confirmed_order
+from order_factory import HELPLINE, QUOTE, confirmed_order
 
-from fulfillment.order import Order, PaymentTerms, Quote, QuoteLine, Slot
+from fulfillment.order import BuyerApp, Channel, Order, PaymentTerms, Quote, QuoteLine, Slot, channel_kind
 from fulfillment.start_otp import MAX_OTP_ATTEMPTS, OTP_VALIDITY
 from fulfillment.states import Event, FulfillmentState, OrderStatus
 from schemas.errors import INVALID_OTP
@@ -204,3 +204,53 @@ def test_a_reschedule_after_setting_off_is_refused() -> None:
     with pytest.raises(Refusal):
         order.reschedule(Slot(NOW, NOW + timedelta(hours=1)), Decimal("0"), at=NOW)
     assert order.slot != Slot(NOW, NOW + timedelta(hours=1))
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("ondc:bap.example", "ondc"), ("helpline", "helpline"), ("kiosk:JSK-226001-7", "kiosk"),
+    ("department:PWD-LKO", "department"),
+])
+def test_every_channel_name_has_its_kind(name: str, kind: str) -> None:
+    assert channel_kind(name) == kind
+
+
+@pytest.mark.parametrize("name", ["ondc", "ondc:", "helpline:7", "kiosk", "department:", "app:x", ""])
+def test_a_name_no_channel_has_is_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="is not ondc:<bap_id>"):
+        channel_kind(name)
+
+
+def test_only_an_ondc_channel_names_a_buyer_app_and_it_is_its_own() -> None:
+    ondc = Channel.ondc("bap.example", "https://bap.example/beckn", "ONDC:SRV11", "std:0522")
+    assert (ondc.name, ondc.kind, ondc.bap_id, ondc.actor) == ("ondc:bap.example", "ondc", "bap.example", "bap.example")
+    assert (HELPLINE.kind, HELPLINE.bap_id, HELPLINE.actor) == ("helpline", None, "helpline")
+    app = BuyerApp("bap.example", "https://bap.example/beckn")
+    with pytest.raises(ValueError, match="an ONDC channel"):
+        Channel("ondc:other.example", "ONDC:SRV11", "std:0522", app)
+    with pytest.raises(ValueError, match="an ONDC channel"):
+        Channel("ondc:bap.example", "ONDC:SRV11", "std:0522")
+    with pytest.raises(ValueError, match="an ONDC channel"):
+        Channel("helpline", "ONDC:SRV11", "std:0522", app)
+
+
+PENDING_FEE_50 = {"cancellation_terms": [{
+    "fulfillment_state": {"descriptor": {"code": "Pending"}},
+    "cancellation_fee": {"amount": {"currency": "INR", "value": "50.00"}},
+}]}
+
+
+def test_a_helpline_caller_who_pays_at_the_visit_cancels_free_and_the_operator_is_the_actor() -> None:
+    assert confirmed_order(terms=PENDING_FEE_50).cancel_by_buyer("012", at=NOW).fee == Decimal("50.00")
+    order = confirmed_order(channel=HELPLINE, terms=PENDING_FEE_50)
+    assert order.pending_events[0].actor == "helpline"
+    charge = order.cancel_by_buyer("012", at=NOW, actor="staff:op-1")
+    assert charge.fee == Decimal("0.00") and order.progress.cancellation is not None
+    assert order.progress.cancellation["fee"] == "0.00"
+    assert order.pending_events[-1].actor == "staff:op-1"
+
+
+def test_a_reschedule_names_who_asked_for_it() -> None:
+    order = confirmed_order(channel=HELPLINE)
+    order.reschedule(Slot(NOW + timedelta(days=1), NOW + timedelta(days=1, hours=1)), Decimal("0"), at=NOW,
+                     actor="staff:op-1")
+    assert order.pending_events[-1].actor == "staff:op-1"

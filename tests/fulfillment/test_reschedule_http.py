@@ -58,7 +58,8 @@ async def booked_order(server: RunningServer, buyer: BuyerApp, worker_id: str, s
             "tags": [{"descriptor": {"code": "title"}, "list": [{"descriptor": {"code": "type"}, "value": "item"}]}]}
     row = {
         "id": "SM-" + order_id, "buyer_order_id": order_id, "buyer_created_at": iso(now),
-        "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri, "transaction_id": transaction_id,
+        "channel": f"ondc:{buyer.subscriber_id}", "bap_id": buyer.subscriber_id, "bap_uri": buyer.bap_uri,
+        "transaction_id": transaction_id,
         "domain": "ONDC:SRV11", "city": "std:0522", "provider_id": LUCKNOW.id, "item_id": ITEM_ID, "item_version": 1,
         "category_id": "SRV11-1047", "quote": {"price": {"currency": "INR", "value": "199.00"}, "breakup": [line]},
         "total": Decimal("199.00"), "currency": "INR", "slot_start": start, "slot_end": start + timedelta(hours=1),

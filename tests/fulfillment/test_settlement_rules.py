@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from order_factory import HELPLINE, confirmed_order
 
 from catalog.finder_fee import FeeKind, FinderFee
 from fulfillment.ledger import (
@@ -74,7 +75,7 @@ def order_row(
         buyer_order_id="BAP-O1",
         buyer_created_at="2026-11-20T09:29:58.120Z",
         transaction_id="T1",
-        channel=Channel("buyer.example", "https://buyer.example/beckn", "ONDC:SRV11", "std:0522"),
+        channel=Channel.ondc("buyer.example", "https://buyer.example/beckn", "ONDC:SRV11", "std:0522"),
         service=BookedService("P1", "I1", 1, "SRV11-1001"),
         quote=Quote.from_snapshot(
             {"price": {"currency": "INR", "value": "590.00"}, "breakup": [line("item", "500.00"), line("tax", "90.00")]}
@@ -216,3 +217,17 @@ def test_every_order_entry_balances(
     entry = cancellation_entry(terms, policy, min(fee, terms.total))
     if entry is not None:
         assert sum(p.amount for p in entry.postings) == 0
+
+
+def test_an_assisted_cash_order_settles_without_a_buyer_app() -> None:
+    """A helpline caller pays the worker in cash: no buyer app is owed a finder fee, none owes or gets money."""
+    order = confirmed_order(channel=HELPLINE)
+    order.assign_worker("W1", gps="26.85,80.95", at=order.created_at)
+    terms = terms_from_order(order)
+    assert (terms.bap_id, terms.mode) == (None, PaymentMode.CASH_WITH_WORKER)
+    entry = completion_entry(terms, POLICY)
+    assert entry.bap_id is None
+    # the factory's quote tags no tax line: the whole 590 is the fee, 10% commission
+    assert amounts(entry) == {cash_held("W1"): Decimal("590.00"), wallet("W1"): Decimal("-531.00"),
+                              COMMISSION: Decimal("-59.00")}
+    assert cancellation_entry(terms, POLICY, Decimal("0")) is None

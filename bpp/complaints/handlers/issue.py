@@ -76,6 +76,7 @@ async def handle(deps: ComplaintDeps, request: InboundRequest[IssueRequest]) -> 
                     "city": order.channel.city,
                     "issue_id": issue.id,
                     "order_id": order.id,  # staff see our reference
+                    "channel": order.channel.name,
                     "worker_id": order.progress.worker_id,
                     "igm_category": category,
                     "igm_sub_category": issue.sub_category,

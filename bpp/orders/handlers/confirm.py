@@ -99,7 +99,7 @@ async def _confirmed_order(
         # kept as sent (the schema checked it is an RFC 3339 date-time); a confirm without one gets ours
         buyer_created_at=str(request.message["order"].get("created_at") or timestamp(now)),
         transaction_id=request.transaction_id,
-        channel=Channel(request.bap_id, request.bap_uri, request.model.context.domain, provider.city),
+        channel=Channel.ondc(request.bap_id, request.bap_uri, request.model.context.domain, provider.city),
         service=BookedService(provider.id, item.id, draft.item_version, item.category_id),
         quote=Quote.from_snapshot(draft.quote, total=total),
         details=CustomerDetails(customer, location, billing),
