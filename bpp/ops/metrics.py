@@ -29,6 +29,7 @@ CALLBACKS: Final = Counter(
     "sevamitra_callbacks", "Callback delivery attempts by outcome (delivered, retried, expired)",
     ["action", "outcome"],
 )
+SMS: Final = Counter("sevamitra_sms", "SMS send attempts by outcome (sent, retried, failed)", ["outcome"])
 OUTBOX_PENDING: Final = Gauge("sevamitra_outbox_pending", "Callbacks waiting in the outbox (read at scrape time)")
 OUTBOX_OLDEST_SECONDS: Final = Gauge(
     "sevamitra_outbox_oldest_seconds", "Age of the oldest callback waiting in the outbox (read at scrape time)",

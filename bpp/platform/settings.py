@@ -101,6 +101,21 @@ class Settings(BaseSettings):
     helpline_phone: str = "155330"
     support_email: str = "sevamitra-support@up.gov.in"
 
+    # SMS to citizens (bpp/notify): `log` writes each SMS to the log (demo); `http` sends it through a bulk-SMS
+    # gateway, which needs the URL, key, sender id, DLT entity id and a DLT template id per template and language
+    sms_gateway_url: str | None = None
+    sms_api_key: SecretStr | None = None
+    sms_api_key_header: str = "api-key"
+    sms_sender_id: str | None = Field(None, pattern=r"^[A-Z]{6}$")  # the DLT header, six capital letters
+    sms_dlt_entity_id: str | None = Field(None, pattern=r"^[0-9]{10,25}$")
+    sms_dlt_template_ids: dict[str, str] = {}  # e.g. {"order_booked_hi": "1107…"}; keys in bpp/notify/templates.py
+    sms_timeout_seconds: float = Field(10.0, gt=0)
+    sms_max_attempts: int = Field(6, ge=1)
+    sms_retry_base_seconds: float = Field(30.0, gt=0)
+    sms_retry_max_seconds: float = Field(1800.0, gt=0)
+    sms_poll_seconds: float = Field(2.0, gt=0)
+    sms_backend: Literal["log", "http"] = "log"  # after the settings it checks
+
     # people
     session_secret: SecretStr | None = None  # signs staff and worker login tokens; random per start if unset
     session_ttl_seconds: int = Field(12 * 3600, ge=60)
@@ -118,7 +133,7 @@ class Settings(BaseSettings):
             return "text" if self.demo else "json"
         return self.log_format
 
-    @field_validator("subscriber_url", "registry_url")
+    @field_validator("subscriber_url", "registry_url", "sms_gateway_url")
     @classmethod
     def _must_be_http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -186,6 +201,15 @@ class Settings(BaseSettings):
     def replay_window_seconds(self) -> int:
         """How long a captured signed request could still verify: a signature's longest life plus clock skew."""
         return self.max_signature_lifetime_seconds + self.future_skew_seconds + 1
+
+    @field_validator("sms_backend")
+    @classmethod
+    def _gateway_is_configured(cls, value: str, info: ValidationInfo) -> str:
+        missing = [name for name in ("sms_gateway_url", "sms_api_key", "sms_sender_id", "sms_dlt_entity_id")
+                   if info.data.get(name) is None]
+        if value == "http" and missing:
+            raise ValueError(f"http needs {', '.join(missing)} set")
+        return value
 
     @field_validator("search_answers")
     @classmethod

@@ -6,6 +6,7 @@ from bpp.storage import (
     complaint_tables,
     gateway_tables,
     ledger_tables,
+    notify_tables,
     order_tables,
     worker_tables,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "gateway_tables",
     "ledger_tables",
     "metadata",
+    "notify_tables",
     "order_tables",
     "worker_tables",
 ]

@@ -30,6 +30,7 @@ from bpp.network.gateway.search_stream import SearchAnswerer, SearchPublisher
 from bpp.network.gateway.txlog import TransactionLog
 from bpp.network.inbox import Inbox
 from bpp.network.outbox import Outbox
+from bpp.notify import SmsNotifier, check_sms_settings, new_notifier
 from bpp.orders.deps import OrderDeps
 from bpp.orders.handlers import search
 from bpp.orders.handlers.status import status_message
@@ -121,6 +122,7 @@ class Services:
     fulfillment: Workforce = field(init=False)
     ledger: LedgerService = field(init=False)
     complaints: ComplaintOffice = field(init=False)
+    sms: SmsNotifier = field(init=False)  # SMS to citizens, queued in business transactions (bpp/notify)
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
@@ -134,6 +136,7 @@ class Services:
         self.catalog = CatalogService(self.db, self.redis, self.clock, settings)
         self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
         self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
+        self.sms = new_notifier(settings, self.db, self.clock)
         self.fulfillment = self.new_workforce()
         self.order_deps = OrderDeps(
             catalog=self.catalog, fulfillment=self.fulfillment, ledger=self.ledger, unit_of_work=self.unit_of_work,
@@ -200,11 +203,13 @@ class Services:
         return UnitOfWork(self.db, self.outbox, self.dispatcher.wake)
 
     async def start(self, *, run_dispatcher: bool = True) -> None:
-        """Start background work: the log writer, the area services, the inbox sweeper, the dispatcher.
+        """Start background work: the log writer, the area services, the inbox sweeper, the SMS sender, the
+        dispatcher.
 
         Every loop runs in every process of the deployment (each writes its own log buffer, answers its own
         searches, reloads its own catalogue copy; matching jobs and callbacks are claimed row by row) except the
-        inbox sweeper, which one process runs under a Redis lease (docs/operations.md, "Several processes")."""
+        inbox sweeper and the SMS sender, each run by one process under a Redis lease (docs/operations.md,
+        "Several processes")."""
         self.txlog.start()
         if self.settings.search_answers == "serve":
             self.search_path.start()
@@ -212,14 +217,17 @@ class Services:
         await self.fulfillment.start()
         await self.ledger.start()
         self.inbox.start(self.lease("inbox-sweeper"))
+        self.sms.start(self.lease("sms-sender"))
         if run_dispatcher:
             self.dispatcher.start()
 
     async def start_dispatching(self) -> SearchAnswerer | None:
-        """What a `dispatcher` process runs: the log writer and the outbox dispatcher; with `search_answers:
-        dispatcher` also the stream's search answerer, with the catalogue and coverage copies a search reads."""
+        """What a `dispatcher` process runs: the log writer, the outbox dispatcher and the SMS sender (under its
+        lease); with `search_answers: dispatcher` also the stream's search answerer, with the catalogue and
+        coverage copies a search reads."""
         self.txlog.start()
         self.dispatcher.start()
+        self.sms.start(self.lease("sms-sender"))
         if self.settings.search_answers != "dispatcher":
             return None
         await self.catalog.start()
@@ -232,6 +240,7 @@ class Services:
         for loop in self.background:
             await loop.stop()
         await self.dispatcher.stop()
+        await self.sms.stop()
         await self.search_path.stop()
         await self.inbox.stop()
         await self.ledger.stop()
@@ -247,6 +256,7 @@ class Services:
 def check_configuration(settings: Settings, registry_url: str | None = None) -> tuple[KeyMaterial, str]:
     """Our keys and the registry to use; a ConfigError naming the setting when either is missing."""
     keys = load_key_material(settings)
+    check_sms_settings(settings)
     registry_base = registry_url or settings.registry_url
     if not registry_base:
         raise ConfigError("setting registry_url (SEVAMITRA_REGISTRY_URL): not set; give the ONDC registry URL, "

@@ -1,0 +1,89 @@
+"""The SMS texts, in Hindi and English: one place to read (and register with DLT) everything we send.
+
+Indian operators deliver a business SMS only when its text matches a template registered on the DLT platform
+under our entity, with `{#var#}` where a value goes; each registered text has its own template id, so every
+(template, language) pair needs one: the setting `sms_dlt_template_ids` maps `dlt_key(template, language)`,
+e.g. `order_booked_hi`, to it. `dlt_text` prints a text in the form to register. A DLT variable holds at most
+30 characters, so longer values are cut to that.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+Language = Literal["hi", "en"]
+LANGUAGES: tuple[Language, ...] = ("hi", "en")
+DLT_VARIABLE_LENGTH = 30
+
+
+class SmsTemplate(StrEnum):
+    """What happened, and the values its text needs (besides the helpline number, which the notifier adds)."""
+
+    ORDER_BOOKED = "order_booked"  # order_number, fee
+    WORKER_ASSIGNED = "worker_assigned"  # order_number, worker_name, otp
+    ORDER_CANCELLED = "order_cancelled"  # order_number
+    ORDER_RESCHEDULED = "order_rescheduled"  # order_number, slot (e.g. "12 Dec 10:00-12:00")
+    COMPLAINT_REGISTERED = "complaint_registered"  # complaint_number
+
+
+TEXTS: Mapping[SmsTemplate, Mapping[Language, str]] = {
+    SmsTemplate.ORDER_BOOKED: {
+        "hi": "सेवा मित्र: आपकी बुकिंग {order_number} दर्ज हो गई है। शुल्क ₹{fee}। कर्मी का नाम और OTP अलग SMS "
+              "से भेजा जाएगा। हेल्पलाइन {helpline}",
+        "en": "Seva Mitra: your booking {order_number} is confirmed. Fee Rs {fee}. We will send the worker's name "
+              "and OTP in another SMS. Helpline {helpline}",
+    },
+    SmsTemplate.WORKER_ASSIGNED: {
+        "hi": "सेवा मित्र: बुकिंग {order_number} का काम {worker_name} करेंगे। काम शुरू होने पर ही उन्हें OTP "
+              "{otp} बताएं। हेल्पलाइन {helpline}",
+        "en": "Seva Mitra: {worker_name} will do your booking {order_number}. Tell them the OTP {otp} only when "
+              "the work starts. Helpline {helpline}",
+    },
+    SmsTemplate.ORDER_CANCELLED: {
+        "hi": "सेवा मित्र: आपकी बुकिंग {order_number} रद्द कर दी गई है। हेल्पलाइन {helpline}",
+        "en": "Seva Mitra: your booking {order_number} has been cancelled. Helpline {helpline}",
+    },
+    SmsTemplate.ORDER_RESCHEDULED: {
+        "hi": "सेवा मित्र: आपकी बुकिंग {order_number} का नया समय {slot} है। हेल्पलाइन {helpline}",
+        "en": "Seva Mitra: your booking {order_number} is moved to {slot}. Helpline {helpline}",
+    },
+    SmsTemplate.COMPLAINT_REGISTERED: {
+        "hi": "सेवा मित्र: आपकी शिकायत {complaint_number} दर्ज हो गई है। हम आपसे जल्द संपर्क करेंगे। "
+              "हेल्पलाइन {helpline}",
+        "en": "Seva Mitra: your complaint {complaint_number} is registered. We will contact you soon. "
+              "Helpline {helpline}",
+    },
+}
+
+
+def dlt_key(template: SmsTemplate, language: Language) -> str:
+    """The key of the pair's DLT template id in the setting `sms_dlt_template_ids`, e.g. `order_booked_hi`."""
+    return f"{template.value}_{language}"
+
+
+def placeholders(template: SmsTemplate, language: Language) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(TEXTS[template][language]) if name}
+
+
+def render(template: SmsTemplate, language: Language, values: Mapping[str, object], helpline: str) -> str:
+    """The text with `values` filled in; a missing or unexpected value is a programming error (ValueError).
+    A Decimal is written with two places (a fee), anything else with str()."""
+    expected = placeholders(template, language) - {"helpline"}
+    if set(values) != expected:
+        raise ValueError(f"SMS {template.value} takes {sorted(expected)}; got {sorted(values)}")
+    filled = {name: _text(value)[:DLT_VARIABLE_LENGTH] for name, value in values.items()}
+    return TEXTS[template][language].format(**filled, helpline=helpline)
+
+
+def dlt_text(template: SmsTemplate, language: Language, helpline: str) -> str:
+    """The text as it is registered on the DLT platform: `{#var#}` for every value."""
+    values = dict.fromkeys(placeholders(template, language) - {"helpline"}, "{#var#}")
+    return TEXTS[template][language].format(**values, helpline=helpline)
+
+
+def _text(value: object) -> str:
+    return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
