@@ -19,7 +19,7 @@ each template takes are listed on `SmsTemplate` (a Decimal fee is written with t
 comes from the settings. Nothing about the gateway can fail the caller: sending happens after the commit, in the
 sender `Services` starts (one process of the deployment at a time, under a lease), with retries and backoff;
 after `sms_max_attempts` the row is `failed`. `queue` raises ValueError only for a programming error: a phone
-`normalise_phone` rejects, or values that do not fit the template.
+`normalise_phone` rejects, values that do not fit the template, or a key over 200 characters.
 
 Rows live in `sms_messages` (status queued | sent | failed, attempts, next_attempt_at, last_error, gateway_ref).
 Backends (setting `sms_backend`): `log` (default) writes each SMS as one log line with the phone masked; `http`

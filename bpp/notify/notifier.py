@@ -33,7 +33,7 @@ from bpp.ops.metrics import SMS
 from bpp.platform.background import BackgroundLoop
 from bpp.platform.leader import Lease
 from bpp.storage.db import Database, Row
-from bpp.storage.notify_tables import sms_messages
+from bpp.storage.notify_tables import SMS_KEY_LENGTH, sms_messages
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(seconds=120)
@@ -87,11 +87,14 @@ class SmsNotifier:
 
         `phone` is anything `normalise_phone` reads (check it with that function first: a number it cannot read
         raises ValueError, as do `values` that do not fit the template). `key` names the event, e.g.
-        `order_booked:SM-1a2b3c4d5e6f` or `worker_assigned:SM-…:<worker id>`, at most 200 characters. After the
-        commit call `wake()` (e.g. `uow.after_commit(notifier.wake)`), or the SMS goes at the next poll."""
+        `order_booked:SM-1a2b3c4d5e6f` or `worker_assigned:SM-…:<worker id>`, at most 200 characters (a longer
+        one raises ValueError). After the commit call `wake()` (e.g. `uow.after_commit(notifier.wake)`), or the SMS
+        goes at the next poll."""
         number = normalise_phone(phone)
         if number is None:
             raise ValueError(f"not an Indian mobile number: {mask_phone(phone)}")
+        if len(key) > SMS_KEY_LENGTH:  # PostgreSQL would refuse it and abort the caller's transaction
+            raise ValueError(f"an SMS key is at most {SMS_KEY_LENGTH} characters: {key[:40]}…")
         now = self._clock()
         insert = pg_insert if self._db.is_postgres else sqlite_insert
         statement = insert(sms_messages).values(

@@ -6,13 +6,14 @@ from bpp.storage.metadata import metadata
 from bpp.storage.types import UTCDateTime
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
+SMS_KEY_LENGTH = 200
 
 sms_messages = Table(
     "sms_messages",
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     # the event that asked for the SMS (e.g. "order_booked:SM-…"): unique, so a repeated event queues nothing
-    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("idempotency_key", String(SMS_KEY_LENGTH), nullable=False, unique=True),
     Column("phone", String(10), nullable=False),  # ten digits, without +91
     Column("template", String(40), nullable=False),
     Column("language", String(2), nullable=False),  # hi | en

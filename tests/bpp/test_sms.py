@@ -366,6 +366,16 @@ async def test_a_phone_that_is_no_indian_mobile_is_refused_before_anything_is_st
     assert await rows(db) == []
 
 
+async def test_a_key_longer_than_its_column_is_refused_before_the_database_sees_it(
+    backend: Backend, db: Database
+) -> None:
+    async with notifier_of(make_settings(backend), db, Clock()) as notifier:
+        assert await queue_booked(notifier, db, key="k" * 200)
+        with pytest.raises(ValueError, match="at most 200 characters"):
+            await queue_booked(notifier, db, key="k" * 201)
+    assert len(await rows(db)) == 1
+
+
 async def test_an_attempt_cut_short_by_a_crash_is_retried_once_its_claim_lapses(
     backend: Backend, db: Database, gateway: StubGateway
 ) -> None:
