@@ -258,6 +258,20 @@ const state = {
   messages: {},
 };
 
+// Tabs kept in their own files (dashboard.js, payouts.js, …) register here with `addPanel`: their labels join
+// TEXT, and the console calls each one's optional start(), load() (after log in), render() (language change),
+// reset() (log out) and workerShown(worker) (the worker card was drawn).
+const PANELS = [];
+
+function addPanel(panel) {
+  Object.assign(TEXT, panel.text || {});
+  PANELS.push(panel);
+}
+
+function eachPanel(method, ...args) {
+  return PANELS.filter((panel) => panel[method]).map((panel) => panel[method](...args));
+}
+
 // ---- small helpers ------------------------------------------------------------------------------
 
 function readSession() {
@@ -506,6 +520,7 @@ function renderAll() {
   renderComplaints();
   renderComplaintDetail();
   renderTxlog();
+  eachPanel("render");
   Object.keys(state.messages).forEach(renderMessage);
 }
 
@@ -556,12 +571,13 @@ function endSession(message) {
     session: null, tab: "catalog", items: [], providers: [], workers: [], worker: null, complaints: [], complaint: null,
     txlog: null, editingFee: null, importReport: null, messages: {},
   });
+  eachPanel("reset");
   renderAll();
   say("login", message);
 }
 
 async function loadEverything() {
-  await Promise.all([loadCatalog(), loadWorkers(), loadComplaints()]);
+  await Promise.all([loadCatalog(), loadWorkers(), loadComplaints(), ...eachPanel("load")]);
 }
 
 // ---- catalogue ----------------------------------------------------------------------------------
@@ -838,6 +854,7 @@ function renderWorkerDetail() {
     el("td", { text: entry.action }),
     el("td", { text: `${entry.before || "—"} → ${entry.after || "—"}` }),
     el("td", { text: entry.reason || "" })), 5);
+  eachPanel("workerShown", worker);
 }
 
 function renderSkillChoices() {
@@ -1086,6 +1103,7 @@ function start() {
   byId("resolve-form").addEventListener("submit", resolve);
   byId("file-form").addEventListener("submit", fileComplaint);
   byId("tx-form").addEventListener("submit", lookUpTransaction);
+  eachPanel("start");
   renderAll();
   if (state.session) {
     prepareWorkerForm();
