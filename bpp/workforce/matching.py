@@ -47,13 +47,6 @@ class GeoIndex:
     def claim_key(self, worker_id: str) -> str:
         return f"{self._prefix}:claim:{worker_id}"
 
-    async def put(self, worker_id: str, skills: Iterable[str], lat: float, lng: float) -> None:
-        """Make the worker findable for each of her skills at (lat, lng)."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for skill in skills:
-                pipe.geoadd(self.geo_key(skill), (lng, lat, worker_id))
-            await pipe.execute()
-
     async def remove(self, worker_id: str, skills: Iterable[str]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
             for skill in skills:
@@ -89,9 +82,20 @@ class GeoIndex:
         """First of concurrent matchers to claim the worker wins; the key expires by itself."""
         return bool(await self._redis.set(self.claim_key(worker_id), order_id, nx=True, px=int(ttl_seconds * 1000)))
 
-    async def drop_any_claim(self, worker_id: str) -> None:
-        """Remove the worker's claim key whatever order it names (she holds none in the database)."""
-        await self._redis.delete(self.claim_key(worker_id))
+    async def follow(
+        self, worker_id: str, skills: Iterable[str], point: tuple[float, float] | None, *, release_claim: bool
+    ) -> None:
+        """In one round trip: findable at `point` (lat, lng) for each skill, or for none when `point` is None;
+        with `release_claim`, her claim key goes whatever order it names (she holds none in the database)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for skill in skills:
+                if point is None:
+                    pipe.zrem(self.geo_key(skill), worker_id)
+                else:
+                    pipe.geoadd(self.geo_key(skill), (point[1], point[0], worker_id))
+            if release_claim:
+                pipe.delete(self.claim_key(worker_id))
+            await pipe.execute()
 
     async def drop_claim(self, worker_id: str, order_id: str) -> None:
         """Remove the claim key if it is still ours (no other order can hold it while ours exists)."""

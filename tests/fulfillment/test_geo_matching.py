@@ -45,7 +45,7 @@ def test_first_offer_goes_to_the_nearest_eligible_worker(
     async def first_choice() -> str | None:
         geo = GeoIndex(FakeRedis(server=FakeServer()))
         for index, ((dlat, dlng), skill) in enumerate(workers):
-            await geo.put(f"w{index}", [skill], LAT + dlat, LNG + dlng)
+            await geo.follow(f"w{index}", [skill], (LAT + dlat, LNG + dlng), release_claim=False)
         order = offer_order(await geo.nearest("SRV11-1011", lat, lng, 3.0), skip, 3.0)
         return order[0].worker_id if order else None
 
