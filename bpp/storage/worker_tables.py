@@ -107,3 +107,19 @@ matching_radii = Table(
     Column("category_id", String(32), primary_key=True),
     Column("radius_km", Float, nullable=False),
 )
+
+worker_documents = Table(
+    "worker_documents",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("worker_id", ID, nullable=False),
+    Column("kind", String(32), nullable=False),  # id_proof | police_certificate (fulfillment.workers)
+    Column("file_name", String(255), nullable=False),  # as uploaded, shown to staff
+    Column("media_type", String(64), nullable=False),  # found from the content, not the name
+    Column("size_bytes", Integer, nullable=False),
+    # the file lives outside the database (settings.documents_dir), named by this checksum
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_at", UTCDateTime(), nullable=False),
+    Column("uploaded_by", String(128), nullable=False),  # staff:<id>
+    Index("ix_worker_documents_worker", "worker_id", "kind", "uploaded_at"),
+)
