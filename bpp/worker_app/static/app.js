@@ -5,7 +5,12 @@
 (() => {
   const API = "/worker/api";
   const POLL_MS = 3000;
-  const LOCATION_REPORT_MS = 30000;
+  // Each report is a database write, and with 500,000 workers online they are the largest load of all
+  // (docs/operations.md, "Location reports"): report on moving LOCATION_REPORT_METRES, or after LOCATION_REPORT_MS
+  // standing still, whichever comes first.
+  const LOCATION_REPORT_MS = 300000;
+  const LOCATION_REPORT_METRES = 250;
+  const EARTH_RADIUS_METRES = 6371000;
   const NETWORK_RETRIES = 3;
   const CITY_SPEED_KMH = 20; // a rough travel-time guess for the offer card
   const TOKEN_KEY = "sevamitra.worker.token";
@@ -122,6 +127,7 @@
     pollTimer: null,
     watchId: null,
     lastReport: 0,
+    lastReported: null, // {lat, lng} of the last report
   };
 
   // ---- language -------------------------------------------------------------------------------
@@ -359,6 +365,7 @@
       await api("POST", `${API}/online`, { lat: position.coords.latitude, lng: position.coords.longitude });
       state.online = true;
       state.lastReport = Date.now();
+      state.lastReported = { lat: position.coords.latitude, lng: position.coords.longitude };
       watchLocation();
       showMessage("");
       schedulePoll(0);
@@ -384,11 +391,21 @@
   function watchLocation() {
     if (!navigator.geolocation || state.watchId !== null) return;
     state.watchId = navigator.geolocation.watchPosition((position) => {
-      if (Date.now() - state.lastReport < LOCATION_REPORT_MS) return;
+      const here = { lat: position.coords.latitude, lng: position.coords.longitude };
+      const moved = state.lastReported ? metresBetween(state.lastReported, here) : Infinity;
+      if (moved < LOCATION_REPORT_METRES && Date.now() - state.lastReport < LOCATION_REPORT_MS) return;
       state.lastReport = Date.now();
-      const { latitude, longitude } = position.coords;
-      api("POST", `${API}/location`, { lat: latitude, lng: longitude }, 0).catch(() => undefined);
-    }, () => undefined, { enableHighAccuracy: true, maximumAge: LOCATION_REPORT_MS });
+      state.lastReported = here;
+      api("POST", `${API}/location`, here, 0).catch(() => undefined);
+    }, () => undefined, { enableHighAccuracy: true, maximumAge: 30000 });
+  }
+
+  function metresBetween(a, b) { // haversine; exact enough for "has she moved a few hundred metres"
+    const rad = Math.PI / 180;
+    const dLat = (b.lat - a.lat) * rad;
+    const dLng = (b.lng - a.lng) * rad;
+    const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+    return 2 * EARTH_RADIUS_METRES * Math.asin(Math.sqrt(h));
   }
 
   function stopWatchingLocation() {
