@@ -22,11 +22,12 @@ from schemas.refusal import Refusal
 
 @dataclass(frozen=True, slots=True)
 class CancellationReason:
-    """A buyer cancellation reason code; `seller_at_fault` reasons are free but need a missed slot."""
+    """A cancellation reason code; `seller_at_fault` buyer reasons are free but need a missed slot."""
 
     code: str
     text: str
     seller_at_fault: bool = False
+    text_hi: str = ""
 
 
 # SRV 2.0.0 ships an empty cancellation-code list; the SRV examples use the ONDC network codes
@@ -40,6 +41,36 @@ BUYER_REASONS: Final[Mapping[str, CancellationReason]] = {
         CancellationReason("012", "Buyer does not want the service any more"),
     )
 }
+
+
+# The seller-side codes of the same network list that fit a home service, for staff cancelling on the provider's
+# behalf ("022" is the seller's code of the SRV on_cancel_merchant example). The customer pays nothing for them.
+PROVIDER_REASONS: Final[Mapping[str, CancellationReason]] = {
+    reason.code: reason
+    for reason in (
+        CancellationReason("005", "Seva Mitra cannot take this order", text_hi="सेवा मित्र यह ऑर्डर नहीं ले सकता"),
+        CancellationReason("011", "The customer could not be reached", text_hi="ग्राहक से संपर्क नहीं हो सका"),
+        CancellationReason("014", "The address could not be found", text_hi="पता नहीं मिला"),
+        CancellationReason("015", "The customer was not at the address", text_hi="ग्राहक पते पर नहीं मिले"),
+        CancellationReason("016", "Accident, rain, strike or vehicle trouble",
+                           text_hi="दुर्घटना, बारिश, हड़ताल या वाहन की समस्या"),
+        CancellationReason("022", "No worker can serve this order", text_hi="कोई कर्मी यह ऑर्डर नहीं कर सकता"),
+    )
+}
+
+
+def provider_reason(reason_id: str) -> CancellationReason:
+    """The provider's cancellation reason of this code, or a Refusal naming the codes staff may use."""
+    reason = PROVIDER_REASONS.get(reason_id)
+    if reason is None:
+        known = ", ".join(sorted(PROVIDER_REASONS))
+        raise Refusal(
+            INVALID_CANCELLATION_REASON.code,
+            f"Choose one of the provider's cancellation reasons ({known}).",
+            "reason_id",
+            f"प्रदाता के रद्द करने के कारणों में से एक चुनें ({known})।",
+        )
+    return reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,6 +196,11 @@ def cancellation_key(order_id: str) -> str:
     return f"order:{order_id}:cancelled"
 
 
+def fee_refund_key(order_id: str) -> str:
+    """A cancellation's fee is given back once, however often staff ask."""
+    return f"order:{order_id}:fee-refunded"
+
+
 def payout_key(batch_id: str, line_no: int, outcome: str) -> str:
     """`payout:{batch}:{line}:reserved|paid|failed`."""
     return f"payout:{batch_id}:{line_no}:{outcome}"

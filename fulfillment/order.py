@@ -15,7 +15,12 @@ from decimal import Decimal
 from typing import Any, Final
 
 from catalog.formats import price_value
-from fulfillment.cancellation import CancellationCharge, buyer_cancellation, cancellation_terms_from_wire
+from fulfillment.cancellation import (
+    CancellationCharge,
+    buyer_cancellation,
+    cancellation_terms_from_wire,
+    provider_reason,
+)
 from fulfillment.cash import cash_due, check_collected, paid_in_cash
 from fulfillment.ledger import completion_key
 from fulfillment.reschedule import Slot as Slot  # the booked visit window (aware UTC), one type for both
@@ -23,10 +28,11 @@ from fulfillment.reschedule import rescheduled_quote
 from fulfillment.start_otp import MAX_OTP_ATTEMPTS, otp_expired
 from fulfillment.states import Event, FulfillmentState, transition, wire_fulfillment_code
 from schemas.enums import OrderStatus
-from schemas.errors import INVALID_ORDER_STATE, INVALID_OTP
+from schemas.errors import BUSINESS_ERROR, INVALID_ORDER_STATE, INVALID_OTP
 from schemas.refusal import Refusal
 
 OTP_ISSUED: Final = "otp-issued"  # an order event; the latest one dates the OTP in force
+FEE_REFUNDED: Final = "fee-refunded"  # an order event: staff gave back the fee a cancellation charged
 PROVIDER_CANCEL_REASON: Final = "022"  # the seller-side code of the SRV on_cancel_merchant example
 SYSTEM: Final = "system"
 
@@ -231,15 +237,17 @@ class Order:
         terms: Mapping[str, Any],
         slot: Slot | None,
         at: datetime,
+        actor: str | None = None,
     ) -> Order:
-        """A new order from the buyer app's confirm at the agreed quote: created, then accepted by us."""
+        """A new order from the buyer app's confirm at the agreed quote: created, then accepted by us. `actor` is who
+        booked it, when not the channel itself (a helpline operator)."""
         progress = Progress(OrderStatus.CREATED, FulfillmentState.PENDING, slot, payment, at)
         order = cls(
             id=id, buyer_order_id=buyer_order_id, buyer_created_at=buyer_created_at, transaction_id=transaction_id,
             channel=channel, service=service, quote=quote, details=details, terms=terms, created_at=at,
             progress=progress, version=1,
         )
-        order._events.append(OrderEvent(OrderStatus.CREATED.value, channel.actor, at))
+        order._events.append(OrderEvent(OrderStatus.CREATED.value, actor or channel.actor, at))
         order._move(Event.ACCEPTED, at)
         order._events.append(OrderEvent(
             OrderStatus.ACCEPTED.value, SYSTEM, at,
@@ -287,6 +295,14 @@ class Order:
         return cash_due(self.payment.snapshot, self.quote.total)
 
     @property
+    def cancellation_fee_due(self) -> Decimal | None:
+        """What the cancellation charges now: its fee, or nothing once staff refunded it (None: not cancelled so)."""
+        cancellation = self._progress.cancellation or {}
+        if cancellation.get("fee") is None:
+            return None
+        return Decimal("0.00") if cancellation.get("fee_refunded") else Decimal(str(cancellation["fee"]))
+
+    @property
     def version(self) -> int:
         """The version it was read (or first stored) at; a save succeeds only if the stored one still matches."""
         return self._version
@@ -312,6 +328,28 @@ class Order:
         self._move(Event.ASSIGNED, at)
         self._progress = replace(self._progress, worker_id=worker_id, worker_assigned_gps=gps)
         self._events.append(OrderEvent(Event.ASSIGNED.value, _worker(worker_id), at, {"gps": gps}))
+
+    def reassign_worker(self, worker_id: str, *, gps: str, at: datetime, actor: str, reason: str) -> str | None:
+        """Staff give the order to another worker (standing at `gps`) before anyone has set off; returns the worker
+        who held it, if one did. `actor` is the officer (`staff:<id>`), and `reason` why, for the audit."""
+        why = _staff_reason(reason)
+        if self.fulfillment_state is not FulfillmentState.PENDING:
+            raise Refusal(
+                INVALID_ORDER_STATE.code,
+                "Only an order whose worker has not set off yet can go to another worker; cancel it instead.",
+                message_hi="केवल उसी ऑर्डर का कर्मी बदला जा सकता है जिसका कर्मी अभी निकला नहीं है; इसे रद्द करें।",
+            )
+        if worker_id == self.worker_id:
+            raise Refusal(
+                BUSINESS_ERROR.code, "This worker already holds the order; choose another.", "worker_id",
+                "यह ऑर्डर पहले से इसी कर्मी के पास है; कोई दूसरा कर्मी चुनें।",
+            )
+        previous = self.worker_id
+        self._move(Event.ASSIGNED, at)
+        self._progress = replace(self._progress, worker_id=worker_id, worker_assigned_gps=gps)
+        detail = {"worker_id": worker_id, "previous_worker_id": previous, "gps": gps, "reason": why}
+        self._events.append(OrderEvent(Event.ASSIGNED.value, actor, at, detail))
+        return previous
 
     def issue_start_otp(self, otp_hash: str, *, at: datetime) -> None:
         """A new start OTP (kept only as its hash) replaces any earlier one and its count of wrong tries.
@@ -403,9 +441,41 @@ class Order:
         record = {"who": "provider", "reason_id": PROVIDER_CANCEL_REASON, "note": reason, "at": at.isoformat()}
         self._cancel(record, SYSTEM, at, {"reason": reason})
 
-    def reschedule(self, slot: Slot, fee: Decimal, *, at: datetime, actor: str | None = None) -> None:
-        """The buyer moved the visit to `slot` (checked against the terms, hours and calendar); any fee is
-        added to the quote and its total. `actor` as for `cancel_by_buyer`."""
+    def cancel_by_provider(self, reason_id: str, *, at: datetime, actor: str, reason: str) -> None:
+        """Staff cancel the order on the provider's behalf with one of its cancellation codes; the customer pays
+        nothing. `actor` is the officer (`staff:<id>`), and `reason` her note, for the audit."""
+        code = provider_reason(reason_id).code
+        why = _staff_reason(reason)
+        record = {"who": "provider", "reason_id": code, "note": why, "fee": "0.00", "by": actor, "at": at.isoformat()}
+        self._cancel(record, actor, at, {"reason_id": code, "fee": "0.00", "reason": why})
+
+    def refund_cancellation_fee(self, *, at: datetime, actor: str, reason: str) -> Decimal:
+        """Staff give back the fee the order's cancellation charged; returns it. Refused when the order was not
+        cancelled with a fee, or its fee was given back already (a fee is refunded once)."""
+        why = _staff_reason(reason)
+        cancellation = self._progress.cancellation or {}
+        fee = self.cancellation_fee_due
+        if cancellation.get("fee_refunded"):
+            raise Refusal(
+                INVALID_ORDER_STATE.code, "This cancellation fee has already been refunded.",
+                message_hi="यह रद्दीकरण शुल्क पहले ही लौटाया जा चुका है।",
+            )
+        if self.status is not OrderStatus.CANCELLED or fee is None or fee <= 0:
+            raise Refusal(
+                INVALID_ORDER_STATE.code, "There is no cancellation fee to refund on this order.",
+                message_hi="इस ऑर्डर पर लौटाने के लिए कोई रद्दीकरण शुल्क नहीं है।",
+            )
+        refunded = {"amount": str(fee), "by": actor, "at": at.isoformat()}
+        self._progress = replace(self._progress, cancellation={**cancellation, "fee_refunded": refunded}, updated_at=at)
+        self._events.append(OrderEvent(FEE_REFUNDED, actor, at, {"amount": str(fee), "reason": why}))
+        return fee
+
+    def reschedule(
+        self, slot: Slot, fee: Decimal, *, at: datetime, actor: str | None = None, reason: str | None = None
+    ) -> None:
+        """The visit moves to `slot` (checked against the terms, hours and calendar); any fee is added to the quote
+        and its total. `actor` as for `cancel_by_buyer`; staff moving it give `reason` too, for the audit."""
+        why = _staff_reason(reason) if reason is not None else None
         before = self.slot
         self._move(Event.RESCHEDULED, at)
         self.quote = Quote.from_snapshot(rescheduled_quote(self.quote.snapshot, fee), total=self.quote.total + fee)
@@ -415,6 +485,8 @@ class Order:
             "to": [slot.start.isoformat(), slot.end.isoformat()],
             "fee": str(fee),
         }
+        if why is not None:
+            detail["reason"] = why
         self._events.append(OrderEvent(Event.RESCHEDULED.value, actor or self.channel.actor, at, detail))
 
     def _cancel(self, record: Mapping[str, Any], actor: str, at: datetime, detail: Mapping[str, Any]) -> None:
@@ -444,3 +516,12 @@ class Order:
 
 def _worker(worker_id: str) -> str:
     return f"worker:{worker_id}"
+
+
+def _staff_reason(reason: str) -> str:
+    """An officer's reason for a change she makes: required, since it is the audit's answer to "why"."""
+    why = reason.strip()
+    if not why:
+        raise Refusal(BUSINESS_ERROR.code, "Give the reason for this change; it is kept in the order's audit.",
+                      "reason", "इस बदलाव का कारण लिखें; यह ऑर्डर के ऑडिट में दर्ज होता है।")
+    return why

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
-from fulfillment.settlement import PaymentMode
+from fulfillment.settlement import FEE_REFUND, PaymentMode
 from schemas.spreadsheet import csv_text
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
@@ -48,7 +48,7 @@ class EntryFigures:
     window_start: datetime
     window_end: datetime
     order_id: str
-    kind: str  # completion | cancellation
+    kind: str  # completion | cancellation | cancellation_fee_refund
     mode: PaymentMode
     settled_total: Decimal  # the order total the entry was computed from
     quoted_total: Decimal  # the quote as sent to the buyer app
@@ -57,7 +57,14 @@ class EntryFigures:
     finder_fee_payable: Decimal
     refunds_payable: Decimal
 
+    @property
+    def collects(self) -> bool:
+        """Whether the entry records the order's money coming in (a fee refund only gives part of it back)."""
+        return self.kind != FEE_REFUND
+
     def mismatches(self) -> list[str]:
+        if not self.collects:  # its figures are the cancellation's, checked on that entry
+            return []
         problems = []
         if self.settled_total != self.quoted_total:
             problems.append(
@@ -91,8 +98,9 @@ class WindowSummary:
 
     def add(self, figures: EntryFigures) -> None:
         self.entries += 1
-        self.quoted_total += figures.quoted_total
-        self.finder_fee += figures.finder_fee
+        if figures.collects:  # the order's quote and finder fee count once, on the entry that collects them
+            self.quoted_total += figures.quoted_total
+            self.finder_fee += figures.finder_fee
         self.receivable += figures.receivable
         self.finder_fee_payable += figures.finder_fee_payable
         self.refunds_payable += figures.refunds_payable

@@ -25,6 +25,7 @@ from fulfillment.ledger import (
     completion_key,
     credit,
     debit,
+    fee_refund_key,
     finder_fee_payable,
     receivable,
     refunds_payable,
@@ -34,6 +35,7 @@ from fulfillment.order import Order
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
+FEE_REFUND = "cancellation_fee_refund"  # the entry kind of a cancellation fee given back
 
 
 class PaymentMode(StrEnum):
@@ -165,6 +167,31 @@ def cancellation_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
         worker_id=terms.worker_id,
         bap_id=terms.bap_id,
         detail=_detail(terms, split, refund=refund),
+    )
+
+
+def fee_refund_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal) -> JournalEntry:
+    """The entry that gives back a cancellation's `fee`: what it paid the worker (or the platform), the commission
+    and the tax go back, and the buyer app is owed it for its customer, less the finder fee it kept of it."""
+    split = cancellation_split(terms, policy, fee)
+    if split.gross == 0:
+        raise LedgerError(f"order {terms.order_id}: a cancellation fee of 0 has nothing to refund")
+    earner: Account = wallet(terms.worker_id) if terms.worker_id else COMMISSION
+    given_back = split.gross - split.finder_fee
+    lines = [
+        debit(earner, split.worker_share),
+        debit(COMMISSION, split.commission),
+        debit(TAX, split.tax),
+        credit(refunds_payable(_buyer_app(terms)), given_back),
+    ]
+    return build_entry(
+        fee_refund_key(terms.order_id),
+        FEE_REFUND,
+        lines,
+        order_id=terms.order_id,
+        worker_id=terms.worker_id,
+        bap_id=terms.bap_id,
+        detail=_detail(terms, split, refund=given_back),
     )
 
 

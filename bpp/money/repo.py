@@ -212,6 +212,23 @@ class LedgerRepo:
             )
         return lines
 
+    async def order_entries(self, order_id: str) -> list[dict[str, Any]]:
+        """The journal entries of one order, oldest first, each with its postings (signed: debit positive)."""
+        query = (
+            select(journal_entries, ledger_postings.c.account_code, ledger_postings.c.amount)
+            .join(ledger_postings, ledger_postings.c.entry_id == journal_entries.c.id)
+            .where(journal_entries.c.order_id == order_id)
+            .order_by(journal_entries.c.id, ledger_postings.c.id)
+        )
+        entries: dict[int, dict[str, Any]] = {}
+        for row in (await self.conn.execute(query)).mappings():
+            entry = entries.setdefault(row["id"], {
+                "event_key": row["event_key"], "kind": row["kind"], "posted_at": row["posted_at"].isoformat(),
+                "worker_id": row["worker_id"], "bap_id": row["bap_id"], "detail": row["detail"], "postings": [],
+            })
+            entry["postings"].append({"account": row["account_code"], "amount": str(row["amount"])})
+        return list(entries.values())
+
     # --- integrity ---------------------------------------------------------------------------------
 
     async def check(self) -> CheckReport:

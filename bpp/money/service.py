@@ -41,6 +41,7 @@ from fulfillment.settlement import (
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
+    fee_refund_entry,
     terms_from_order,
 )
 from schemas.refusal import NOT_FOUND, Refusal
@@ -91,6 +92,12 @@ class LedgerService:
         if entry is not None:
             await self._post_order_entry(conn, entry, terms)
 
+    async def cancellation_fee_refunded(self, conn: AsyncConnection, order: Order, fee: Decimal) -> None:
+        """Post the entry giving back `order`'s cancellation fee (its worker's share, commission and tax back,
+        the buyer app owed it for its customer); a repeat posts nothing."""
+        terms = terms_from_order(order)
+        await self._post_order_entry(conn, fee_refund_entry(terms, self.policy, fee), terms)
+
     async def _post_order_entry(self, conn: AsyncConnection, entry: JournalEntry, terms: OrderTerms) -> bool:
         now = self._clock()
         window = settlement_window(now, terms.settlement_window)
@@ -121,6 +128,11 @@ class LedgerService:
     async def statement(self, worker_id: str, limit: int = 50, before_id: int | None = None) -> list[dict[str, Any]]:
         async with self._db.connect() as conn:
             return await self._ledger(conn).statement(worker_id, limit, before_id)
+
+    async def order_entries(self, order_id: str) -> list[dict[str, Any]]:
+        """An order's journal entries and their postings, oldest first (the staff console's order page)."""
+        async with self._db.connect() as conn:
+            return await self._ledger(conn).order_entries(order_id)
 
     async def check(self) -> CheckReport:
         async with self._db.connect() as conn:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -58,12 +57,13 @@ async def milestones(conn: AsyncConnection, order_id: str) -> Milestones:
 async def order_message(
     conn: AsyncConnection, order: Order, *, otp: StartOtp | None = None, invoice_url: str | None = None
 ) -> dict[str, Any]:
-    """The Beckn `order`: states spelt as on the wire, a cancellation's fee in the quote, the worker's stop."""
+    """The Beckn `order`: states spelt as on the wire, a cancellation's fee (none once refunded) in the quote, the
+    worker's stop."""
     view = message_fields(order)
     view["fulfillment_state"] = wire_fulfillment_code(order.fulfillment_state)
-    cancellation = order.progress.cancellation or {}
-    if cancellation.get("fee") is not None:
-        view["quote"] = cancelled_quote(order.quote.snapshot, Decimal(str(cancellation["fee"])))
+    fee = order.cancellation_fee_due
+    if fee is not None:
+        view["quote"] = cancelled_quote(order.quote.snapshot, fee)
     worker = await worker_position(conn, order)
     return build_order(
         view,

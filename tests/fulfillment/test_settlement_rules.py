@@ -23,11 +23,13 @@ from fulfillment.ledger import (
 )
 from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote
 from fulfillment.settlement import (
+    FEE_REFUND,
     OrderTerms,
     PaymentMode,
     SettlementPolicy,
     cancellation_entry,
     completion_entry,
+    fee_refund_entry,
     split_fee,
     terms_from_order,
 )
@@ -143,6 +145,32 @@ def test_prepaid_cancellation_refunds_all_but_the_fee() -> None:
         COMMISSION: Decimal("-10.00"),
         TAX: Decimal("-18.00"),
     }
+
+
+def test_refunding_the_fee_takes_back_every_share_of_it_and_owes_the_buyer_app_its_part() -> None:
+    terms = terms_from_order(order_row())
+    fee = Decimal("118.00")
+    refund = fee_refund_entry(terms, POLICY, fee)
+    assert (refund.event_key, refund.kind, refund.order_id) == ("order:O1:fee-refunded", FEE_REFUND, "O1")
+    assert amounts(refund) == {
+        wallet("W1"): Decimal("87.00"),
+        COMMISSION: Decimal("10.00"),
+        TAX: Decimal("18.00"),
+        refunds_payable("buyer.example"): Decimal("-115.00"),  # 118 less the 3 finder fee it kept
+    }
+    both = [amounts(cancellation_entry(terms, POLICY, fee)), amounts(refund)]
+    net = {account: sum(posted.get(account, Decimal(0)) for posted in both) for account in both[0]}
+    # the worker, the platform and the tax office end with nothing; what the buyer app owes us for the order
+    # equals what we owe it for its customer's refunds
+    assert net[wallet("W1")] == net[COMMISSION] == net[TAX] == 0
+    assert net[receivable("buyer.example")] + net[refunds_payable("buyer.example")] == 0
+
+
+def test_a_fee_refund_without_a_worker_comes_from_the_platform_and_a_zero_fee_is_refused() -> None:
+    posted = amounts(fee_refund_entry(terms_from_order(order_row(worker=None)), POLICY, Decimal("118.00")))
+    assert posted[COMMISSION] == Decimal("97.00")
+    with pytest.raises(LedgerError, match="nothing to refund"):
+        fee_refund_entry(terms_from_order(order_row()), POLICY, Decimal("0"))
 
 
 def test_free_cancellation_of_a_prepaid_order_refunds_everything() -> None:

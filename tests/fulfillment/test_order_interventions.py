@@ -1,0 +1,158 @@
+"""What staff may do to an order, on the aggregate alone: give it to another worker, cancel it for the provider,
+move its visit, refund its cancellation fee; each recorded with the officer and her reason."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from order_factory import CONFIRMED_AT as NOW
+from order_factory import confirmed_order
+
+from fulfillment.cancellation import PROVIDER_REASONS
+from fulfillment.order import FEE_REFUNDED, Order, Slot
+from fulfillment.states import Event, FulfillmentState, OrderStatus
+from schemas.refusal import Refusal
+
+OFFICER = "staff:officer-1"
+LATER = NOW + timedelta(minutes=20)
+OTHER_SLOT = Slot(NOW + timedelta(days=2), NOW + timedelta(days=2, hours=2))
+PENDING_TERMS = {"cancellation_terms": [{
+    "fulfillment_state": {"descriptor": {"code": "Pending"}},
+    "cancellation_fee": {"amount": {"currency": "INR", "value": "50.00"}},
+}]}
+
+
+def stored(order: Order) -> Order:
+    order.stored(order.version)
+    return order
+
+
+def held_by(worker_id: str) -> Order:
+    order = stored(confirmed_order())
+    order.assign_worker(worker_id, gps="26.85,80.95", at=NOW)
+    return stored(order)
+
+
+def test_reassigning_hands_the_order_to_the_new_worker_and_names_the_old_one_and_the_officer() -> None:
+    order = held_by("W1")
+    previous = order.reassign_worker("W2", gps="26.86,80.94", at=LATER, actor=OFFICER, reason=" W1 is unwell ")
+    assert previous == "W1"
+    assert (order.worker_id, order.progress.worker_assigned_gps) == ("W2", "26.86,80.94")
+    assert (order.status, order.fulfillment_state) == (OrderStatus.ACCEPTED, FulfillmentState.PENDING)
+    [event] = order.pending_events
+    assert (event.kind, event.actor, event.at) == (Event.ASSIGNED.value, OFFICER, LATER)
+    assert dict(event.detail) == {
+        "worker_id": "W2", "previous_worker_id": "W1", "gps": "26.86,80.94", "reason": "W1 is unwell",
+    }
+
+
+def test_an_order_nobody_took_can_be_given_to_a_worker() -> None:
+    order = stored(confirmed_order())
+    assert order.reassign_worker("W2", gps="26.86,80.94", at=LATER, actor=OFFICER, reason="called her") is None
+    assert order.worker_id == "W2" and not order.needs_worker
+
+
+@pytest.mark.parametrize("step", [Event.TRAVELLING, Event.ARRIVED])
+def test_once_the_worker_set_off_the_order_cannot_change_hands(step: Event) -> None:
+    order = held_by("W1")
+    order.advance(Event.TRAVELLING, actor="worker:W1", at=NOW)
+    if step is Event.ARRIVED:
+        order.advance(Event.ARRIVED, actor="worker:W1", at=NOW)
+    stored(order)
+    with pytest.raises(Refusal) as refused:
+        order.reassign_worker("W2", gps="26.86,80.94", at=LATER, actor=OFFICER, reason="late")
+    assert "cancel it instead" in refused.value.message and refused.value.message_hi
+    assert order.worker_id == "W1" and not order.has_changes
+
+
+def test_the_same_worker_or_no_reason_is_refused_and_changes_nothing() -> None:
+    order = held_by("W1")
+    with pytest.raises(Refusal) as same:
+        order.reassign_worker("W1", gps="26.86,80.94", at=LATER, actor=OFFICER, reason="again")
+    assert same.value.field == "worker_id"
+    with pytest.raises(Refusal) as blank:
+        order.reassign_worker("W2", gps="26.86,80.94", at=LATER, actor=OFFICER, reason="   ")
+    assert blank.value.field == "reason" and blank.value.message_hi
+    assert order.worker_id == "W1" and not order.has_changes
+
+
+def test_a_finished_order_cannot_be_reassigned() -> None:
+    order = held_by("W1")
+    order.cancel_by_provider("016", at=NOW, actor=OFFICER, reason="flooded road")
+    with pytest.raises(Refusal):
+        order.reassign_worker("W2", gps="26.86,80.94", at=LATER, actor=OFFICER, reason="late")
+
+
+def test_cancelling_for_the_provider_is_free_and_records_the_code_the_officer_and_her_note() -> None:
+    order = held_by("W1")
+    order.cancel_by_provider("011", at=LATER, actor=OFFICER, reason="phone switched off since morning")
+    assert (order.status, order.fulfillment_state) == (OrderStatus.CANCELLED, FulfillmentState.CANCELLED)
+    assert order.progress.cancellation == {
+        "who": "provider", "reason_id": "011", "note": "phone switched off since morning", "fee": "0.00",
+        "by": OFFICER, "at": LATER.isoformat(),
+    }
+    assert order.cancellation_fee_due == Decimal("0.00")
+    [event] = order.pending_events
+    assert (event.kind, event.actor) == (Event.CANCELLED.value, OFFICER)
+    assert dict(event.detail) == {"reason_id": "011", "fee": "0.00", "reason": "phone switched off since morning"}
+
+
+def test_the_provider_cancels_even_a_started_service() -> None:
+    order = held_by("W1")
+    for step in (Event.TRAVELLING, Event.ARRIVED):
+        order.advance(step, actor="worker:W1", at=NOW)
+    order.issue_start_otp("hash", at=NOW)
+    order.start_with_otp("1234", matches=lambda _hash, _otp: True, issued_at=NOW, at=NOW)
+    order.cancel_by_provider("005", at=LATER, actor=OFFICER, reason="the worker left the job half done")
+    assert order.status is OrderStatus.CANCELLED
+
+
+def test_a_buyer_reason_or_an_unknown_code_is_not_the_providers() -> None:
+    order = held_by("W1")
+    for code in ("012", "999"):
+        with pytest.raises(Refusal) as refused:
+            order.cancel_by_provider(code, at=LATER, actor=OFFICER, reason="no")
+        assert refused.value.field == "reason_id" and ", ".join(sorted(PROVIDER_REASONS)) in refused.value.message
+    assert not order.has_changes
+
+
+def test_staff_move_the_visit_free_and_the_audit_keeps_their_reason() -> None:
+    order = held_by("W1")
+    wanted = Slot(NOW + timedelta(days=1), NOW + timedelta(days=1, hours=2))
+    order.reschedule(wanted, Decimal("0.00"), at=LATER, actor=OFFICER, reason="customer asked on the phone")
+    assert order.slot == wanted and order.quote.total == Decimal("590.00")
+    [event] = order.pending_events
+    assert (event.actor, event.detail["reason"]) == (OFFICER, "customer asked on the phone")
+    with pytest.raises(Refusal) as blank:
+        order.reschedule(OTHER_SLOT, Decimal("0.00"), at=LATER, actor=OFFICER, reason="")
+    assert blank.value.field == "reason" and order.slot == wanted
+
+
+def test_a_cancellation_fee_is_refunded_once_with_the_officer_and_reason() -> None:
+    order = stored(confirmed_order(terms=PENDING_TERMS))
+    order.cancel_by_buyer("012", at=NOW)
+    stored(order)
+    assert order.cancellation_fee_due == Decimal("50.00")
+    fee = order.refund_cancellation_fee(at=LATER, actor=OFFICER, reason="worker never came")
+    assert fee == Decimal("50.00") and order.cancellation_fee_due == Decimal("0.00")
+    assert order.progress.cancellation is not None
+    assert order.progress.cancellation["fee_refunded"] == {"amount": "50.00", "by": OFFICER, "at": LATER.isoformat()}
+    assert order.progress.cancellation["fee"] == "50.00"  # what was charged stays on record
+    [event] = order.pending_events
+    assert (event.kind, event.actor, dict(event.detail)) == (
+        FEE_REFUNDED, OFFICER, {"amount": "50.00", "reason": "worker never came"},
+    )
+    stored(order)
+    with pytest.raises(Refusal) as again:
+        order.refund_cancellation_fee(at=LATER, actor=OFFICER, reason="twice")
+    assert "already been refunded" in again.value.message and not order.has_changes
+
+
+def test_no_fee_no_refund() -> None:
+    free = held_by("W1")
+    free.cancel_by_provider("022", at=NOW, actor=OFFICER, reason="nobody free")
+    open_order = held_by("W1")
+    for order in (free, open_order):
+        with pytest.raises(Refusal) as refused:
+            order.refund_cancellation_fee(at=LATER, actor=OFFICER, reason="goodwill")
+        assert "no cancellation fee" in refused.value.message
