@@ -67,6 +67,7 @@ def order_row(index: int, workers: int, now: datetime) -> dict[str, Any]:
     }
     return {
         "id": f"bench-{index}",
+        "channel": f"ondc:bap-{index % 3}.example",
         "bap_id": f"bap-{index % 3}.example",
         "bap_uri": "https://bap.example/ondc",
         "transaction_id": uuid.uuid4().hex,
