@@ -25,8 +25,8 @@ from fulfillment.cash import cash_due, check_collected, paid_in_cash
 from fulfillment.ledger import completion_key
 from fulfillment.reschedule import Slot as Slot  # the booked visit window (aware UTC), one type for both
 from fulfillment.reschedule import rescheduled_quote
-from fulfillment.start_otp import MAX_OTP_ATTEMPTS, otp_expired
-from fulfillment.states import Event, FulfillmentState, transition, wire_fulfillment_code
+from fulfillment.start_otp import MAX_OTP_ATTEMPTS, OtpState, otp_expired, otp_state
+from fulfillment.states import FINAL_STATES, Event, FulfillmentState, transition, wire_fulfillment_code
 from schemas.enums import OrderStatus
 from schemas.errors import BUSINESS_ERROR, INVALID_ORDER_STATE, INVALID_OTP
 from schemas.refusal import Refusal
@@ -301,6 +301,12 @@ class Order:
         if cancellation.get("fee") is None:
             return None
         return Decimal("0.00") if cancellation.get("fee_refunded") else Decimal(str(cancellation["fee"]))
+
+    def start_otp_state(self, issued_at: datetime | None, now: datetime) -> OtpState:
+        """Where its start OTP stands (`issued_at`: the latest OTP_ISSUED event), without the OTP."""
+        started = self.fulfillment_state in (FulfillmentState.SERVICE_STARTED, FulfillmentState.COMPLETED)
+        return otp_state(held=bool(self._progress.otp_hash), wrong_tries=self._progress.otp_attempts,
+                         issued_at=issued_at, started=started, ended=self.fulfillment_state in FINAL_STATES, now=now)
 
     @property
     def version(self) -> int:

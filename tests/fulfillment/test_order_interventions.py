@@ -10,6 +10,7 @@ from order_factory import confirmed_order
 
 from fulfillment.cancellation import PROVIDER_REASONS
 from fulfillment.order import FEE_REFUNDED, Order, Slot
+from fulfillment.start_otp import MAX_OTP_ATTEMPTS, OTP_VALIDITY, OtpStatus
 from fulfillment.states import Event, FulfillmentState, OrderStatus
 from schemas.refusal import Refusal
 
@@ -156,3 +157,33 @@ def test_no_fee_no_refund() -> None:
         with pytest.raises(Refusal) as refused:
             order.refund_cancellation_fee(at=LATER, actor=OFFICER, reason="goodwill")
         assert "no cancellation fee" in refused.value.message
+
+
+def test_staff_see_where_the_start_otp_stands_without_the_otp() -> None:
+    order = held_by("W1")
+    assert order.start_otp_state(None, NOW).status is OtpStatus.NOT_ISSUED
+    for step in (Event.TRAVELLING, Event.ARRIVED):
+        order.advance(step, actor="worker:W1", at=NOW)
+    order.issue_start_otp("hash-of-1234", at=NOW)
+    valid = order.start_otp_state(NOW, NOW + timedelta(minutes=5))
+    assert (valid.status, valid.valid_to, valid.wrong_tries, valid.tries_left) == (
+        OtpStatus.VALID, NOW + OTP_VALIDITY, 0, MAX_OTP_ATTEMPTS)
+    assert "hash" not in repr(valid)
+    assert order.start_otp_state(NOW, NOW + OTP_VALIDITY + timedelta(seconds=1)).status is OtpStatus.EXPIRED
+    for _ in range(MAX_OTP_ATTEMPTS):
+        with pytest.raises(Refusal):
+            order.start_with_otp("0000", matches=lambda _hash, otp: otp == "1234", issued_at=NOW, at=NOW)
+    locked = order.start_otp_state(NOW, NOW)
+    assert (locked.status, locked.tries_left) == (OtpStatus.LOCKED, 0)
+    order.issue_start_otp("hash-of-5678", at=LATER)
+    order.start_with_otp("5678", matches=lambda _hash, otp: otp == "5678", issued_at=LATER, at=LATER)
+    assert order.start_otp_state(LATER, LATER).status is OtpStatus.USED
+
+
+def test_an_otp_of_an_order_cancelled_at_the_door_no_longer_counts() -> None:
+    order = held_by("W1")
+    for step in (Event.TRAVELLING, Event.ARRIVED):
+        order.advance(step, actor="worker:W1", at=NOW)
+    order.issue_start_otp("hash", at=NOW)
+    order.cancel_by_provider("015", at=NOW, actor=OFFICER, reason="nobody opened the door")
+    assert order.start_otp_state(NOW, NOW).status is OtpStatus.EXPIRED
