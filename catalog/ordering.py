@@ -124,6 +124,14 @@ def cancellation_terms(item: ServiceItem) -> list[dict[str, Any]]:
     return fragments.cancellation_terms(item.cancellation_terms)
 
 
+def order_terms(item: ServiceItem) -> dict[str, Any]:
+    """The cancellation and reschedule terms an order keeps from its item, as the wire has them."""
+    return {
+        "cancellation_terms": cancellation_terms(item),
+        "reschedule_terms": [fragments.reschedule_tag(item.reschedule_terms)],
+    }
+
+
 def echo_order(order: Order) -> dict[str, Any]:
     """The `message` of an error callback: the request's provider and item ids, echoed."""
     echoed: dict[str, Any] = {}

@@ -100,3 +100,14 @@ def confirm_payment(
             (finder_fee or NO_FINDER_FEE).tags(),
         ],
     }
+
+
+def cash_at_visit(total: Decimal) -> dict[str, Any]:
+    """The payment of an order booked without a buyer app (helpline): the citizen pays the worker in cash at the
+    visit, as on an ONDC ON-FULFILLMENT order we collect; no buyer app settles, so no settlement tags."""
+    return {
+        "type": "ON-FULFILLMENT",
+        "collected_by": "BPP",
+        "params": {"amount": money(total), "currency": CURRENCY},
+        "status": "NOT-PAID",
+    }

@@ -46,6 +46,12 @@ def first_start_within(
     return None
 
 
+def bookable_at(availability: Availability, duration_minutes: int, start: datetime, *, now: datetime) -> bool:
+    """True when a job of `duration_minutes` can begin exactly at `start` (in opening hours, after the lead time)."""
+    first = first_start_within(availability, duration_minutes, start, start + timedelta(minutes=1), now=now)
+    return first == start
+
+
 def open_slots(
     availability: Availability, duration_minutes: int, *, now: datetime, count: int = 6
 ) -> list[tuple[datetime, datetime]]:

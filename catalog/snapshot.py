@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -103,6 +103,22 @@ class CatalogSnapshot:
                 "providers": providers,
             }
         }
+
+    def find(self, query: str, *, providers: Collection[str] | None = None, limit: int = 10) -> list[ServiceItem]:
+        """The published items a person's words name (Hindi or English, misspelt a little), best match first;
+        only those of `providers` when given (e.g. the district of the caller's pincode)."""
+        words = tokens(query)
+        if not words:
+            return []
+        scored = [
+            (score, entry.item)
+            for provider_id, entries in self._entries.items()
+            if providers is None or provider_id in providers
+            for entry in entries
+            if (score := similarity(words, entry.name_tokens)) >= MATCH_THRESHOLD
+        ]
+        scored.sort(key=lambda match: (-match[0], match[1].name_en))
+        return [item for _, item in scored[:limit]]
 
     @staticmethod
     def _covered(intent: SearchIntent, provider: Provider, coverage: Coverage | None) -> set[str] | None:

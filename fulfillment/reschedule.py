@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from catalog.formats import money, price_value, to_paise
 from catalog.model import Availability, RescheduleTerms
-from catalog.schedule import first_start_within
+from catalog.schedule import bookable_at
 from fulfillment.states import FINAL_STATES, FulfillmentState
 from schemas.errors import FULFILLMENT_TERMINAL, SLOT_NOT_AVAILABLE, UPDATION_NOT_POSSIBLE
 from schemas.fields import parse_iso_duration
@@ -95,20 +95,14 @@ def check_reschedule(
         raise Refusal(UPDATION_NOT_POSSIBLE.code, "the new slot is the one already booked")
     if wanted.start <= now:
         raise Refusal(SLOT_NOT_AVAILABLE.code, f"the new slot {_iso(wanted.start)} is in the past")
-    if availability is not None and duration_minutes is not None and not _bookable(
-        availability, duration_minutes, wanted.start, now
+    if availability is not None and duration_minutes is not None and not bookable_at(
+        availability, duration_minutes, wanted.start, now=now
     ):
         raise Refusal(
             SLOT_NOT_AVAILABLE.code,
             f"the service is not offered at {_iso(wanted.start)}; pick a slot in the service's opening hours",
         )
     return to_paise(term.fee)
-
-
-def _bookable(availability: Availability, duration_minutes: int, start: datetime, now: datetime) -> bool:
-    """True when a job of `duration_minutes` can begin exactly at `start`."""
-    first = first_start_within(availability, duration_minutes, start, start + timedelta(minutes=1), now=now)
-    return first == start
 
 
 def _iso(moment: datetime) -> str:

@@ -20,7 +20,9 @@ from bpp.network.outbox import Outbox
 from bpp.platform.settings import Settings
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
+    KIND_IGM_CODES,
     ActionTriggered,
+    Kind,
     Resolution,
     Respondent,
     RespondentAction,
@@ -32,9 +34,18 @@ from fulfillment.complaints import (
     sanction_for,
     timeline,
 )
+from fulfillment.order import Order
 from fulfillment.workers import already_sanctioned, standing_change
 
 ACK_TEXT = "Complaint received; Seva Mitra staff will respond within 1 hour and resolve within 1 day."
+
+
+@dataclass(frozen=True, slots=True)
+class CallerDetails:
+    """Who complained on the phone, as far as the caller told."""
+
+    name: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,26 @@ class ComplaintDesk:
         complaint = await self.repo.get(complaint_id)
         assert complaint is not None
         return await self.answer(complaint, RespondentAction.PROCESSING, ACK_TEXT, "system")
+
+    async def file_for_caller(
+        self, order: Order, kind: Kind, description: Mapping[str, str | None], caller: CallerDetails, actor: str
+    ) -> Mapping[str, Any]:
+        """A complaint staff file about `order` for a caller of the helpline: the deadlines of an IGM issue, no buyer
+        app to tell (whatever the order's channel, the caller raised it with us)."""
+        category, sub_category = KIND_IGM_CODES[kind]
+        complainant: dict[str, Any] = {"person": {"name": caller.name}} if caller.name else {}
+        if caller.phone:
+            complainant["contact"] = {"phone": caller.phone}
+        return await self.file(
+            {
+                "bap_id": None, "bap_uri": None, "transaction_id": order.transaction_id,
+                "domain": order.channel.domain, "city": order.channel.city, "order_id": order.id,
+                "channel": order.channel.name, "worker_id": order.worker_id, "igm_category": category,
+                "igm_sub_category": sub_category, "kind": kind.value, "complainant": complainant,
+                "description": dict(description), "filed_by": actor,
+            },
+            actor=actor,
+        )
 
     async def answer(
         self, complaint: Mapping[str, Any], action: RespondentAction, short_desc: str, actor: str

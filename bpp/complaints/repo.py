@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.orders.repo import in_channel
 from bpp.storage.complaint_tables import complaint_actions, complaints
 from bpp.storage.db import Row
 from fulfillment.complaints import ActionRecord, Kind, RespondentAction, Status
@@ -69,13 +70,25 @@ class ComplaintsRepo:
         ]
 
     async def listing(
-        self, *, city: str | None = None, status: str | None = None, limit: int = 200
+        self, *, city: str | None = None, status: str | None = None, channel: str | None = None, limit: int = 200
     ) -> Sequence[Row]:
+        """The newest complaints, of one city, status and order channel (a name, or a kind: `in_channel`)."""
         query = select(complaints).order_by(complaints.c.created_at.desc()).limit(limit)
         if city is not None:
             query = query.where(complaints.c.city == city)
         if status is not None:
             query = query.where(complaints.c.status == status)
+        if channel is not None:
+            query = query.where(in_channel(complaints.c.channel, channel))
+        return (await self.conn.execute(query)).mappings().all()
+
+    async def of_orders(self, order_ids: Collection[str]) -> Sequence[Row]:
+        """The complaints about these orders, newest first."""
+        query = (
+            select(complaints)
+            .where(complaints.c.order_id.in_(list(order_ids)))
+            .order_by(complaints.c.created_at.desc())
+        )
         return (await self.conn.execute(query)).mappings().all()
 
     async def upheld_overcharging(self, worker_id: str, excluding: str) -> int:

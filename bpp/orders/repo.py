@@ -15,12 +15,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.notify import normalise_phone
 from bpp.storage.db import Row
 from bpp.storage.order_tables import order_events, orders
 from fulfillment.order import (
+    CHANNEL_KINDS,
     BookedService,
     BuyerApp,
     Channel,
@@ -31,6 +33,7 @@ from fulfillment.order import (
     Progress,
     Quote,
     Slot,
+    channel_kind,
 )
 from fulfillment.states import FulfillmentState
 from schemas.enums import OrderStatus
@@ -57,6 +60,17 @@ class JobSummary:
     end_location: Mapping[str, Any]
     total: Decimal
     slot_start: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelFigures:
+    """How many orders one channel brought in a period, how they ended, and what they were worth (Decimal)."""
+
+    channel: str
+    orders: int
+    completed: int
+    cancelled: int
+    completed_value: Decimal
 
 
 def order_not_found(bap_id: str, buyer_order_id: str) -> Refusal:
@@ -106,6 +120,55 @@ class OrderRepo:
             row.id: JobSummary(row.category_id, row.end_location, row.total, row.slot_start)
             for row in await self._conn.execute(query)
         }
+
+    async def of_customer_phone(self, phone: str, limit: int = 20) -> list[Order]:
+        """The orders of the customer with this mobile number (ten digits), newest first, whatever their channel."""
+        query = (
+            select(orders).where(orders.c.customer_phone == phone).order_by(orders.c.created_at.desc()).limit(limit)
+        )
+        return [_order(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def listing(
+        self, *, channel: str | None = None, city: str | None = None, status: OrderStatus | None = None,
+        limit: int = 200,
+    ) -> list[Order]:
+        """The newest orders, of one channel (a name such as `helpline`, or a kind such as `ondc` for every buyer
+        app), city and status when given."""
+        query = select(orders).order_by(orders.c.created_at.desc()).limit(limit)
+        if channel is not None:
+            query = query.where(in_channel(orders.c.channel, channel))
+        if city is not None:
+            query = query.where(orders.c.city == city)
+        if status is not None:
+            query = query.where(orders.c.status == status.value)
+        return [_order(row) for row in (await self._conn.execute(query)).mappings()]
+
+    async def channel_figures(
+        self, start: datetime, end: datetime, *, city: str | None = None
+    ) -> list[ChannelFigures]:
+        """Per channel, the orders created in [start, end): how many, how many completed or cancelled, and the
+        total of the completed ones."""
+        completed = orders.c.status == OrderStatus.COMPLETED.value
+        # summed in whole paise: SQLite sums NUMERIC as floating point
+        paise = cast(func.round(orders.c.total * 100), BigInteger)
+        query = (
+            select(
+                orders.c.channel,
+                func.count(),
+                func.sum(case((completed, 1), else_=0)),
+                func.sum(case((orders.c.status == OrderStatus.CANCELLED.value, 1), else_=0)),
+                func.coalesce(func.sum(case((completed, paise), else_=0)), 0),
+            )
+            .where(orders.c.created_at >= start, orders.c.created_at < end)
+            .group_by(orders.c.channel)
+            .order_by(orders.c.channel)
+        )
+        if city is not None:
+            query = query.where(orders.c.city == city)
+        return [
+            ChannelFigures(channel, count, int(done), int(cancelled), Decimal(int(value)).scaleb(-2))
+            for channel, count, done, cancelled, value in await self._conn.execute(query)
+        ]
 
     async def cities_of_transaction(self, transaction_id: str) -> list[str]:
         """The cities of the orders carrying this transaction id (from any buyer app): who may read its log."""
@@ -186,6 +249,15 @@ def _order(row: Row) -> Order:
     )
 
 
+def in_channel(column: ColumnElement[str], channel: str) -> ColumnElement[bool]:
+    """`column` names the channel given (`helpline`, `ondc:bap.example`) or one of a kind (`ondc`: every buyer
+    app); ValueError when `channel` is neither."""
+    if channel in CHANNEL_KINDS:
+        return (column == channel) | column.startswith(f"{channel}:", autoescape=True)
+    channel_kind(channel)  # refuses a name no channel has
+    return column == channel
+
+
 def _buyer_app(row: Row) -> BuyerApp | None:
     return BuyerApp(row["bap_id"], row["bap_uri"]) if row["bap_id"] is not None else None
 
@@ -229,6 +301,7 @@ def _row(order: Order) -> dict[str, Any]:
         "category_id": order.service.category_id,
         "currency": order.quote.currency,
         "customer": dict(order.details.customer),
+        "customer_phone": normalise_phone(str(order.details.customer.get("phone") or "")),
         "end_location": dict(order.details.end_location),
         "billing": dict(order.details.billing),
         "terms": dict(order.terms) if order.terms is not None else None,

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
-from bpp.complaints.desk import ComplaintDesk
+from bpp.complaints.desk import CallerDetails, ComplaintDesk
 from bpp.complaints.repo import ComplaintsRepo
 from bpp.orders.ratings_repo import RatingsRepo
 from bpp.orders.repo import OrderRepo
 from bpp.platform.api_types import Rupees
 from bpp.platform.auth import Principal, require_staff
+from bpp.staff.orders_api import channel_filter
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
-    KIND_IGM_CODES,
     ActionTriggered,
     Kind,
     Resolution,
@@ -93,12 +93,14 @@ async def _load(desk: ComplaintDesk, complaint_id: str, principal: Principal) ->
 
 @router.get("/complaints")
 async def list_complaints(
-    request: Request, principal: AnyStaff, state: str | None = None, overdue_only: bool = False
+    request: Request, principal: AnyStaff, state: str | None = None, overdue_only: bool = False,
+    channel: Annotated[str | None, Query(max_length=260)] = None,
 ) -> list[dict[str, Any]]:
+    """The newest complaints; of one state and one order channel (or kind of channel, e.g. `ondc`) when given."""
     parts = request.app.state
     city = principal.district if principal.role == "district_officer" else None
     async with parts.db.connect() as conn:
-        rows = await ComplaintsRepo(conn).listing(city=city, status=state)
+        rows = await ComplaintsRepo(conn).listing(city=city, status=state, channel=channel_filter(channel))
     now = parts.clock()
     views = [_view(row, now) for row in rows]
     return [view for view in views if view["overdue"]] if overdue_only else views
@@ -121,27 +123,15 @@ async def get_complaint(complaint_id: str, request: Request, principal: AnyStaff
 async def file_complaint(body: NewComplaint, request: Request, principal: Filers) -> dict[str, Any]:
     """File a complaint for a helpline caller; it gets the same deadlines as a buyer-app issue."""
     parts = request.app.state
-    category, sub_category = KIND_IGM_CODES[body.kind]
     async with parts.db.begin() as conn:
         order = await OrderRepo(conn).get(body.order_id)
         if order is None:
             raise _problem(status.HTTP_404_NOT_FOUND, "Order not found. Ask the caller for the order number.",
                            "ऑर्डर नहीं मिला। कॉल करने वाले से ऑर्डर संख्या पूछें।")
         _check_district(principal, order.channel.city)
-        complainant: dict[str, Any] = {"person": {"name": body.caller_name}} if body.caller_name else {}
-        if body.caller_phone:
-            complainant["contact"] = {"phone": body.caller_phone}
-        description = {"short_desc": body.short_desc, "long_desc": body.long_desc}
-        complaint = await parts.complaints.desk(conn).file(
-            {
-                "bap_id": None, "bap_uri": None, "transaction_id": order.transaction_id,
-                "domain": order.channel.domain, "city": order.channel.city, "order_id": order.id,
-                "channel": order.channel.name,
-                "worker_id": order.worker_id, "igm_category": category, "igm_sub_category": sub_category,
-                "kind": body.kind.value, "complainant": complainant, "description": description,
-                "filed_by": f"staff:{principal.id}",
-            },
-            actor=f"staff:{principal.id}",
+        complaint = await parts.complaints.desk(conn).file_for_caller(
+            order, body.kind, {"short_desc": body.short_desc, "long_desc": body.long_desc},
+            CallerDetails(body.caller_name, body.caller_phone), f"staff:{principal.id}",
         )
     return _view(complaint, parts.clock())
 

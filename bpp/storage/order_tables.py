@@ -34,6 +34,7 @@ orders = Table(
     Column("slot_start", UTCDateTime()),
     Column("slot_end", UTCDateTime()),
     Column("customer", JSON, nullable=False),  # name, phone, email
+    Column("customer_phone", String(10)),  # the customer's mobile as ten digits (the helpline finds callers by it)
     Column("end_location", JSON, nullable=False),  # gps, address, area_code
     Column("billing", JSON, nullable=False),
     Column("payment", JSON, nullable=False),  # type, collected_by, status, params, tags
@@ -54,6 +55,7 @@ orders = Table(
     Index("ix_orders_worker", "worker_id"),
     Index("ix_orders_city", "city", "created_at"),
     Index("ix_orders_channel", "channel", "created_at"),
+    Index("ix_orders_customer_phone", "customer_phone", "created_at"),
 )
 
 order_events = Table(

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError
 
+from bpp.assisted import router as helpline_api
 from bpp.catalogue import images as category_images
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
@@ -26,7 +27,7 @@ from bpp.platform.http_errors import (
     validation_error_handler,
 )
 from bpp.platform.settings import Settings
-from bpp.staff import auth_api, catalog_api, complaints_api, txlog_api, wallet_api, workers_api
+from bpp.staff import auth_api, catalog_api, complaints_api, orders_api, txlog_api, wallet_api, workers_api
 from bpp.staff import pages as staff_pages
 from bpp.storage.migrate import upgrade_database
 from bpp.wiring.openapi_errors import serve_true_errors
@@ -38,14 +39,14 @@ from schemas.refusal import Refusal
 
 STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
-    txlog_api.router, worker_api.router, worker_wallet_api.router,
+    txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
 )
 
 
 # What routes may read from `request.app.state`, each part on its own
 ROUTE_PARTS = (
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
-    "fulfillment", "ledger", "complaints",
+    "fulfillment", "ledger", "complaints", "assisted",
 )
 
 

@@ -16,6 +16,9 @@ import httpx
 import orjson
 from redis.asyncio import Redis
 
+from bpp import places
+from bpp.assisted.notices import CitizenSms
+from bpp.assisted.service import AssistedDesk
 from bpp.catalogue.service import CatalogService, settlement_account
 from bpp.complaints.deps import ComplaintDeps
 from bpp.complaints.desk import ComplaintOffice
@@ -123,6 +126,8 @@ class Services:
     ledger: LedgerService = field(init=False)
     complaints: ComplaintOffice = field(init=False)
     sms: SmsNotifier = field(init=False)  # SMS to citizens, queued in business transactions (bpp/notify)
+    citizen_sms: CitizenSms = field(init=False)  # what an assisted order's citizen is told, through `sms`
+    assisted: AssistedDesk = field(init=False)  # booking for citizens (the helpline desk)
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
@@ -137,12 +142,17 @@ class Services:
         self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
         self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
         self.sms = new_notifier(settings, self.db, self.clock)
+        self.citizen_sms = CitizenSms(self.sms)
         self.fulfillment = self.new_workforce()
         self.order_deps = OrderDeps(
             catalog=self.catalog, fulfillment=self.fulfillment, ledger=self.ledger, unit_of_work=self.unit_of_work,
             redis=self.redis, clock=self.clock, invoice_url=self.fulfillment.invoice_url,
             settlement=settlement_account(settings), helpline_phone=settings.helpline_phone,
             support_email=settings.support_email,
+        )
+        self.assisted = AssistedDesk(
+            self.unit_of_work, self.catalog, self.fulfillment, self.ledger, self.complaints, self.citizen_sms,
+            places.lookup, lambda: self.clock(),  # read at each call, as the workforce's
         )
         handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
@@ -169,7 +179,7 @@ class Services:
         geo = GeoIndex(self.redis)
         coverage = Coverage(db, self.redis, default_radius_km=settings.serviceability_radius_km)
         no_worker = CancelForNoWorker(
-            self.outbox, lambda: self.dispatcher.wake(), self.ledger, clock, lock_rows=db.is_postgres
+            self.outbox, lambda: self.dispatcher.wake(), self.ledger, self.citizen_sms, clock, lock_rows=db.is_postgres
         )
         matching = MatchingLoop(
             db, geo, clock, radius_for=coverage.radius_for, offer_timeout_seconds=settings.offer_timeout_seconds,
@@ -178,7 +188,9 @@ class Services:
         presence = Presence(db, geo, clock, matching.wake)
         offers = Offers(self.unit_of_work, db, geo, presence, clock, matching.wake)
         invoice_link = partial(invoice_url, settings, self.keys)
-        job_steps = JobSteps(self.unit_of_work, presence, self.ledger, clock, matching.wake, invoice_link)
+        job_steps = JobSteps(
+            self.unit_of_work, presence, self.ledger, self.citizen_sms, clock, matching.wake, invoice_link
+        )
         return Workforce(coverage, presence, matching, offers, job_steps, invoice_link)
 
     def new_dispatcher(self, batch: int = 50) -> Dispatcher:

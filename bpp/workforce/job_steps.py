@@ -1,8 +1,9 @@
 """The worker's steps through her job: set off, arrive (a start OTP goes to the customer), start with it, complete.
 
 Each step is one unit of work: her order is read and changed through the Order aggregate, stored by the
-repository, and the on_status that reports it to the buyer app (an order of an assisted channel has none) is
-queued in the same transaction; OTP notices, her return to the geo sets and the matching wake-up follow the commit.
+repository, and the on_status that reports it to the buyer app is queued in the same transaction (an order of an
+assisted channel has no buyer app: its citizen gets the worker's name and the start OTP by SMS, queued there too);
+OTP notices, her return to the geo sets and the matching wake-up follow the commit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bpp.orders.unit_of_work import UnitOfWork
 from bpp.platform.auth import hash_secret, verify_secret
 from bpp.workforce import repo as worker_repo
 from bpp.workforce.order_callbacks import order_payload
-from bpp.workforce.ports import OrderSettlement
+from bpp.workforce.ports import CitizenNotices, OrderSettlement
 from bpp.workforce.presence import Presence
 from catalog.order_message import StartOtp
 from fulfillment.order import OTP_ISSUED, Order
@@ -39,6 +40,7 @@ class JobSteps:
         unit_of_work: Callable[[], UnitOfWork],
         presence: Presence,
         settlement: OrderSettlement,
+        notices: CitizenNotices,
         clock: Callable[[], datetime],
         wake_matching: Callable[[], None],
         invoice_url: Callable[[str], str],
@@ -46,6 +48,7 @@ class JobSteps:
         self._unit_of_work = unit_of_work
         self._presence = presence
         self._settlement = settlement
+        self._notices = notices
         self._clock = clock
         self._wake_matching = wake_matching
         self._invoice_url = invoice_url
@@ -65,11 +68,11 @@ class JobSteps:
         return order
 
     async def mark_arrived(self, worker_id: str, order_id: str) -> Order:
-        """At the door: a fresh start OTP goes to the customer through the buyer app."""
+        """At the door: a fresh start OTP goes to the customer through the buyer app (or by SMS)."""
         async with self._unit_of_work() as uow:
             order = await _own_order(uow, worker_id, order_id)
             order.advance(Event.ARRIVED, actor=f"worker:{worker_id}", at=self._clock())
-            otp = self._issue_otp(uow, order)
+            otp = await self._issue_otp(uow, order, worker_id)
             await self._store_and_report(uow, order, otp=otp)
             await uow.commit()
         return order
@@ -78,7 +81,7 @@ class JobSteps:
         """A new start OTP (the customer lost it or too many wrong tries); the old one stops working."""
         async with self._unit_of_work() as uow:
             order = await _own_order(uow, worker_id, order_id)
-            otp = self._issue_otp(uow, order)
+            otp = await self._issue_otp(uow, order, worker_id)
             await self._store_and_report(uow, order, otp=otp)
             await uow.commit()
 
@@ -121,11 +124,16 @@ class JobSteps:
         """Add a buyer's fulfillment rating (1-5) to the worker's aggregate, in the caller's transaction."""
         await worker_repo.add_rating(conn, worker_id, check_rating(value), self._clock())
 
-    def _issue_otp(self, uow: UnitOfWork, order: Order) -> StartOtp:
-        """A fresh four-digit start OTP: the order keeps only its hash; the customer gets it after the commit."""
+    async def _issue_otp(self, uow: UnitOfWork, order: Order, worker_id: str) -> StartOtp:
+        """A fresh four-digit start OTP: the order keeps only its hash; the customer gets it after the commit (an
+        assisted channel's citizen by SMS with the worker's name, since no buyer app shows it to her)."""
         token = f"{secrets.randbelow(10_000):04d}"
         now = self._clock()
         order.issue_start_otp(hash_secret(token), at=now)
+        if order.channel.buyer_app is None:
+            worker = await worker_repo.get_worker(uow.conn, worker_id)
+            await self._notices.worker_coming(uow.conn, order, worker["name"] if worker else "", token)
+            uow.after_commit(self._notices.wake)
         uow.after_commit(lambda: self._announce_otp(order.id, token))
         return StartOtp(token, now, otp_valid_to(now), OTP_VALID)
 

@@ -2,7 +2,8 @@
 
 A confirmed order becomes a durable matching job in the confirm's own transaction; the loop (in every
 process, each claiming jobs under a lease) offers it to the nearest free worker, then the next. When
-no verified worker accepts within the radius we cancel it as the provider and tell the buyer app, if it has one.
+no verified worker accepts within the radius we cancel it as the provider and tell the buyer app (or, for an
+order of an assisted channel, the citizen by SMS).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bpp.platform.background import BackgroundLoop
 from bpp.storage.db import Database
 from bpp.workforce.matching import GeoIndex, Matcher, NoWorker, schedule_job
 from bpp.workforce.order_callbacks import order_payload
-from bpp.workforce.ports import OrderSettlement
+from bpp.workforce.ports import CitizenNotices, OrderSettlement
 
 MATCHING_POLL_SECONDS = 0.25
 OfferListener = Callable[[str, str], None]  # (order id, worker id), after the offer is stored
@@ -75,14 +76,15 @@ class MatchingLoop:
 
 
 class CancelForNoWorker:
-    """Nobody can take the order: cancel it as the provider (a prepaid order is refunded) and send on_cancel to its
-    buyer app, if it has one."""
+    """Nobody can take the order: cancel it as the provider (a prepaid order is refunded) and send on_cancel (or
+    the SMS that tells an assisted channel's citizen)."""
 
     def __init__(
         self,
         outbox: Outbox,
         wake_dispatcher: Callable[[], None],
         settlement: OrderSettlement,
+        notices: CitizenNotices,
         clock: Callable[[], datetime],
         *,
         lock_rows: bool,
@@ -90,6 +92,7 @@ class CancelForNoWorker:
         self._outbox = outbox
         self._wake_dispatcher = wake_dispatcher
         self._settlement = settlement
+        self._notices = notices
         self._clock = clock
         self._lock_rows = lock_rows
 
@@ -102,7 +105,8 @@ class CancelForNoWorker:
         await orders.save(order)
         await self._settlement.order_cancelled(conn, order, Decimal("0"))
         address = OrderAddress.of_order(order)
-        if address is None:
+        if address is None:  # the sender's next poll sends it: this transaction commits in the matcher
+            await self._notices.cancelled(conn, order)
             return
         message = await order_payload(conn, order)
         await self._outbox.unsolicited(conn, address, "on_cancel", message)

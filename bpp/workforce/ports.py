@@ -1,4 +1,4 @@
-"""What the workforce area needs from other areas, as narrow ports (the money area implements them)."""
+"""What the workforce area needs from other areas, as narrow ports (the money and assisted areas implement them)."""
 
 from __future__ import annotations
 
@@ -18,3 +18,15 @@ class OrderSettlement(Protocol):
     async def order_completed(self, conn: AsyncConnection, order: Order) -> None: ...
 
     async def order_cancelled(self, conn: AsyncConnection, order: Order, fee: Decimal) -> None: ...
+
+
+class CitizenNotices(Protocol):
+    """How the customer of an order no buyer app follows (an assisted channel's: helpline, kiosk, department) hears
+    of it: an SMS queued in the caller's transaction, so it goes out only if the change commits; `wake` after the
+    commit sends it at once rather than at the sender's next poll."""
+
+    async def worker_coming(self, conn: AsyncConnection, order: Order, worker_name: str, otp: str) -> None: ...
+
+    async def cancelled(self, conn: AsyncConnection, order: Order) -> None: ...
+
+    def wake(self) -> None: ...

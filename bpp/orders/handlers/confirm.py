@@ -25,7 +25,7 @@ from bpp.orders.handlers.init import customer_name, required_customer_details
 from bpp.orders.handlers.order_input import read_order, refuse_another_order, reply_refusal
 from bpp.orders.repo import OrderRepo, message_fields
 from bpp.orders.unit_of_work import UnitOfWork
-from catalog import fragments, ordering
+from catalog import ordering
 from catalog.finder_fee import FinderFee
 from catalog.formats import price_value, timestamp
 from catalog.model import Provider, ServiceItem
@@ -104,10 +104,7 @@ async def _confirmed_order(
         quote=Quote.from_snapshot(draft.quote, total=total),
         details=CustomerDetails(customer, location, billing),
         payment=PaymentTerms(payment),
-        terms={
-            "cancellation_terms": ordering.cancellation_terms(item),
-            "reschedule_terms": [fragments.reschedule_tag(item.reschedule_terms)],
-        },
+        terms=ordering.order_terms(item),
         slot=Slot(draft.slot_start, draft.slot_end) if draft.slot_start and draft.slot_end else None,
         at=now,
     )

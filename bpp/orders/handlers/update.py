@@ -7,25 +7,13 @@ order, the worker's booking and the on_update row change in one transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from bpp.catalogue.repo import CatalogRepo
 from bpp.network.protocol import InboundRequest
-from bpp.orders.deps import OffersPort, OrderDeps
+from bpp.orders.deps import OrderDeps
+from bpp.orders.reschedule import reschedule_fee
 from bpp.orders.view import order_message
-from fulfillment.order import Order
-from fulfillment.reschedule import Slot, check_reschedule, reschedule_terms_from_wire
-from fulfillment.workers import slot_is_free
+from fulfillment.reschedule import Slot
 from schemas.beckn import UpdateRequest
-from schemas.errors import (
-    FEATURE_NOT_SUPPORTED,
-    INVALID_ORDER_STATE,
-    SCHEDULE_NOT_PROVIDED,
-    SLOT_NOT_AVAILABLE,
-)
+from schemas.errors import FEATURE_NOT_SUPPORTED, SCHEDULE_NOT_PROVIDED
 from schemas.refusal import Refusal
 
 SUPPORTED_TARGETS = ("fulfillments", "fulfillment")
@@ -59,7 +47,7 @@ async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> Non
     async with deps.unit_of_work() as uow:
         order = await uow.orders.of_buyer(request.bap_id, model.message.order.id)
         try:
-            fee = await _check(uow.conn, order, wanted, now, deps.fulfillment.offers)
+            fee = await reschedule_fee(uow.conn, order, wanted, now, deps.fulfillment.offers)
             order.reschedule(wanted, fee, at=now)
         except Refusal as refused:  # answered with the ONDC error and the unchanged order
             unchanged = {"order": await order_message(uow.conn, order)}
@@ -70,33 +58,3 @@ async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> Non
         await deps.fulfillment.offers.order_rescheduled(uow.conn, order)
         await uow.outbox.reply(request, message={"order": await order_message(uow.conn, order)})
         await uow.commit()
-
-
-async def _check(conn: AsyncConnection, order: Order, wanted: Slot, now: datetime, offers: OffersPort) -> Decimal:
-    """The reschedule fee, after the terms, the opening hours and the worker's calendar agree."""
-    booked_slot = order.slot
-    if booked_slot is None:
-        raise Refusal(INVALID_ORDER_STATE.code, "the order has no booked slot to move")
-    terms = reschedule_terms_from_wire((order.terms or {}).get("reschedule_terms"))
-    item = await CatalogRepo(conn).item(order.service.item_id)
-    fee = check_reschedule(
-        order.fulfillment_state,
-        terms,
-        booked_slot,
-        wanted,
-        now=now,
-        availability=item.availability if item else None,
-        duration_minutes=item.duration_minutes if item else None,
-    )
-    if order.worker_id:
-        booked = [
-            slot
-            for slot in await offers.booked_slots(conn, order.worker_id)
-            if slot != (booked_slot.start, booked_slot.end)
-        ]
-        if not slot_is_free(booked, wanted.start, wanted.end):
-            raise Refusal(
-                SLOT_NOT_AVAILABLE.code,
-                "the assigned worker is already booked at that time; choose another slot",
-            )
-    return fee
