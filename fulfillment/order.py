@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
@@ -35,6 +35,7 @@ OTP_ISSUED: Final = "otp-issued"  # an order event; the latest one dates the OTP
 FEE_REFUNDED: Final = "fee-refunded"  # an order event: staff gave back the fee a cancellation charged
 PROVIDER_CANCEL_REASON: Final = "022"  # the seller-side code of the SRV on_cancel_merchant example
 SYSTEM: Final = "system"
+ASAP_WINDOW: Final = timedelta(hours=1)  # when an order booked for as soon as possible is due at the door
 
 
 ONDC: Final = "ondc"  # the channel kinds: ondc:<bap_id>, helpline, kiosk:<kiosk id>, department:<account id>
@@ -301,6 +302,13 @@ class Order:
         if cancellation.get("fee") is None:
             return None
         return Decimal("0.00") if cancellation.get("fee_refunded") else Decimal(str(cancellation["fee"]))
+
+    def is_late(self, now: datetime) -> bool:
+        """Open, and its worker is not at the door although the booked window (for an order for as soon as possible,
+        the hour after it was booked) has passed: an order for staff to look at."""
+        due = self.slot.end if self.slot else self.created_at + ASAP_WINDOW
+        waiting = self.fulfillment_state in (FulfillmentState.PENDING, FulfillmentState.IN_TRANSIT)
+        return waiting and now > due
 
     def start_otp_state(self, issued_at: datetime | None, now: datetime) -> OtpState:
         """Where its start OTP stands (`issued_at`: the latest OTP_ISSUED event), without the OTP."""

@@ -187,3 +187,17 @@ def test_an_otp_of_an_order_cancelled_at_the_door_no_longer_counts() -> None:
     order.issue_start_otp("hash", at=NOW)
     order.cancel_by_provider("015", at=NOW, actor=OFFICER, reason="nobody opened the door")
     assert order.start_otp_state(NOW, NOW).status is OtpStatus.EXPIRED
+
+
+def test_an_order_is_late_once_its_window_passed_without_the_worker_at_the_door() -> None:
+    order = held_by("W1")
+    assert order.slot is not None
+    assert not order.is_late(order.slot.end)
+    assert order.is_late(order.slot.end + timedelta(seconds=1))
+    order.advance(Event.TRAVELLING, actor="worker:W1", at=NOW)
+    assert order.is_late(order.slot.end + timedelta(seconds=1))
+    order.advance(Event.ARRIVED, actor="worker:W1", at=NOW)
+    assert not order.is_late(order.slot.end + timedelta(hours=5))
+    finished = held_by("W1")
+    finished.cancel_by_provider("022", at=NOW, actor=OFFICER, reason="nobody")
+    assert not finished.is_late(NOW + timedelta(days=1))
