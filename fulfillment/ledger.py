@@ -43,9 +43,20 @@ class AccountKind(StrEnum):
     BAP_REFUNDS = "refunds_payable"  # refunds we owe a buyer app for its customers (liability)
     PAYOUT_CLEARING = "payout_clearing"  # wallet money in a payout batch, not yet at the bank (liability)
     BANK = "bank"  # the platform's bank account (asset)
+    KIOSK_CASH = "kiosk_cash"  # fees a kiosk took at its counter and holds for us, less its commission (asset)
+    ADVANCES = "advances"  # fees citizens paid before their service was done (liability)
+    KIOSK_COMMISSION = "kiosk_commission"  # what the kiosks earned for completed bookings (expense)
 
 
-DEBIT_NORMAL_KINDS = frozenset({AccountKind.WORKER_CASH, AccountKind.BAP_RECEIVABLE, AccountKind.BANK})
+DEBIT_NORMAL_KINDS = frozenset(
+    {
+        AccountKind.WORKER_CASH,
+        AccountKind.BAP_RECEIVABLE,
+        AccountKind.BANK,
+        AccountKind.KIOSK_CASH,
+        AccountKind.KIOSK_COMMISSION,
+    }
+)
 OWNED_KINDS = frozenset(
     {
         AccountKind.WORKER_WALLET,
@@ -53,6 +64,7 @@ OWNED_KINDS = frozenset(
         AccountKind.BAP_RECEIVABLE,
         AccountKind.BAP_FINDER_FEE,
         AccountKind.BAP_REFUNDS,
+        AccountKind.KIOSK_CASH,
     }
 )
 WORKER_KINDS = frozenset({AccountKind.WORKER_WALLET, AccountKind.WORKER_CASH})
@@ -114,10 +126,16 @@ def refunds_payable(bap_id: str) -> Account:
     return Account(AccountKind.BAP_REFUNDS, bap_id)
 
 
+def kiosk_cash(kiosk_id: str) -> Account:
+    return Account(AccountKind.KIOSK_CASH, kiosk_id)
+
+
 COMMISSION = Account(AccountKind.COMMISSION_INCOME)
 TAX = Account(AccountKind.TAX_PAYABLE)
 PAYOUT_CLEARING = Account(AccountKind.PAYOUT_CLEARING)
 BANK = Account(AccountKind.BANK)
+ADVANCES = Account(AccountKind.ADVANCES)
+KIOSK_COMMISSION = Account(AccountKind.KIOSK_COMMISSION)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,16 @@ from typing import Any
 
 from catalog.finder_fee import NO_FINDER_FEE, FeeKind, FinderFee
 from catalog.formats import to_paise
+from fulfillment.kiosk import KioskTerms, kiosk_terms
 from fulfillment.ledger import (
+    ADVANCES,
     COMMISSION,
+    KIOSK_COMMISSION,
     TAX,
     Account,
     JournalEntry,
     LedgerError,
+    Line,
     build_entry,
     cancellation_key,
     cash_held,
@@ -27,11 +31,12 @@ from fulfillment.ledger import (
     debit,
     fee_refund_key,
     finder_fee_payable,
+    kiosk_cash,
     receivable,
     refunds_payable,
     wallet,
 )
-from fulfillment.order import Order
+from fulfillment.order import KIOSK, Order
 
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
@@ -41,6 +46,7 @@ FEE_REFUND = "cancellation_fee_refund"  # the entry kind of a cancellation fee g
 class PaymentMode(StrEnum):
     BUYER_APP_COLLECTS = "buyer_app"  # collected_by BAP (PRE-FULFILLMENT): the buyer app holds the money
     CASH_WITH_WORKER = "cash"  # collected_by BPP (ON-FULFILLMENT): the worker takes cash at the door
+    KIOSK_COLLECTS = "kiosk"  # a kiosk took the fee at its counter when it booked (fulfillment.kiosk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,7 @@ class OrderTerms:
     mode: PaymentMode
     finder_fee: FinderFee
     settlement_window: str | None  # ISO 8601 duration from Settlement_Details/Window, e.g. P1D
+    kiosk: KioskTerms | None = None  # the kiosk that booked the order (mode KIOSK_COLLECTS)
 
     @property
     def pre_tax(self) -> Decimal:
@@ -123,8 +130,18 @@ def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntr
         credit(COMMISSION, split.commission),
         credit(TAX, split.tax),
     ]
+    kiosk_lines: list[Line] = []
+    detail = _detail(terms, split, refund=ZERO)
     if terms.mode is PaymentMode.BUYER_APP_COLLECTS:
         money_in = [debit(receivable(_buyer_app(terms)), split.gross - split.finder_fee)]
+    elif terms.mode is PaymentMode.KIOSK_COLLECTS:
+        kiosk = _kiosk(terms)
+        if kiosk.paid > split.gross:
+            raise LedgerError(f"order {terms.order_id}: the kiosk took {kiosk.paid}, more than its total {split.gross}")
+        # A fee added after booking (a reschedule's) is the kiosk's to collect, like the fee it took at booking.
+        money_in = [debit(ADVANCES, kiosk.paid), debit(kiosk_cash(kiosk.kiosk_id), split.gross - kiosk.paid)]
+        kiosk_lines = [debit(KIOSK_COMMISSION, kiosk.commission), credit(kiosk_cash(kiosk.kiosk_id), kiosk.commission)]
+        detail["kiosk_commission"] = str(kiosk.commission)
     else:
         money_in = [debit(cash_held(terms.worker_id), split.gross)]
         if split.finder_fee:
@@ -132,11 +149,11 @@ def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntr
     return build_entry(
         completion_key(terms.order_id),
         "completion",
-        [*money_in, *shared],
+        [*money_in, *shared, *kiosk_lines],
         order_id=terms.order_id,
         worker_id=terms.worker_id,
         bap_id=terms.bap_id,
-        detail=_detail(terms, split, refund=ZERO),
+        detail=detail,
     )
 
 
@@ -144,21 +161,26 @@ def cancellation_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
     """The entry of a cancellation: the fee splits like a completion; prepaid money beyond it is refunded.
 
     The buyer app collects the fee (nothing was paid in cash yet), so it becomes a receivable net of its
-    finder fee. With no worker assigned, the worker's share stays with the platform. None: nothing moves.
+    finder fee. A kiosk's order was paid at the kiosk, which keeps the fee out of the citizen's cash and hands her
+    back the rest. With no worker assigned, the worker's share stays with the platform. None: nothing moves.
     """
     split = cancellation_split(terms, policy, fee)
-    refund = terms.total - split.gross if terms.mode is PaymentMode.BUYER_APP_COLLECTS else ZERO
-    if split.gross == 0 and refund == 0:  # every part of the split is at least zero: nothing moves
-        return None
     earner: Account = wallet(terms.worker_id) if terms.worker_id else COMMISSION
-    bap_id = _buyer_app(terms)
-    lines = [
-        debit(receivable(bap_id), split.gross - split.finder_fee + refund),
-        credit(refunds_payable(bap_id), refund),
-        credit(earner, split.worker_share),
-        credit(COMMISSION, split.commission),
-        credit(TAX, split.tax),
-    ]
+    earned = [credit(earner, split.worker_share), credit(COMMISSION, split.commission), credit(TAX, split.tax)]
+    if terms.mode is PaymentMode.KIOSK_COLLECTS:
+        kiosk = _kiosk(terms)
+        refund = kiosk.paid - split.gross
+        money: list[Line] = [debit(ADVANCES, kiosk.paid), credit(kiosk_cash(kiosk.kiosk_id), refund)]
+    else:
+        refund = terms.total - split.gross if terms.mode is PaymentMode.BUYER_APP_COLLECTS else ZERO
+        if split.gross == 0 and refund == 0:  # every part of the split is at least zero: nothing moves
+            return None
+        bap_id = _buyer_app(terms)
+        money = [
+            debit(receivable(bap_id), split.gross - split.finder_fee + refund),
+            credit(refunds_payable(bap_id), refund),
+        ]
+    lines = [*money, *earned]
     return build_entry(
         cancellation_key(terms.order_id),
         "cancellation",
@@ -172,17 +194,20 @@ def cancellation_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
 
 def fee_refund_entry(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal) -> JournalEntry:
     """The entry that gives back a cancellation's `fee`: what it paid the worker (or the platform), the commission
-    and the tax go back, and the buyer app is owed it for its customer, less the finder fee it kept of it."""
+    and the tax go back, and the buyer app is owed it for its customer, less the finder fee it kept of it (a kiosk
+    hands it back to the citizen out of the cash it holds)."""
     split = cancellation_split(terms, policy, fee)
     if split.gross == 0:
         raise LedgerError(f"order {terms.order_id}: a cancellation fee of 0 has nothing to refund")
     earner: Account = wallet(terms.worker_id) if terms.worker_id else COMMISSION
     given_back = split.gross - split.finder_fee
+    paid_back_by = (kiosk_cash(_kiosk(terms).kiosk_id) if terms.mode is PaymentMode.KIOSK_COLLECTS
+                    else refunds_payable(_buyer_app(terms)))
     lines = [
         debit(earner, split.worker_share),
         debit(COMMISSION, split.commission),
         debit(TAX, split.tax),
-        credit(refunds_payable(_buyer_app(terms)), given_back),
+        credit(paid_back_by, given_back),
     ]
     return build_entry(
         fee_refund_key(terms.order_id),
@@ -202,9 +227,16 @@ def _buyer_app(terms: OrderTerms) -> str:
     return terms.bap_id
 
 
+def _kiosk(terms: OrderTerms) -> KioskTerms:
+    if terms.kiosk is None:
+        raise LedgerError(f"order {terms.order_id} has no kiosk terms")
+    return terms.kiosk
+
+
 def _detail(terms: OrderTerms, split: Split, refund: Decimal) -> dict[str, str]:
     """The figures behind an entry, kept for statements and reconciliation (strings: exact in JSON)."""
-    return {
+    kiosk = {"kiosk_id": terms.kiosk.kiosk_id} if terms.kiosk else {}
+    return kiosk | {
         "mode": terms.mode.value,
         "order_total": str(terms.total),
         "gross": str(split.gross),
@@ -237,15 +269,17 @@ def terms_from_order(order: Order) -> OrderTerms:
         raise LedgerError(f"order {order.id}: tax {tax} exceeds the quoted total {total}")
     payment = order.payment.snapshot
     tags = _tag_values(payment.get("tags", []))
+    kiosk = kiosk_terms(payment) if order.channel.kind == KIOSK else None
     return OrderTerms(
         order_id=order.id,
         bap_id=order.channel.bap_id,
         worker_id=order.worker_id,
         total=total,
         tax=tax,
-        mode=_payment_mode(payment),
+        mode=PaymentMode.KIOSK_COLLECTS if kiosk else _payment_mode(payment),
         finder_fee=_finder_fee(tags.get("Buyer_Finder_Fee", {})),
         settlement_window=tags.get("Settlement_Details", {}).get("Window"),
+        kiosk=kiosk,
     )
 
 
