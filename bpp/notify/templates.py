@@ -28,6 +28,7 @@ class SmsTemplate(StrEnum):
     ORDER_CANCELLED = "order_cancelled"  # order_number
     ORDER_RESCHEDULED = "order_rescheduled"  # order_number, slot (e.g. "12 Dec 10:00-12:00")
     COMPLAINT_REGISTERED = "complaint_registered"  # complaint_number
+    SIGNUP_OTP = "signup_otp"  # otp, minutes (how long it lasts): a worker applicant proves her phone
 
 
 TEXTS: Mapping[SmsTemplate, Mapping[Language, str]] = {
@@ -56,6 +57,12 @@ TEXTS: Mapping[SmsTemplate, Mapping[Language, str]] = {
               "हेल्पलाइन {helpline}",
         "en": "Seva Mitra: your complaint {complaint_number} is registered. We will contact you soon. "
               "Helpline {helpline}",
+    },
+    SmsTemplate.SIGNUP_OTP: {
+        "hi": "सेवा मित्र: कर्मी पंजीकरण के लिए आपका OTP {otp} है। यह {minutes} मिनट तक मान्य है। इसे किसी को न "
+              "बताएं। हेल्पलाइन {helpline}",
+        "en": "Seva Mitra: {otp} is your OTP to sign up as a worker. It is valid for {minutes} minutes. Do not "
+              "share it with anyone. Helpline {helpline}",
     },
 }
 
