@@ -123,3 +123,16 @@ worker_documents = Table(
     Column("uploaded_by", String(128), nullable=False),  # staff:<id>
     Index("ix_worker_documents_worker", "worker_id", "kind", "uploaded_at"),
 )
+
+# A job step the worker app may send more than once (it queues steps while the phone is offline): her key for it,
+# the step, and the answer it got, kept a while so a repeat gets that answer and changes nothing (step_receipts.py)
+worker_step_receipts = Table(
+    "worker_step_receipts",
+    metadata,
+    Column("worker_id", ID, primary_key=True),
+    Column("key", String(64), primary_key=True),  # the request's Idempotency-Key
+    Column("action", String(16), nullable=False),  # travelling | arrived | start | complete
+    Column("order_id", ID, nullable=False),
+    Column("answer", JSON),  # null while no try of the key was accepted (a counted wrong OTP)
+    Column("created_at", UTCDateTime(), nullable=False),
+)

@@ -1,20 +1,24 @@
 """The worker app's API: log in, go online, take offers, travel, start with the OTP, complete.
 
-A worker sees and changes only her own offers and jobs; every order change pushes an on_status.
+A worker sees and changes only her own offers and jobs; every order change pushes an on_status. The app queues
+job steps while the phone is offline and sends each with an `Idempotency-Key`: a repeat of a step that was taken
+gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from bpp.platform.api_types import RowId, Rupees
 from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
 from bpp.workforce import repo as worker_repo
+from bpp.workforce.step_receipts import KEY_PATTERN, StepAlreadyTaken, step_answer
 from bpp.workforce.workforce import Workforce
 from fulfillment.geo import MAX_INDEXABLE_LATITUDE
 from fulfillment.order import Order
@@ -23,8 +27,8 @@ from schemas.enums import OrderStatus
 
 router = APIRouter(prefix="/worker/api", tags=["worker app"])
 Worker = Annotated[Principal, Depends(require_worker)]
-
-
+# one key per step the app took (a UUID); optional, so a client that never retries needs none
+StepKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=KEY_PATTERN)]
 
 class Login(BaseModel):
     phone: str = Field(pattern=r"^[6-9]\d{9}$")
@@ -115,7 +119,7 @@ async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
 
 @router.post("/offers/{offer_id}/accept")
 async def accept(offer_id: RowId, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _workforce(request).offers.accept(worker.id, offer_id))
+    return step_answer(await _workforce(request).offers.accept(worker.id, offer_id))
 
 
 @router.post("/offers/{offer_id}/decline")
@@ -131,14 +135,16 @@ async def my_jobs(worker: Worker, request: Request) -> list[dict[str, Any]]:
 
 
 @router.post("/jobs/{order_id}/travelling")
-async def travelling(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _workforce(request).job_steps.mark_travelling(worker.id, order_id))
+async def travelling(order_id: str, worker: Worker, request: Request, response: Response,
+                     key: StepKey = None) -> dict[str, Any]:
+    return await _step(response, _workforce(request).job_steps.mark_travelling(worker.id, order_id, key))
 
 
 @router.post("/jobs/{order_id}/arrived")
-async def arrived(order_id: str, worker: Worker, request: Request) -> dict[str, Any]:
+async def arrived(order_id: str, worker: Worker, request: Request, response: Response,
+                  key: StepKey = None) -> dict[str, Any]:
     """At the door: the customer receives a start OTP in her buyer app."""
-    return _job(await _workforce(request).job_steps.mark_arrived(worker.id, order_id))
+    return await _step(response, _workforce(request).job_steps.mark_arrived(worker.id, order_id, key))
 
 
 @router.post("/jobs/{order_id}/otp")
@@ -149,13 +155,16 @@ async def new_otp(order_id: str, worker: Worker, request: Request) -> dict[str, 
 
 
 @router.post("/jobs/{order_id}/start")
-async def start(order_id: str, body: StartWithOtp, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _workforce(request).job_steps.start_service(worker.id, order_id, body.otp))
+async def start(order_id: str, body: StartWithOtp, worker: Worker, request: Request, response: Response,
+                key: StepKey = None) -> dict[str, Any]:
+    return await _step(response, _workforce(request).job_steps.start_service(worker.id, order_id, body.otp, key))
 
 
 @router.post("/jobs/{order_id}/complete")
-async def complete(order_id: str, body: Completion, worker: Worker, request: Request) -> dict[str, Any]:
-    return _job(await _workforce(request).job_steps.complete(worker.id, order_id, body.amount_collected))
+async def complete(order_id: str, body: Completion, worker: Worker, request: Request, response: Response,
+                   key: StepKey = None) -> dict[str, Any]:
+    steps = _workforce(request).job_steps
+    return await _step(response, steps.complete(worker.id, order_id, body.amount_collected, key))
 
 
 @router.get("/earnings")
@@ -182,8 +191,13 @@ def _profile(worker: Any) -> dict[str, Any]:
     }
 
 
-def _job(order: Order) -> dict[str, Any]:
-    return {"order_id": order.id, "status": order.status.value, "fulfillment_state": order.fulfillment_state.value}
+async def _step(response: Response, taking: Awaitable[Order]) -> dict[str, Any]:
+    """A job step's answer; a repeat of a keyed step that was taken answers as the first time did."""
+    try:
+        return step_answer(await taking)
+    except StepAlreadyTaken as repeat:
+        response.headers["Idempotent-Replayed"] = "true"
+        return repeat.answer
 
 
 def _job_summary(order: Order) -> dict[str, Any]:

@@ -4,6 +4,9 @@ Each step is one unit of work: her order is read and changed through the Order a
 repository, and the on_status that reports it to the buyer app is queued in the same transaction (an order of an
 assisted channel has no buyer app: its citizen gets the worker's name and the start OTP by SMS, queued there too);
 OTP notices, her return to the geo sets and the matching wake-up follow the commit.
+
+A step sent with the worker app's Idempotency-Key claims it and keeps its answer in the same transaction
+(step_receipts.py): the app queues steps while the phone is offline, and a repeat must not take the step twice.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from bpp.workforce import repo as worker_repo
 from bpp.workforce.order_callbacks import order_payload
 from bpp.workforce.ports import CitizenNotices, OrderSettlement
 from bpp.workforce.presence import Presence
+from bpp.workforce.step_receipts import StepKey
 from catalog.order_message import StartOtp
 from fulfillment.order import OTP_ISSUED, Order
 from fulfillment.start_otp import otp_valid_to
@@ -59,21 +63,25 @@ class JobSteps:
         async with self._unit_of_work() as uow:
             return await uow.orders.of_worker(worker_id)
 
-    async def mark_travelling(self, worker_id: str, order_id: str) -> Order:
+    async def mark_travelling(self, worker_id: str, order_id: str, key: str | None = None) -> Order:
         async with self._unit_of_work() as uow:
+            receipt = await self._claim(uow, worker_id, order_id, "travelling", key)
             order = await _own_order(uow, worker_id, order_id)
             order.advance(Event.TRAVELLING, actor=f"worker:{worker_id}", at=self._clock())
             await self._store_and_report(uow, order)
+            await _settle(uow, receipt, order)
             await uow.commit()
         return order
 
-    async def mark_arrived(self, worker_id: str, order_id: str) -> Order:
+    async def mark_arrived(self, worker_id: str, order_id: str, key: str | None = None) -> Order:
         """At the door: a fresh start OTP goes to the customer through the buyer app (or by SMS)."""
         async with self._unit_of_work() as uow:
+            receipt = await self._claim(uow, worker_id, order_id, "arrived", key)
             order = await _own_order(uow, worker_id, order_id)
             order.advance(Event.ARRIVED, actor=f"worker:{worker_id}", at=self._clock())
             otp = await self._issue_otp(uow, order, worker_id)
             await self._store_and_report(uow, order, otp=otp)
+            await _settle(uow, receipt, order)
             await uow.commit()
         return order
 
@@ -85,10 +93,11 @@ class JobSteps:
             await self._store_and_report(uow, order, otp=otp)
             await uow.commit()
 
-    async def start_service(self, worker_id: str, order_id: str, otp: str) -> Order:
+    async def start_service(self, worker_id: str, order_id: str, otp: str, key: str | None = None) -> Order:
         """Start with the customer's OTP; a wrong OTP is 90002 and counts toward the attempt limit."""
         token = otp.strip()
         async with self._unit_of_work() as uow:
+            receipt = await self._claim(uow, worker_id, order_id, "start", key)
             order = await _own_order(uow, worker_id, order_id)
             issued_at = await uow.orders.last_event_at(order_id, OTP_ISSUED)
             try:
@@ -101,12 +110,16 @@ class JobSteps:
             assert issued_at is not None  # start_with_otp refuses an OTP without an issue
             used = StartOtp(token, issued_at, otp_valid_to(issued_at), OTP_CONFIRMED)
             await self._store_and_report(uow, order, otp=used)
+            await _settle(uow, receipt, order)
             await uow.commit()
         return order
 
-    async def complete(self, worker_id: str, order_id: str, amount_collected: Decimal | None) -> Order:
+    async def complete(
+        self, worker_id: str, order_id: str, amount_collected: Decimal | None, key: str | None = None
+    ) -> Order:
         """Finish the job; cash collected must equal the locked fee (more is overcharging)."""
         async with self._unit_of_work() as uow:
+            receipt = await self._claim(uow, worker_id, order_id, "complete", key)
             order = await _own_order(uow, worker_id, order_id)
             now = self._clock()
             order.complete(amount_collected, at=now)
@@ -115,6 +128,7 @@ class JobSteps:
             await worker_repo.release(uow.conn, worker_id, order_id, now)
             await worker_repo.end_booking(uow.conn, order_id)
             await self._report(uow, order, invoice_url=self._invoice_url(order_id))
+            await _settle(uow, receipt, order)
             uow.after_commit(lambda: self._presence.refresh_worker(worker_id))
             uow.after_commit(self._wake_matching)
             await uow.commit()
@@ -137,6 +151,16 @@ class JobSteps:
         uow.after_commit(lambda: self._announce_otp(order.id, token))
         return StartOtp(token, now, otp_valid_to(now), OTP_VALID)
 
+    async def _claim(
+        self, uow: UnitOfWork, worker_id: str, order_id: str, action: str, key: str | None
+    ) -> StepKey | None:
+        """The step's receipt when the app sent a key (StepAlreadyTaken when the key's step was taken before)."""
+        if key is None:
+            return None
+        receipt = StepKey(worker_id, key, action, order_id)
+        await receipt.claim(uow.conn, self._clock())
+        return receipt
+
     def _announce_otp(self, order_id: str, otp: str) -> None:
         for listener in self.otp_listeners:
             listener(order_id, otp)
@@ -154,6 +178,11 @@ class JobSteps:
             return
         message = await order_payload(uow.conn, order, otp=otp, invoice_url=invoice_url)
         await uow.outbox.unsolicited(address, "on_status", message)
+
+
+async def _settle(uow: UnitOfWork, receipt: StepKey | None, order: Order) -> None:
+    if receipt is not None:
+        await receipt.settle(uow.conn, order)
 
 
 async def _own_order(uow: UnitOfWork, worker_id: str, order_id: str) -> Order:

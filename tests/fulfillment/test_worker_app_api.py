@@ -1,4 +1,6 @@
-"""The worker app API over real HTTP: PIN login and lock-out, presence, offers, the job steps, own jobs only."""
+"""The worker app API over real HTTP: PIN login and lock-out, presence, offers, the job steps, own jobs only, and
+steps sent with an Idempotency-Key (the app's offline queue): taken once, a repeat gets the first answer, a stale one
+is refused with a code the app explains."""
 
 from __future__ import annotations
 
@@ -11,13 +13,17 @@ from typing import Any
 import httpx
 import pytest
 from harness import RunningServer
+from sqlalchemy import func, select
 
 from bpp.platform.auth import Principal
+from bpp.storage.order_tables import order_events
+from bpp.storage.worker_tables import worker_step_receipts
 from bpp.workforce import repo as worker_repo
 from schemas.outgoing import validate_outgoing
 
 KM = 1 / 111.0  # degrees of latitude per km
 Job = tuple[str, httpx.AsyncClient, httpx.AsyncClient]
+KeyedJob = tuple[str, str, httpx.AsyncClient]  # order id, worker id, her app
 
 
 async def phone_of(server: RunningServer, worker_id: str) -> str:
@@ -242,3 +248,139 @@ async def test_an_offer_id_no_row_can_have_is_refused_with_a_4xx(server: Running
         for action in ("accept", "decline"):
             answer = await http.post(f"/worker/api/offers/{offer_id}/{action}")
             assert 400 <= answer.status_code < 500, (action, answer.status_code, answer.text)
+
+
+# ---- steps with an Idempotency-Key -------------------------------------------------------------------------
+def new_key() -> dict[str, str]:
+    return {"Idempotency-Key": str(uuid.uuid4())}
+
+
+@pytest.fixture
+async def job(server: RunningServer, fx: ModuleType) -> AsyncIterator[KeyedJob]:
+    """An order accepted by worker W-keys, and her logged-in app."""
+    lat, lng = fx.HAZRATGANJ
+    worker_id = await fx.add_worker(server.services, "W-keys", lat, lng, online=False)
+    async with await logged_in(server, worker_id, fx.PIN) as app:
+        assert (await app.post("/worker/api/online", json={"lat": lat, "lng": lng})).status_code == 200
+        order_id = await fx.add_order(server.services, lat, lng)
+        offer = await offer_for(app, order_id)
+        assert (await app.post(f"/worker/api/offers/{offer['id']}/accept")).status_code == 200
+        yield order_id, worker_id, app
+
+
+async def events_of(server: RunningServer, order_id: str, event: str) -> int:
+    async with server.services.db.connect() as conn:
+        return int((await conn.execute(select(func.count()).select_from(order_events).where(
+            order_events.c.order_id == order_id, order_events.c.kind == event))).scalar_one())
+
+
+def states(pushed: list[dict[str, object]]) -> list[str]:
+    return [p["message"]["order"]["fulfillments"][0]["state"]["descriptor"]["code"]  # type: ignore[index]
+            for p in pushed]
+
+
+@pytest.mark.settings(offer_timeout_seconds=30)
+async def test_a_step_sent_twice_with_its_key_is_taken_once(server: RunningServer, fx: ModuleType,
+                                                            job: KeyedJob) -> None:
+    order_id, _, app = job
+    otps = capture_otps(server)
+    key = new_key()
+    first = await app.post(f"/worker/api/jobs/{order_id}/travelling", headers=key)
+    again = await app.post(f"/worker/api/jobs/{order_id}/travelling", headers=key)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json() == {"order_id": order_id, "status": "In-progress",
+                                            "fulfillment_state": "In-Transit"}
+    assert "idempotent-replayed" not in first.headers and again.headers["idempotent-replayed"] == "true"
+
+    key = new_key()  # arriving issues the customer's OTP: a repeat must not send her a second one
+    arrivals = [await app.post(f"/worker/api/jobs/{order_id}/arrived", headers=key) for _ in range(3)]
+    assert {answer.json()["fulfillment_state"] for answer in arrivals} == {"At-Location"}
+    assert len(otps) == 1 and await events_of(server, order_id, "arrived") == 1
+
+    key = new_key()
+    starts = [await app.post(f"/worker/api/jobs/{order_id}/start", json={"otp": otps[order_id]}, headers=key)
+              for _ in range(2)]
+    assert [answer.json()["fulfillment_state"] for answer in starts] == ["Service-Started"] * 2
+
+    key = new_key()
+    for _ in range(2):
+        done = await app.post(f"/worker/api/jobs/{order_id}/complete", json={"amount_collected": "299.00"},
+                              headers=key)
+        assert done.status_code == 200 and done.json()["status"] == "Completed"
+    assert await events_of(server, order_id, "completed") == 1
+    assert (await app.get("/worker/api/earnings")).json() == {"completed_jobs": 1, "fees_total": "299.00"}
+    pushed = await fx.callbacks(server.services, order_id, "on_status")
+    assert states(pushed) == ["Pending", "In-Transit", "At-Location", "At-Location", "Completed"]
+
+
+@pytest.mark.settings(offer_timeout_seconds=30)
+async def test_two_tries_of_one_key_at_once_take_the_step_once(server: RunningServer, fx: ModuleType,
+                                                               job: KeyedJob) -> None:
+    """The phone's retry can overtake its first try: both wait on the key, and both get the one answer."""
+    order_id, _, app = job
+    key = new_key()
+    answers = await asyncio.gather(*(app.post(f"/worker/api/jobs/{order_id}/travelling", headers=key)
+                                     for _ in range(4)))
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert {answer.json()["fulfillment_state"] for answer in answers} == {"In-Transit"}
+    assert sum(answer.headers.get("idempotent-replayed") == "true" for answer in answers) == 3
+    assert await events_of(server, order_id, "travelling") == 1
+    assert states(await fx.callbacks(server.services, order_id, "on_status")) == ["Pending", "In-Transit"]
+
+
+@pytest.mark.settings(offer_timeout_seconds=30)
+async def test_a_stale_step_is_refused_with_a_code_the_app_explains(server: RunningServer, fx: ModuleType,
+                                                                    job: KeyedJob) -> None:
+    order_id, worker_id, app = job
+    assert (await app.post(f"/worker/api/jobs/{order_id}/travelling", headers=new_key())).status_code == 200
+    # a second tap queued offline under a new key: the order is past that step
+    past = await app.post(f"/worker/api/jobs/{order_id}/travelling", headers=new_key())
+    assert past.status_code == 409 and problem_text(past)["code"] == "20007"
+
+    async with server.services.unit_of_work() as uow:  # staff cancel the order while her phone is offline
+        order = await uow.orders.get(order_id)
+        assert order is not None
+        order.cancel_by_provider("011", at=server.services.clock(), actor="staff:test", reason="customer not home")
+        await uow.orders.save(order)
+        await uow.commit()
+    gone = await app.post(f"/worker/api/jobs/{order_id}/arrived", headers=new_key())
+    assert gone.status_code == 409 and problem_text(gone)["code"] == "50008"
+
+    lat, lng = fx.HAZRATGANJ
+    other = await fx.add_order(server.services, lat + 20 * KM, lng)
+    not_hers = await app.post(f"/worker/api/jobs/{other}/travelling", headers=new_key())
+    assert not_hers.status_code == 404 and problem_text(not_hers)["code"] == "not_your_job"
+
+    async with server.services.db.connect() as conn:  # refused steps keep no receipt: their keys stay free
+        kept = (await conn.execute(select(worker_step_receipts.c.action).where(
+            worker_step_receipts.c.worker_id == worker_id))).scalars().all()
+    assert kept == ["travelling"]
+
+
+@pytest.mark.settings(offer_timeout_seconds=30)
+async def test_a_key_belongs_to_one_step(server: RunningServer, job: KeyedJob) -> None:
+    order_id, _, app = job
+    key = new_key()
+    assert (await app.post(f"/worker/api/jobs/{order_id}/travelling", headers=key)).status_code == 200
+    reused = await app.post(f"/worker/api/jobs/{order_id}/arrived", headers=key)
+    assert reused.status_code == 422
+    assert problem_text(reused)["code"] == "idempotency_key_reused"
+    assert problem_text(reused)["field"] == "Idempotency-Key"
+    malformed = await app.post(f"/worker/api/jobs/{order_id}/arrived", headers={"Idempotency-Key": "x y"})
+    assert malformed.status_code == 422 and malformed.json()["errors"][0]["field"] == "header.Idempotency-Key"
+
+
+@pytest.mark.settings(offer_timeout_seconds=30)
+async def test_a_wrong_otp_leaves_its_key_free_for_the_right_one(server: RunningServer, job: KeyedJob) -> None:
+    """The wrong try is counted (and committed); the same key with the right OTP then starts the job."""
+    order_id, _, app = job
+    otps = capture_otps(server)
+    for step in ("travelling", "arrived"):
+        assert (await app.post(f"/worker/api/jobs/{order_id}/{step}")).status_code == 200
+    otp, key = otps[order_id], new_key()
+    wrong = await app.post(f"/worker/api/jobs/{order_id}/start", json={"otp": f"{(int(otp) + 1) % 10_000:04d}"},
+                           headers=key)
+    assert wrong.status_code == 422 and "4 tries left" in problem_text(wrong)["en"]
+    right = await app.post(f"/worker/api/jobs/{order_id}/start", json={"otp": otp}, headers=key)
+    assert right.status_code == 200 and right.json()["fulfillment_state"] == "Service-Started"
+    assert "idempotent-replayed" not in right.headers
