@@ -6,6 +6,8 @@ matching job, settled by the same ledger rules. Only the channel differs: no buy
 Beckn callback is sent, and the citizen is told by SMS (`CitizenSms`). She pays the worker in cash at the visit
 (the ON-FULFILLMENT payment we collect, `catalog.payment_terms.cash_at_visit`): the worker records the cash at
 completion exactly as for an ONDC cash order, and a cancellation costs her nothing (`Order.cancel_by_buyer`).
+A kiosk books through the same desk as its own `Counter` (`bpp/kiosks`): in its district only, the fee paid at
+its counter.
 
 Every wrong input is answered per field, in Hindi and English (`FieldErrors`): a phone that is no 10-digit mobile
 number, an unknown pincode or one outside Uttar Pradesh, a slot in the past.
@@ -16,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.assisted.notices import LANGUAGE_KEY, CitizenSms, sms_language
 from bpp.catalogue.repo import CatalogRepo
@@ -125,8 +129,48 @@ def mobile_number(phone: str, field: str = "phone") -> str:
     return number
 
 
+class Counter(Protocol):
+    """Who books for the citizen, where, and how she pays: the helpline desk (`HELPLINE_DESK`: in cash to the worker
+    at the visit) or a kiosk (`bpp/kiosks`: the fee at its counter)."""
+
+    @property
+    def channel(self) -> str:
+        """The name of the orders it books (`fulfillment.order.channel_kind`)."""
+        ...
+
+    def check_area(self, area: PincodeArea) -> PincodeArea:
+        """The area, or FieldErrors when this counter may not book there."""
+        ...
+
+    def payment(self, order_id: str, quote: Quote, item: ServiceItem) -> PaymentTerms:
+        """How the citizen pays for the order."""
+        ...
+
+    async def booked(self, conn: AsyncConnection, order: Order) -> None:
+        """What the counter does in the booking's transaction, after the order is stored."""
+        ...
+
+
+class HelplineDesk:
+    """The helpline books in every district Seva Mitra serves; the citizen pays the worker in cash at the visit."""
+
+    channel = HELPLINE
+
+    def check_area(self, area: PincodeArea) -> PincodeArea:
+        return area
+
+    def payment(self, order_id: str, quote: Quote, item: ServiceItem) -> PaymentTerms:
+        return PaymentTerms(cash_at_visit(quote.total))
+
+    async def booked(self, conn: AsyncConnection, order: Order) -> None:
+        """Nothing: the money moves at the visit."""
+
+
+HELPLINE_DESK: Final = HelplineDesk()
+
+
 class AssistedDesk:
-    """Booking, changing and complaining for a citizen, on behalf of `channel` (the helpline)."""
+    """Booking, changing and complaining for a citizen, on behalf of a `Counter` (the helpline, a kiosk)."""
 
     def __init__(
         self,
@@ -190,8 +234,9 @@ class AssistedDesk:
         return self._quotation(area, place, item_id)
 
     # ---- booking -------------------------------------------------------------------------------
-    async def book(self, request: BookingRequest, *, actor: str) -> Order:
-        """Book the item for the citizen: the order, its matching job and her SMS commit together."""
+    async def book(self, request: BookingRequest, *, actor: str, counter: Counter = HELPLINE_DESK) -> Order:
+        """Book the item for the citizen: the order, its matching job, her SMS and what the counter does commit
+        together."""
         problems: list[FieldProblem] = []
         phone = _collect(problems, lambda: mobile_number(request.phone))
         name, address = request.name.strip(), request.address.strip()
@@ -201,7 +246,7 @@ class AssistedDesk:
         if not 5 <= len(address) <= 500:
             problems.append(FieldProblem("address", "Write the full address: house, street, area (5 to 500 letters).",
                                          "पूरा पता लिखें: मकान, गली, मोहल्ला (5 से 500 अक्षर)।"))
-        area = _collect(problems, lambda: self.area(request.pincode))
+        area = _collect(problems, lambda: counter.check_area(self.area(request.pincode)))
         place = _collect(problems, lambda: self._place(area, address, request.point)) if area else None
         if problems:
             raise FieldErrors(problems)
@@ -218,7 +263,7 @@ class AssistedDesk:
                 buyer_order_id=order_id,  # no buyer app gave one: the citizen's order number is ours
                 buyer_created_at=timestamp(now),
                 transaction_id=order_id,  # no Beckn transaction either
-                channel=Channel(HELPLINE, CATEGORIES[item.category_id].domain, provider.city),
+                channel=Channel(counter.channel, CATEGORIES[item.category_id].domain, provider.city),
                 service=BookedService(provider.id, item.id, item.version, item.category_id),
                 quote=Quote.from_snapshot(quote),
                 details=CustomerDetails(
@@ -226,13 +271,14 @@ class AssistedDesk:
                     place.end_location(),
                     {"name": name, "phone": phone, "address": address},
                 ),
-                payment=PaymentTerms(cash_at_visit(Quote.from_snapshot(quote).total)),
+                payment=counter.payment(order_id, Quote.from_snapshot(quote), item),
                 terms=ordering.order_terms(item),
                 slot=slot,
                 at=now,
                 actor=actor,
             )
             await uow.orders.add(order)
+            await counter.booked(uow.conn, order)
             await self._fulfillment.matching.order_confirmed(uow.conn, order.id)
             await self._notices.booked(uow.conn, order)
             uow.after_commit(self._fulfillment.matching.wake)
