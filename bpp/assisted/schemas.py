@@ -75,7 +75,7 @@ class CallerComplaint(BaseModel):
     short_desc: str = Field(min_length=3, max_length=500)
     long_desc: str | None = Field(default=None, max_length=4000)
     caller_name: str | None = Field(default=None, max_length=128)
-    caller_phone: str | None = PHONE
+    caller_phone: str | None = Field(default=None, max_length=20)
 
 
 def item_view(item: ServiceItem) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
 from bpp.complaints.desk import CallerDetails, ComplaintDesk
@@ -18,7 +18,7 @@ from bpp.orders.ratings_repo import RatingsRepo
 from bpp.orders.repo import OrderRepo
 from bpp.platform.api_types import Rupees
 from bpp.platform.auth import Principal, require_staff
-from bpp.staff.orders_api import channel_filter
+from bpp.staff.orders_api import ChannelFilter
 from bpp.workforce import repo as worker_repo
 from fulfillment.complaints import (
     ActionTriggered,
@@ -94,13 +94,13 @@ async def _load(desk: ComplaintDesk, complaint_id: str, principal: Principal) ->
 @router.get("/complaints")
 async def list_complaints(
     request: Request, principal: AnyStaff, state: str | None = None, overdue_only: bool = False,
-    channel: Annotated[str | None, Query(max_length=260)] = None,
+    channel: ChannelFilter = None,
 ) -> list[dict[str, Any]]:
     """The newest complaints; of one state and one order channel (or kind of channel, e.g. `ondc`) when given."""
     parts = request.app.state
     city = principal.district if principal.role == "district_officer" else None
     async with parts.db.connect() as conn:
-        rows = await ComplaintsRepo(conn).listing(city=city, status=state, channel=channel_filter(channel))
+        rows = await ComplaintsRepo(conn).listing(city=city, status=state, channel=channel)
     now = parts.clock()
     views = [_view(row, now) for row in rows]
     return [view for view in views if view["overdue"]] if overdue_only else views

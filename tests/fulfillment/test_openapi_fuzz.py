@@ -47,6 +47,16 @@ DATA_DEPENDENT = {
     "PUT /worker/api/wallet/payout-account",
     "POST /staff/api/payouts/{batch_id}/lines/{line_no}/{outcome}",
     "POST /staff/api/payouts",
+    # the helpline desk answers per field, in Hindi and English, what a schema cannot say: a pincode India Post
+    # lists in a district Seva Mitra serves, a mobile number, a slot still open, an order of the desk's
+    "GET /staff/api/helpline/callers/{phone}",
+    "GET /staff/api/helpline/places/{pincode}",
+    "GET /staff/api/helpline/services",
+    "POST /staff/api/helpline/quotes",
+    "POST /staff/api/helpline/orders",
+    "POST /staff/api/helpline/orders/{order_id}/cancel",
+    "POST /staff/api/helpline/orders/{order_id}/reschedule",
+    "POST /staff/api/helpline/orders/{order_id}/complaints",
 }
 
 
