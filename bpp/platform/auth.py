@@ -18,7 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request, status
 from redis.asyncio import Redis
 
-STAFF_ROLES = ("admin", "district_officer", "helpline_operator")
+OFFICE_ROLES = ("admin", "district_officer", "helpline_operator")  # Seva Mitra's own staff
+KIOSK_OPERATOR: Final = "kiosk_operator"  # a kiosk's one login (bpp/kiosks): only the routes that name it
+STAFF_ROLES = (*OFFICE_ROLES, KIOSK_OPERATOR)
 MAX_LOGIN_NOTICES: Final = 20
 LOGIN_NOTICE_SECONDS: Final = 30 * 86400  # a notice waits this long for the owner's next login
 _hasher = PasswordHasher()
@@ -121,11 +123,13 @@ def _principal_from(request: Request) -> Principal:
 
 
 def require_staff(*roles: str) -> Callable[[Request], Coroutine[Any, Any, Principal]]:
-    """A dependency admitting staff with one of `roles` (any staff role when none are given)."""
+    """A dependency admitting staff with one of `roles` (any of Seva Mitra's own staff when none are given: a kiosk
+    operator, who is not, only where a route names her role)."""
+    admitted = roles or OFFICE_ROLES
 
     async def dependency(request: Request) -> Principal:
         principal = _principal_from(request)
-        if principal.kind != "staff" or (roles and principal.role not in roles):
+        if principal.kind != "staff" or principal.role not in admitted:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
                 detail={

@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     # fulfillment and money
     offer_timeout_seconds: float = Field(60.0, gt=0)
     platform_commission_percent: Decimal = Field(Decimal("10"), ge=0, le=100)
+    # what a kiosk earns per completed booking unless its own row says otherwise (fixed on each booking when made)
+    kiosk_commission_per_booking: Decimal = Field(Decimal("10.00"), ge=0, le=10_000, decimal_places=2)
     settlement_beneficiary_name: str = "Seva Mitra Uttar Pradesh"  # where prepaying buyer apps settle
     settlement_upi_address: str = "sevamitra.up@upi"  # placeholder: set the programme's real UPI address
     # demo placeholders (all zeros, bank code "DEMO"): set the programme's real account and IFSC

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.platform.auth import STAFF_ROLES, hash_secret
+from bpp.platform.auth import KIOSK_OPERATOR, STAFF_ROLES, hash_secret
 from bpp.storage.auth_tables import staff_users
 from bpp.storage.types import utcnow
 
@@ -18,8 +18,8 @@ async def create_staff_user(
     """Add a staff account, or reset the password of an existing one; returns its id."""
     if role not in STAFF_ROLES:
         raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}")
-    if role == "district_officer" and not district:
-        raise ValueError("a district officer needs a district (a city code such as std:0522)")
+    if role in ("district_officer", KIOSK_OPERATOR) and not district:
+        raise ValueError(f"a {role.replace('_', ' ')} needs a district (a city code such as std:0522)")
     existing = (await conn.execute(select(staff_users.c.id).where(staff_users.c.username == username))).scalar()
     if existing is not None:
         await conn.execute(staff_users.update().where(staff_users.c.id == existing).values(

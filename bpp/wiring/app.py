@@ -14,6 +14,7 @@ from bpp.assisted import router as helpline_api
 from bpp.catalogue import images as category_images
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
+from bpp.kiosks import router as kiosk_api
 from bpp.network import onboarding
 from bpp.network.body_limit import BodyLimit
 from bpp.network.gateway.endpoint import BecknDoor
@@ -40,13 +41,14 @@ from schemas.refusal import Refusal
 STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
+    kiosk_api.router,
 )
 
 
 # What routes may read from `request.app.state`, each part on its own
 ROUTE_PARTS = (
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
-    "fulfillment", "ledger", "complaints", "assisted",
+    "fulfillment", "ledger", "complaints", "assisted", "kiosks",
 )
 
 

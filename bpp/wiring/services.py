@@ -23,6 +23,8 @@ from bpp.catalogue.service import CatalogService, settlement_account
 from bpp.complaints.deps import ComplaintDeps
 from bpp.complaints.desk import ComplaintOffice
 from bpp.demo.keys import demo_key_file, ensure_demo_keys
+from bpp.kiosks.service import KioskOffice
+from bpp.money.kiosk_ledger import KioskLedger
 from bpp.money.service import LedgerService
 from bpp.network.delivery import CallbackSender
 from bpp.network.dispatcher import Dispatcher
@@ -128,6 +130,7 @@ class Services:
     sms: SmsNotifier = field(init=False)  # SMS to citizens, queued in business transactions (bpp/notify)
     citizen_sms: CitizenSms = field(init=False)  # what an assisted order's citizen is told, through `sms`
     assisted: AssistedDesk = field(init=False)  # booking for citizens (the helpline desk)
+    kiosks: KioskOffice = field(init=False)  # kiosks booking at their counters, and their money
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
@@ -153,6 +156,10 @@ class Services:
         self.assisted = AssistedDesk(
             self.unit_of_work, self.catalog, self.fulfillment, self.ledger, self.complaints, self.citizen_sms,
             places.lookup, lambda: self.clock(),  # read at each call, as the workforce's
+        )
+        self.kiosks = KioskOffice(
+            self.db, self.unit_of_work, self.assisted, self.catalog, KioskLedger(self.db, lambda: self.clock()),
+            settings.kiosk_commission_per_booking, lambda: self.clock(),
         )
         handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
