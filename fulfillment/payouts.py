@@ -8,12 +8,16 @@ where she was.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Final
 
+from catalog.csv_io import RowError
 from fulfillment.ledger import (
     BANK,
     PAYOUT_CLEARING,
@@ -27,7 +31,7 @@ from fulfillment.ledger import (
     payout_key,
     wallet,
 )
-from schemas.spreadsheet import csv_text, formula_refusal, looks_like_formula
+from schemas.spreadsheet import csv_text, formula_refusal, looks_like_formula, read_cell
 
 
 class LineStatus(StrEnum):
@@ -48,6 +52,22 @@ class WorkerPosition:
     def payable(self) -> Decimal:
         """What she is owed net; negative when she owes the platform commission and tax on cash jobs."""
         return self.wallet - self.cash_held
+
+
+@dataclass(frozen=True, slots=True)
+class PayeeDetails:
+    """Who a worker is and how she is paid, beside her position in the staff's list of what is owed."""
+
+    name: str
+    phone: str
+    district: str
+    mode: str  # UPI, NEFT, or MISSING when she has given no payout details
+    in_payout: Decimal  # reserved in batches the bank has not reported on yet
+
+
+def payout_mode(upi_vpa: object, bank_account: object) -> str:
+    """How the bank file pays her: UPI when a VPA is known, else NEFT to her account, else MISSING."""
+    return "UPI" if upi_vpa else ("NEFT" if bank_account else "MISSING")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +134,8 @@ def next_status(current: LineStatus, wanted: LineStatus) -> LineStatus | None:
         return None
     if current is LineStatus.RESERVED and wanted in (LineStatus.PAID, LineStatus.FAILED):
         return wanted
-    raise LedgerError(f"payout line is already {current.value}; it cannot become {wanted.value}")
+    raise LedgerError(f"The payout line is already {current.value}; it cannot become {wanted.value}.", "status",
+                      f"यह भुगतान पंक्ति पहले से {current.value} है; यह {wanted.value} नहीं हो सकती।")
 
 
 CSV_COLUMNS = (
@@ -140,7 +161,7 @@ def _bank_file_row(batch_id: str, row: Mapping[str, object]) -> dict[str, object
         "worker_id": row["worker_id"],
         "beneficiary_name": row.get("holder_name") or "",
         "amount": row["amount"],
-        "mode": "UPI" if upi else ("NEFT" if bank_account else "MISSING"),
+        "mode": payout_mode(upi, bank_account),
         "upi_vpa": upi,
         "bank_account": bank_account,
         "ifsc": row.get("ifsc") or "",
@@ -151,6 +172,175 @@ def _bank_file_row(batch_id: str, row: Mapping[str, object]) -> dict[str, object
 def export_csv(batch_id: str, rows: Sequence[Mapping[str, object]]) -> str:
     """The bank file: one row per line; UPI when a VPA is known, else NEFT to account + IFSC."""
     return csv_text(CSV_COLUMNS, (_bank_file_row(batch_id, row) for row in rows))
+
+
+# --- the bank's return file ------------------------------------------------------------------------------
+# The bank sends the bank file back with each transfer's outcome: the same columns, `status` filled in, plus
+# `bank_reference` (the UTR of a transfer that went through) and `failure_reason`. Only `line_no` and `status`
+# must be there; `batch_id`, `worker_id` and `amount`, when given, must agree with the line they name.
+
+RETURN_REQUIRED_COLUMNS: Final = ("line_no", "status")
+RETURN_STATUSES: Final[Mapping[str, LineStatus | None]] = {
+    # what banks write, lower-cased -> the outcome (None: not reported yet, left reserved)
+    "paid": LineStatus.PAID, "success": LineStatus.PAID, "successful": LineStatus.PAID,
+    "processed": LineStatus.PAID, "failed": LineStatus.FAILED, "failure": LineStatus.FAILED,
+    "rejected": LineStatus.FAILED, "returned": LineStatus.FAILED, "reserved": None, "pending": None, "": None,
+}
+BANK_REFERENCE_LIMIT: Final = 128  # payout_lines.bank_reference
+REASON_LIMIT: Final = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLine:
+    """A payout line as stored, to check a return-file row against."""
+
+    line_no: int
+    worker_id: str
+    amount: Decimal
+    status: LineStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedLine:
+    """A row of the return file that reports a transfer's outcome; `row` is its line in the file (header: 1)."""
+
+    row: int
+    line_no: int
+    outcome: LineStatus
+    bank_reference: str | None
+    failure_reason: str | None
+
+
+@dataclass(slots=True)
+class ReturnPlan:
+    """What a return file asks: lines to settle, lines already so, rows the bank has not decided, rows in error."""
+
+    settle: list[ReturnedLine] = field(default_factory=list)
+    unchanged: list[ReturnedLine] = field(default_factory=list)
+    pending: list[int] = field(default_factory=list)  # rows (file lines) still reserved at the bank
+    errors: list[RowError] = field(default_factory=list)
+
+
+def plan_return(text: str, batch_id: str, stored: Mapping[int, StoredLine]) -> ReturnPlan:
+    """Read the bank's return file for `batch_id`: each row is settled, unchanged, pending, or an error saying why."""
+    plan = ReturnPlan()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        _read_rows(reader, batch_id, stored, plan)
+    except csv.Error as unreadable:  # e.g. a cell longer than the csv module reads
+        plan.errors.append(RowError(
+            reader.line_num, "", f"This line cannot be read as CSV ({unreadable}); save the file as CSV "
+            "(comma-separated) again. Rows above it were read.", "यह पंक्ति CSV के रूप में पढ़ी नहीं जा सकी; फ़ाइल को "
+            "फिर से CSV (कॉमा से अलग) में सहेजें। इसके ऊपर की पंक्तियाँ पढ़ ली गईं।"))
+    return plan
+
+
+def _read_rows(reader: csv.DictReader[str], batch_id: str, stored: Mapping[int, StoredLine], plan: ReturnPlan) -> None:
+    header = [name.strip().lower() for name in reader.fieldnames or ()]
+    missing = [name for name in RETURN_REQUIRED_COLUMNS if name not in header]
+    if missing:
+        plan.errors.append(RowError(
+            1, ",".join(missing),
+            f"The header lacks the column(s) {', '.join(missing)}. Keep the columns of the bank file and fill in "
+            "status (paid or failed) for each line.",
+            f"शीर्ष पंक्ति में कॉलम {', '.join(missing)} नहीं हैं। बैंक फ़ाइल के कॉलम रखें और हर पंक्ति में status "
+            "(paid या failed) भरें।"))
+        return
+    reader.fieldnames = header
+    seen: dict[int, int] = {}  # line_no -> the file line that named it first
+    for raw in reader:
+        row = reader.line_num
+        cells = {name: read_cell(value).strip() for name, value in raw.items() if isinstance(value, str)}
+        errors = _row_errors(row, cells, batch_id, stored, seen)
+        if errors:
+            plan.errors.extend(errors)
+            continue
+        line_no = int(cells["line_no"])
+        seen[line_no] = row
+        outcome = RETURN_STATUSES[cells["status"].lower()]
+        if outcome is None:
+            plan.pending.append(row)
+            continue
+        returned = ReturnedLine(row, line_no, outcome, cells.get("bank_reference") or None,
+                                cells.get("failure_reason") or None)
+        (plan.unchanged if stored[line_no].status is outcome else plan.settle).append(returned)
+
+
+def _row_errors(
+    row: int, cells: Mapping[str, str], batch_id: str, stored: Mapping[int, StoredLine], seen: Mapping[int, int]
+) -> list[RowError]:
+    """Everything wrong with one row of a return file (empty when it can be applied)."""
+    def error(column: str, en: str, hi: str) -> RowError:
+        return RowError(row, column, en, hi)
+
+    given_batch = cells.get("batch_id") or ""
+    if given_batch and given_batch != batch_id:
+        return [error("batch_id", f"This row is from batch {given_batch}, not {batch_id}. Upload each return file "
+                      "on its own batch.", f"यह पंक्ति बैच {given_batch} की है, {batch_id} की नहीं। हर रिटर्न फ़ाइल "
+                      "उसी के बैच पर अपलोड करें।")]
+    text = cells.get("line_no") or ""
+    if not text.isdigit() or int(text) == 0:
+        return [error("line_no", f"line_no {text!r} is not a line number of the batch; copy it from the bank file.",
+                      f"line_no {text!r} बैच की पंक्ति संख्या नहीं है; इसे बैंक फ़ाइल से कॉपी करें।")]
+    line_no = int(text)
+    if line_no in seen:
+        return [error("line_no", f"Line {line_no} is already on row {seen[line_no]} of this file; keep one row per "
+                      "payout line.", f"पंक्ति {line_no} इस फ़ाइल की पंक्ति {seen[line_no]} पर पहले से है; हर भुगतान "
+                      "पंक्ति के लिए एक ही पंक्ति रखें।")]
+    line = stored.get(line_no)
+    if line is None:
+        return [error("line_no", f"Batch {batch_id} has no line {line_no}; check the row against the bank file.",
+                      f"बैच {batch_id} में पंक्ति {line_no} नहीं है; पंक्ति को बैंक फ़ाइल से मिलाएँ।")]
+    status = cells.get("status") or ""
+    if status.lower() not in RETURN_STATUSES:
+        return [error("status", f"Status {status!r} is not known: write paid or failed, or leave reserved for a "
+                      "transfer the bank has not reported yet.", f"स्थिति {status!r} मान्य नहीं है: paid या failed "
+                      "लिखें, या जिस भुगतान की खबर बैंक ने अभी नहीं दी उसे reserved रहने दें।")]
+    errors = []
+    given_worker = cells.get("worker_id") or ""
+    if given_worker and given_worker != line.worker_id:
+        errors.append(error("worker_id", f"Line {line_no} pays worker {line.worker_id}, not {given_worker}; check the "
+                            "row.", f"पंक्ति {line_no} कर्मी {line.worker_id} का भुगतान है, {given_worker} का नहीं; "
+                            "पंक्ति जाँचें।"))
+    errors.extend(_amount_errors(row, cells.get("amount") or "", line))
+    outcome = RETURN_STATUSES[status.lower()]
+    if outcome is not None and line.status not in (LineStatus.RESERVED, outcome):
+        errors.append(error("status", f"Line {line_no} is already {line.status.value}; it cannot become "
+                            f"{outcome.value}. Ask the bank which is right.", f"पंक्ति {line_no} पहले से "
+                            f"{line.status.value} है; यह {outcome.value} नहीं हो सकती। बैंक से पूछें कि सही क्या है।"))
+    reference = cells.get("bank_reference") or ""
+    if outcome is LineStatus.PAID and not reference:
+        errors.append(error("bank_reference", "A paid row needs the bank's reference (UTR) in bank_reference.",
+                            "paid पंक्ति में bank_reference में बैंक का संदर्भ (UTR) भरें।"))
+    if len(reference) > BANK_REFERENCE_LIMIT:
+        errors.append(error("bank_reference", f"bank_reference is longer than {BANK_REFERENCE_LIMIT} characters.",
+                            f"bank_reference {BANK_REFERENCE_LIMIT} अक्षरों से लंबा है।"))
+    reason = cells.get("failure_reason") or ""
+    if outcome is LineStatus.FAILED and not reason:
+        errors.append(error("failure_reason", "A failed row needs the bank's reason in failure_reason; the worker "
+                            "sees it on her statement.", "failed पंक्ति में failure_reason में बैंक का कारण भरें; "
+                            "कर्मी इसे अपने विवरण में देखती/देखता है।"))
+    if len(reason) > REASON_LIMIT:
+        errors.append(error("failure_reason", f"failure_reason is longer than {REASON_LIMIT} characters.",
+                            f"failure_reason {REASON_LIMIT} अक्षरों से लंबा है।"))
+    return errors
+
+
+def _amount_errors(row: int, text: str, line: StoredLine) -> list[RowError]:
+    if not text:
+        return []
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        return [RowError(row, "amount", f"amount {text!r} is not a sum in rupees such as 450.00.",
+                         f"amount {text!r} रुपये की राशि नहीं है (जैसे 450.00)।")]
+    if amount != line.amount:
+        return [RowError(row, "amount", f"Line {line.line_no} is for ₹{line.amount}, the row says ₹{text}. Ask the "
+                         "bank which is right before marking it.", f"पंक्ति {line.line_no} ₹{line.amount} की है, "
+                         f"फ़ाइल में ₹{text} लिखा है। दर्ज करने से पहले बैंक से पूछें कि सही क्या है।")]
+    return []
 
 
 _VPA = re.compile(r"^[A-Za-z0-9.\-_]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}$")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -39,6 +39,15 @@ VERIFICATION_STEPS: Final[dict[str, tuple[str, str]]] = {
     "police_cleared": (POLICE_PENDING, VERIFIED),
 }
 _REJECTABLE: Final = frozenset({REGISTERED, DOCUMENTS_CHECKED, POLICE_PENDING})
+
+# The documents a worker must have on file (uploaded scans, not only their numbers) before she is verified.
+ID_PROOF = "id_proof"
+POLICE_CERTIFICATE = "police_certificate"
+REQUIRED_DOCUMENTS: Final = (ID_PROOF, POLICE_CERTIFICATE)
+DOCUMENT_NAMES: Final[dict[str, tuple[str, str]]] = {  # kind: (English, Hindi)
+    ID_PROOF: ("ID proof", "पहचान पत्र"),
+    POLICE_CERTIFICATE: ("police verification certificate", "पुलिस सत्यापन प्रमाणपत्र"),
+}
 
 _PHONE = re.compile(r"^[6-9]\d{9}$")
 _PIN = re.compile(r"^\d{4,6}$")
@@ -95,8 +104,12 @@ def registration_problems(reg: Registration, known_categories: Iterable[str] | N
     return problems
 
 
-def verification_step(current: str, action: str) -> str:
-    """The verification status after a staff `action` (see VERIFICATION_STEPS, or `reject`)."""
+def verification_step(current: str, action: str, documents_on_file: Collection[str]) -> str:
+    """The verification status after a staff `action` (see VERIFICATION_STEPS, or `reject`).
+
+    `documents_on_file` are the kinds of document uploaded for her: she is verified only with every one of
+    REQUIRED_DOCUMENTS on file.
+    """
     if action == "reject":
         if current not in _REJECTABLE:
             raise _refused(
@@ -113,6 +126,15 @@ def verification_step(current: str, action: str) -> str:
             f"This step needs status {required}; the worker is {current}. Do the earlier step first.",
             f"इस चरण के लिए स्थिति {required} चाहिए; कर्मी {current} है। पहले पिछला चरण पूरा करें।",
             "step",
+        )
+    missing = [kind for kind in REQUIRED_DOCUMENTS if kind not in documents_on_file]
+    if after == VERIFIED and missing:
+        raise _refused(
+            "Upload the worker's " + " and ".join(DOCUMENT_NAMES[kind][0] for kind in missing)
+            + " before marking her verified.",
+            "सत्यापित करने से पहले कर्मी का " + " और ".join(DOCUMENT_NAMES[kind][1] for kind in missing)
+            + " अपलोड करें।",
+            "documents",
         )
     return after
 

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,9 +53,24 @@ def make_settings(backend: Backend, port: int = 8000, **overrides: Any) -> Setti
         "dispatcher_poll_seconds": 0.05,
         "offer_timeout_seconds": 2.0,
         "demo_step_seconds": 0.05,
+        "documents_dir": tempfile.mkdtemp(prefix="sevamitra-documents-"),  # never the working folder's var/
     }
     values.update(overrides)
     return Settings(**values)
+
+
+# The smallest files the worker-documents upload accepts, being what their first bytes say: a PDF and a PNG.
+SCANNED_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
+SCANNED_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(17)
+
+
+async def upload_worker_documents(staff: httpx.AsyncClient, worker_id: str) -> None:
+    """Upload the documents a worker needs before she can be marked verified: ID proof, police certificate."""
+    for kind, content, name in (("id_proof", SCANNED_PNG, "aadhaar.png"),
+                                ("police_certificate", SCANNED_PDF, "police.pdf")):
+        answer = await staff.post(f"/staff/api/workers/{worker_id}/documents/{kind}", content=content,
+                                  params={"filename": name})
+        assert answer.status_code == 201, answer.text
 
 
 @dataclass

@@ -30,7 +30,7 @@ from bpp.storage.ledger_tables import (
 from bpp.storage.order_tables import orders
 from bpp.storage.worker_tables import workers
 from fulfillment.ledger import ZERO, Account, AccountKind, JournalEntry, natural_amount
-from fulfillment.payouts import LineStatus, WorkerPosition
+from fulfillment.payouts import LineStatus, PayeeDetails, WorkerPosition, payout_mode
 from fulfillment.reconciliation import EntryFigures
 from fulfillment.settlement import PaymentMode
 
@@ -372,6 +372,36 @@ class PayoutRepo:
         stmt = (pg_insert if self.is_postgres else sqlite_insert)(payout_accounts).values(**row)
         changes = {k: v for k, v in row.items() if k != "worker_id"}
         await self.conn.execute(stmt.on_conflict_do_update(index_elements=["worker_id"], set_=changes))
+
+    async def payees(self, worker_ids: Sequence[str]) -> dict[str, PayeeDetails]:
+        """Who these workers are, how each is paid, and what sits in batches not yet back from the bank."""
+        reserved = (
+            select(payout_lines.c.worker_id, paise_sum(payout_lines.c.amount).label("paise"))
+            .where(payout_lines.c.status == LineStatus.RESERVED.value, payout_lines.c.worker_id.in_(worker_ids))
+            .group_by(payout_lines.c.worker_id)
+            .subquery()
+        )
+        query = (
+            select(
+                workers.c.id, workers.c.name, workers.c.phone, workers.c.district,
+                payout_accounts.c.upi_vpa, payout_accounts.c.bank_account, reserved.c.paise,
+            )
+            .select_from(
+                workers.outerjoin(payout_accounts, payout_accounts.c.worker_id == workers.c.id)
+                .outerjoin(reserved, reserved.c.worker_id == workers.c.id)
+            )
+            .where(workers.c.id.in_(worker_ids))
+        )
+        return {
+            row.id: PayeeDetails(
+                name=row.name,
+                phone=row.phone,
+                district=row.district,
+                mode=payout_mode(row.upi_vpa, row.bank_account),
+                in_payout=rupees(row.paise or 0),
+            )
+            for row in await self.conn.execute(query)
+        }
 
 
 

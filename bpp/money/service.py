@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
 from bpp.ops.metrics import SETTLEMENTS
 from bpp.storage.db import Database
+from catalog.csv_io import RowError
 from fulfillment.ledger import (
     JournalEntry,
     LedgerError,
@@ -25,13 +26,16 @@ from fulfillment.ledger import (
 from fulfillment.order import Order
 from fulfillment.payouts import (
     LineStatus,
+    PayeeDetails,
     PayoutLine,
+    StoredLine,
     WorkerPosition,
     export_csv,
     failed_entry,
     next_status,
     paid_entry,
     plan_lines,
+    plan_return,
     reserve_entry,
     validate_payout_details,
 )
@@ -125,6 +129,13 @@ class LedgerService:
         async with self._db.connect() as conn:
             return await self._ledger(conn).worker_positions(district=district)
 
+    async def owed(self, district: str | None) -> list[tuple[WorkerPosition, PayeeDetails]]:
+        """What each worker with a wallet is owed, with who she is and how she is paid."""
+        async with self._db.connect() as conn:
+            positions = await self._ledger(conn).worker_positions(district=district)
+            payees = await self._payouts(conn).payees([p.worker_id for p in positions])
+        return [(p, payees[p.worker_id]) for p in positions if p.worker_id in payees]
+
     async def statement(self, worker_id: str, limit: int = 50, before_id: int | None = None) -> list[dict[str, Any]]:
         async with self._db.connect() as conn:
             return await self._ledger(conn).statement(worker_id, limit, before_id)
@@ -200,6 +211,40 @@ class LedgerService:
             entry = paid_entry(batch_id, line) if outcome is LineStatus.PAID else failed_entry(batch_id, line)
             await _post(self._ledger(conn), entry, now)
             return _line_view(row)
+
+    async def apply_return_file(self, batch_id: str, text: str) -> dict[str, Any]:
+        """Settle the lines the bank's return file reports paid or failed; every other row is reported back.
+
+        Each line settles in its own transaction, as when staff mark it by hand: a wrong row keeps none of the
+        good ones from being kept, and uploading the same file again changes nothing.
+        """
+        async with self._db.connect() as conn:
+            payouts = self._payouts(conn)
+            if await payouts.batch(batch_id) is None:
+                raise _no_such(f"payout batch {batch_id}")
+            stored = {
+                row["line_no"]: StoredLine(row["line_no"], row["worker_id"], row["amount"], LineStatus(row["status"]))
+                for row in await payouts.lines_for_export(batch_id)
+            }
+        plan = plan_return(text, batch_id, stored)
+        settled: dict[LineStatus, list[int]] = {LineStatus.PAID: [], LineStatus.FAILED: []}
+        for returned in plan.settle:
+            try:
+                await self.settle_payout_line(
+                    batch_id, returned.line_no, returned.outcome,
+                    bank_reference=returned.bank_reference, failure_reason=returned.failure_reason,
+                )
+            except LedgerError as refused:  # settled the other way since the file was read
+                plan.errors.append(RowError(returned.row, "status", refused.message, refused.message_hi or ""))
+            else:
+                settled[returned.outcome].append(returned.line_no)
+        return {
+            "paid": settled[LineStatus.PAID],
+            "failed": settled[LineStatus.FAILED],
+            "unchanged": [returned.line_no for returned in plan.unchanged],
+            "pending": plan.pending,
+            "errors": [error.as_json() for error in sorted(plan.errors, key=lambda e: (e.line, e.field))],
+        }
 
     async def payout_batch(self, batch_id: str) -> dict[str, Any]:
         async with self._db.connect() as conn:

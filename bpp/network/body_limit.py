@@ -7,6 +7,8 @@ the body against the same limit and answering with a Beckn NACK.
 
 from __future__ import annotations
 
+import re
+
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,12 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class BodyLimit:
     """ASGI middleware: refuse a body over `max_bytes` (declared or streamed) with 413 and a message saying why."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, own_limit: re.Pattern[str] | None = None) -> None:
         self.app = app
         self._max = max_bytes
+        self._own_limit = own_limit  # paths of routes that stream their body against a limit of their own
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self._own_limit is not None and self._own_limit.fullmatch(scope["path"])):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -25,3 +25,8 @@ PositiveRupees = Annotated[Decimal, Field(gt=0, **_RUPEES_RULES), WithJsonSchema
 CSV_RESPONSE: dict[int | str, dict[str, object]] = {
     200: {"description": "A spreadsheet, UTF-8", "content": {"text/csv": {"schema": {"type": "string"}}}},
 }
+
+# For `openapi_extra=` of a route whose body is a spreadsheet (a CSV upload), read from the request itself.
+CSV_BODY: dict[str, object] = {
+    "requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}},
+}

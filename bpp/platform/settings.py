@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     sms_poll_seconds: float = Field(2.0, gt=0)
     sms_backend: Literal["log", "http"] = "log"  # after the settings it checks
 
+    # workers' onboarding documents (police verification certificate, ID proof): files kept outside the
+    # database, each named by its SHA-256; the largest upload accepted
+    documents_dir: Path = Path("./var/worker-documents")
+    document_max_bytes: int = Field(5_000_000, ge=10_000, le=50_000_000)
+
     # people
     session_secret: SecretStr | None = None  # signs staff and worker login tokens; random per start if unset
     session_ttl_seconds: int = Field(12 * 3600, ge=60)

@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.catalogue.service import CatalogService
-from bpp.platform.api_types import CSV_RESPONSE
+from bpp.platform.api_types import CSV_BODY, CSV_RESPONSE
 from bpp.platform.auth import Principal, require_staff
 from catalog.codec import item_to_json, provider_to_json
 from catalog.csv_io import RowError, export_csv, parse_csv
@@ -27,9 +27,6 @@ _editor = require_staff("admin", "district_officer")
 AnyStaff = Annotated[Principal, Depends(_any_staff)]
 Editor = Annotated[Principal, Depends(_editor)]
 JsonBody = Annotated[dict[str, Any], Body()]
-_CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}}
-
-
 def _catalog(request: Request) -> CatalogService:
     return request.app.state.catalog
 
@@ -182,7 +179,7 @@ async def unpublish_item(item_id: str, request: Request, principal: Editor) -> d
     return await _set_published(request, principal, item_id, False)
 
 
-@router.post("/items/import", openapi_extra=_CSV_BODY)
+@router.post("/items/import", openapi_extra=CSV_BODY)
 async def import_items(request: Request, principal: Editor) -> dict[str, Any]:
     """Import items from a CSV body: good rows are saved, bad rows are reported by line and field."""
     parsed = parse_csv((await request.body()).decode("utf-8-sig", errors="replace"))

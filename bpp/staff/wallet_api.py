@@ -15,7 +15,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 
 from bpp.money.service import LedgerService
-from bpp.platform.api_types import CSV_RESPONSE, PositiveRupees, RowId, Rupees
+from bpp.platform.api_types import CSV_BODY, CSV_RESPONSE, PositiveRupees, RowId, Rupees
 from bpp.platform.auth import Principal, require_staff
 from bpp.worker_app.wallet_api import PayoutDetails, position_view
 from bpp.workforce import repo as worker_repo
@@ -85,18 +85,34 @@ async def _check_batch_district(request: Request, staff: Principal, batch_id: st
 
 @router.get("/wallets")
 async def list_wallets(staff: MoneyStaff, request: Request) -> list[dict[str, str]]:
-    return [position_view(p) for p in await _ledger(request).worker_positions(_district(staff))]
+    """What each worker is owed (payable), what she holds, what is in batches the bank has not reported on."""
+    return [
+        {
+            **position_view(position),
+            "name": payee.name,
+            "phone": payee.phone,
+            "district": payee.district,
+            "payout_mode": payee.mode,
+            "in_payout": str(payee.in_payout),
+        }
+        for position, payee in await _ledger(request).owed(_district(staff))
+    ]
 
 
 @router.get("/wallets/{worker_id}")
 async def wallet_detail(
-    worker_id: str, staff: MoneyStaff, request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    worker_id: str,
+    staff: MoneyStaff,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[RowId | None, Query(description="the statement's page before this posting id")] = None,
 ) -> dict[str, Any]:
+    """A worker's position and her statement, newest first (page back with `before` = the last id shown)."""
     await _check_worker_district(request, staff, worker_id)
     ledger = _ledger(request)
     return {
         **position_view(await ledger.worker_position(worker_id)),
-        "statement": await ledger.statement(worker_id, limit),
+        "statement": await ledger.statement(worker_id, limit, before),
     }
 
 
@@ -158,6 +174,14 @@ async def batch_csv(batch_id: str, staff: MoneyStaff, request: Request) -> Plain
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="payout-{batch_id}.csv"'},
     )
+
+
+@router.post("/payouts/{batch_id}/return-file", openapi_extra=CSV_BODY)
+async def upload_return_file(batch_id: str, staff: MoneyStaff, request: Request) -> dict[str, Any]:
+    """The bank's return file (CSV): lines it reports paid or failed are settled, wrong rows reported by line."""
+    await _check_batch_district(request, staff, batch_id)
+    text = (await request.body()).decode("utf-8-sig", errors="replace")
+    return await _ledger(request).apply_return_file(batch_id, text)
 
 
 @router.post("/payouts/{batch_id}/lines/{line_no}/{outcome}")

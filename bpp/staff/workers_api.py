@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bpp.platform.auth import Principal, hash_secret, require_staff
 from bpp.platform.http_errors import FieldErrors, FieldProblem
 from bpp.workforce import repo as worker_repo
+from bpp.workforce.documents import WorkerDocuments
 from bpp.workforce.workforce import Workforce
 from catalog.taxonomy import CATEGORIES
 from fulfillment.workers import (
@@ -133,10 +134,11 @@ async def verification(worker_id: str, step: str, body: Reason, staff: Manager, 
         )
     parts = request.app.state
     async with parts.db.begin() as conn:
-        worker = await _managed_worker(conn, worker_id, staff)
+        worker = await managed_worker(conn, worker_id, staff)
         if step == "reject" and not (body.reason and body.reason.strip()):
             raise Refusal(BUSINESS_ERROR.code, "Give the reason for rejection.", "reason", "अस्वीकृति का कारण लिखें।")
-        after = verification_step(worker["verification"], step)
+        documents = await WorkerDocuments.kinds_on_file(conn, worker_id)
+        after = verification_step(worker["verification"], step, documents)
         now = parts.clock()
         await worker_repo.update_worker(conn, worker_id, now, verification=after)
         await worker_repo.audit(
@@ -155,7 +157,7 @@ async def change_standing(
         raise HTTPException(404, detail={"en": "Use suspend, reinstate or ban.", "hi": "suspend, reinstate या ban चुनें।"})
     parts = request.app.state
     async with parts.db.begin() as conn:
-        worker = await _managed_worker(conn, worker_id, staff)
+        worker = await managed_worker(conn, worker_id, staff)
         after = standing_change(worker["standing"], action, body.reason)
         now = parts.clock()
         await worker_repo.update_worker(conn, worker_id, now, standing=after, standing_reason=body.reason)
@@ -190,7 +192,8 @@ async def _visible_worker(conn: AsyncConnection, worker_id: str, staff: Principa
     return dict(worker)
 
 
-async def _managed_worker(conn: AsyncConnection, worker_id: str, staff: Principal) -> dict[str, Any]:
+async def managed_worker(conn: AsyncConnection, worker_id: str, staff: Principal) -> dict[str, Any]:
+    """The worker, if the staff member may change her (an admin, or the officer of her district)."""
     worker = await _visible_worker(conn, worker_id, staff)
     if not staff.can_manage_district(worker["district"]):
         raise _forbidden_district()

@@ -28,7 +28,17 @@ from bpp.platform.http_errors import (
     validation_error_handler,
 )
 from bpp.platform.settings import Settings
-from bpp.staff import auth_api, catalog_api, complaints_api, orders_api, txlog_api, wallet_api, workers_api
+from bpp.staff import (
+    auth_api,
+    catalog_api,
+    complaints_api,
+    dashboard_api,
+    documents_api,
+    orders_api,
+    txlog_api,
+    wallet_api,
+    workers_api,
+)
 from bpp.staff import pages as staff_pages
 from bpp.storage.migrate import upgrade_database
 from bpp.wiring.openapi_errors import serve_true_errors
@@ -42,6 +52,7 @@ STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
     kiosk_api.router,
+    dashboard_api.router, documents_api.router,
 )
 
 
@@ -49,6 +60,7 @@ STAFF_AND_WORKER_ROUTERS = (
 ROUTE_PARTS = (
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
     "fulfillment", "ledger", "complaints", "assisted", "kiosks",
+    "documents",
 )
 
 
@@ -97,7 +109,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     )
     app.state.settings = settings
     app.state.demo_registry = DemoRegistry()
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # document uploads stream against document_max_bytes themselves
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, own_limit=documents_api.UPLOAD_PATH)
     app.add_middleware(BecknDoor, subscriber_path=settings.subscriber_path)  # outermost: before BodyLimit
     app.include_router(invoices.router)
     app.include_router(category_images.router)

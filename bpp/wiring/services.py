@@ -51,6 +51,7 @@ from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
 from bpp.wiring.handlers import bind_handlers
 from bpp.workforce.coverage import Coverage
+from bpp.workforce.documents import WorkerDocuments
 from bpp.workforce.job_steps import JobSteps
 from bpp.workforce.matching import GeoIndex
 from bpp.workforce.matching_loop import CancelForNoWorker, MatchingLoop
@@ -127,6 +128,7 @@ class Services:
     fulfillment: Workforce = field(init=False)
     ledger: LedgerService = field(init=False)
     complaints: ComplaintOffice = field(init=False)
+    documents: WorkerDocuments = field(init=False)  # workers' onboarding documents, files outside the database
     sms: SmsNotifier = field(init=False)  # SMS to citizens, queued in business transactions (bpp/notify)
     citizen_sms: CitizenSms = field(init=False)  # what an assisted order's citizen is told, through `sms`
     assisted: AssistedDesk = field(init=False)  # booking for citizens (the helpline desk)
@@ -144,6 +146,9 @@ class Services:
         self.catalog = CatalogService(self.db, self.redis, self.clock, settings)
         self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
         self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
+        self.documents = WorkerDocuments(
+            self.db, settings.documents_dir, settings.document_max_bytes, lambda: self.clock()
+        )
         self.sms = new_notifier(settings, self.db, self.clock)
         self.citizen_sms = CitizenSms(self.sms)
         self.fulfillment = self.new_workforce()

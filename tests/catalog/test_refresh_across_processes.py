@@ -25,7 +25,13 @@ from bpp.platform.auth import Principal, hash_secret
 from bpp.simulator.buyer import BuyerApp, free_port
 from bpp.wiring.services import Services, build_services
 from bpp.workforce import repo as worker_repo
-from fulfillment.workers import VERIFICATION_STEPS, Registration, standing_change, verification_step
+from fulfillment.workers import (
+    REQUIRED_DOCUMENTS,
+    VERIFICATION_STEPS,
+    Registration,
+    standing_change,
+    verification_step,
+)
 
 pytestmark = pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 
@@ -107,7 +113,8 @@ async def _staff_step(process: Services, worker_id: str, action: str) -> None:
         assert worker is not None
         now = process.clock()
         if action in VERIFICATION_STEPS:
-            before, after = worker["verification"], verification_step(worker["verification"], action)
+            before = worker["verification"]
+            after = verification_step(before, action, REQUIRED_DOCUMENTS)  # as if both documents were uploaded
             await worker_repo.update_worker(conn, worker_id, now, verification=after)
         else:
             reason = "Overcharged a customer (complaint C-1)"

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from harness import RunningServer, conformance_errors
+from harness import RunningServer, conformance_errors, upload_worker_documents
 
 from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.simulator.buyer import BuyerApp, Callback
@@ -151,6 +151,7 @@ async def register_verified_worker(staff: httpx.AsyncClient, name: str, phone: s
     })
     assert answer.status_code == 201, answer.text
     worker_id = str(answer.json()["id"])
+    await upload_worker_documents(staff, worker_id)
     for step in ("check_documents", "request_police_verification", "police_cleared"):
         answer = await staff.post(f"/staff/api/workers/{worker_id}/verification/{step}", json={})
         assert answer.status_code == 200, answer.text

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from harness import RunningServer
+from harness import RunningServer, upload_worker_documents
 
 from bpp.platform.auth import Principal
 
@@ -46,6 +46,7 @@ async def registered(client: httpx.AsyncClient, **changes: Any) -> str:
 
 async def verified(client: httpx.AsyncClient, **changes: Any) -> str:
     worker_id = await registered(client, **changes)
+    await upload_worker_documents(client, worker_id)
     for step in ("check_documents", "request_police_verification", "police_cleared"):
         answer = await client.post(f"/staff/api/workers/{worker_id}/verification/{step}", json={})
         assert answer.status_code == 200, answer.text
@@ -99,11 +100,16 @@ async def test_verification_goes_step_by_step_then_she_can_work(server: RunningS
             early = await app.post("/worker/api/online", json={"lat": 26.8467, "lng": 80.9462})
             assert early.status_code == 403
             for step, after in (("check_documents", "documents_checked"),
-                                ("request_police_verification", "police_verification_pending"),
-                                ("police_cleared", "verified")):
+                                ("request_police_verification", "police_verification_pending")):
                 answer = await officer.post(f"/staff/api/workers/{worker_id}/verification/{step}",
                                             json={"reason": "documents seen"})
                 assert answer.json() == {"id": worker_id, "verification": after}
+            unfiled = await officer.post(f"/staff/api/workers/{worker_id}/verification/police_cleared", json={})
+            assert unfiled.status_code == 422 and bilingual(unfiled)["field"] == "documents"
+            assert "ID proof and police verification certificate" in bilingual(unfiled)["en"]
+            await upload_worker_documents(officer, worker_id)
+            cleared = await officer.post(f"/staff/api/workers/{worker_id}/verification/police_cleared", json={})
+            assert cleared.json() == {"id": worker_id, "verification": "verified"}
             rejected = await officer.post(f"/staff/api/workers/{worker_id}/verification/reject",
                                           json={"reason": "too late"})
             assert rejected.status_code == 422
@@ -112,7 +118,8 @@ async def test_verification_goes_step_by_step_then_she_can_work(server: RunningS
     assert "pin_hash" not in detail
     assert [(row["action"], row["after"]) for row in detail["audit"]] == [
         ("register", "registered"), ("check_documents", "documents_checked"),
-        ("request_police_verification", "police_verification_pending"), ("police_cleared", "verified"),
+        ("request_police_verification", "police_verification_pending"), ("upload_document", "id_proof"),
+        ("upload_document", "police_certificate"), ("police_cleared", "verified"),
     ]
     assert detail["audit"][1]["actor"] == "staff:district_officer-1"
     assert "SRV11-1011" in server.services.fulfillment.coverage.categories_near(26.8467, 80.9462, 3.0)

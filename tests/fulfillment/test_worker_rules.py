@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from fulfillment.workers import (
+    REQUIRED_DOCUMENTS,
     Registration,
     check_rating,
     is_listed,
@@ -54,19 +55,39 @@ def test_every_wrong_field_is_reported_at_once() -> None:
 def test_verification_goes_step_by_step() -> None:
     status = "registered"
     for step in ("check_documents", "request_police_verification", "police_cleared"):
-        status = verification_step(status, step)
+        status = verification_step(status, step, REQUIRED_DOCUMENTS)
     assert status == "verified"
 
 
 def test_verification_cannot_skip_steps() -> None:
     with pytest.raises(Refusal):
-        verification_step("registered", "police_cleared")
+        verification_step("registered", "police_cleared", REQUIRED_DOCUMENTS)
+
+
+@pytest.mark.parametrize(
+    ("on_file", "named_en", "named_hi"),
+    [
+        ((), "ID proof and police verification certificate", "पहचान पत्र और पुलिस सत्यापन प्रमाणपत्र"),
+        (("id_proof",), "police verification certificate", "पुलिस सत्यापन प्रमाणपत्र"),
+        (("police_certificate", "photo"), "ID proof", "पहचान पत्र"),
+    ],
+)
+def test_no_one_is_verified_without_both_documents_on_file(
+    on_file: tuple[str, ...], named_en: str, named_hi: str
+) -> None:
+    # the earlier steps need no upload: the certificate only exists once the police have cleared her
+    assert verification_step("registered", "check_documents", on_file) == "documents_checked"
+    with pytest.raises(Refusal) as refused:
+        verification_step("police_verification_pending", "police_cleared", on_file)
+    assert refused.value.field == "documents"
+    assert f"Upload the worker's {named_en} before" in refused.value.message
+    assert refused.value.message_hi is not None and named_hi in refused.value.message_hi
 
 
 def test_reject_only_before_verified() -> None:
-    assert verification_step("police_verification_pending", "reject") == "rejected"
+    assert verification_step("police_verification_pending", "reject", ()) == "rejected"
     with pytest.raises(Refusal):
-        verification_step("verified", "reject")
+        verification_step("verified", "reject", REQUIRED_DOCUMENTS)
 
 
 def test_suspend_and_reinstate() -> None:
