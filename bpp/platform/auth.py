@@ -29,9 +29,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: a staff member (with role and district) or a worker."""
+    """Who is calling: a staff member (with role and district), a worker, or a worker applicant (`id` is the phone
+    her OTP proved: bpp/signup)."""
 
-    kind: Literal["staff", "worker"]
+    kind: Literal["staff", "worker", "applicant"]
     id: str
     role: str
     district: str | None = None
@@ -149,6 +150,17 @@ async def require_worker(request: Request) -> Principal:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
             detail={"en": "Only workers can use this.", "hi": "यह केवल कर्मियों के लिए है।"},
+        )
+    return principal
+
+
+async def require_applicant(request: Request) -> Principal:
+    """A dependency admitting a worker applicant who proved her phone (with an OTP, or her PIN once she applied)."""
+    principal = _principal_from(request)
+    if principal.kind != "applicant":
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail={"en": "Verify your phone number first.", "hi": "पहले अपना फ़ोन नंबर सत्यापित करें।"},
         )
     return principal
 

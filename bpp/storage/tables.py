@@ -9,6 +9,7 @@ from bpp.storage import (
     ledger_tables,
     notify_tables,
     order_tables,
+    signup_tables,
     worker_tables,
 )
 from bpp.storage.metadata import metadata
@@ -23,5 +24,6 @@ __all__ = [
     "metadata",
     "notify_tables",
     "order_tables",
+    "signup_tables",
     "worker_tables",
 ]
