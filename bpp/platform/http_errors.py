@@ -63,18 +63,22 @@ async def unstorable_text_handler(request: Request, exc: Exception) -> JSONRespo
                                  "पाठ से NUL वर्ण (\\u0000) हटाकर फिर भेजें।")])
 
 
+RATE_LIMITED: Final = "rate_limited"
+
 # A refusal is 409 "not now" unless its input is at fault (422) or its code says otherwise.
 _STATUS_OF_CODE: Final = {
     NOT_FOUND: 404,
     "not_your_job": 404,  # another worker's job: as if it did not exist
     NOT_ALLOWED: 403,
     INVALID_OTP.code: 422,  # the worker typed the customer's OTP wrong
+    RATE_LIMITED: 429,  # too many tries from one phone or address (worker sign-up's OTPs)
 }
 # What to do, in Hindi, for the refusals that carry English only (mostly ledger rules).
 _HINDI_BY_STATUS: Final = {
     403: "आपको यह करने की अनुमति नहीं है।",
     404: "यह रिकॉर्ड नहीं मिला। आईडी जाँचकर फिर कोशिश करें।",
     409: "यह बदलाव नहीं हो सकता; स्थिति दोबारा देखें।",
+    429: "बहुत सारे प्रयास; थोड़ी देर बाद फिर कोशिश करें।",
     422: SUMMARY["hi"],
 }
 
