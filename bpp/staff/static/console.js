@@ -429,6 +429,37 @@ async function api(method, path, { json, asText = false } = {}) {
   return readAnswer(response.status, await response.text(), asText);
 }
 
+/** Download a file (CSV, Excel, a document) under the name the server gives it. */
+async function downloadFile(path, fallbackName) {
+  let response;
+  try {
+    response = await fetch(API + path, { headers: authHeaders() });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) readAnswer(response.status, await response.text(), false);
+  const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(response.headers.get("Content-Disposition") || "");
+  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: named ? decodeURIComponent(named[1]) : fallbackName });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(link.href);
+  return link.download;
+}
+
+/** Send a file as the request body (a CSV, a scanned document); the answer is JSON. */
+async function sendFile(path, file, contentType, query = "") {
+  let response;
+  try {
+    response = await fetch(`${API}${path}${query}`, {
+      method: "POST", headers: { ...authHeaders(), "Content-Type": contentType || "application/octet-stream" }, body: file,
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  return readAnswer(response.status, await response.text(), false);
+}
+
 /** Run one user action: its button is disabled meanwhile and a failure is shown in `slot`. */
 async function act(slot, work, button) {
   if (button) button.disabled = true;
