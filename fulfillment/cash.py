@@ -1,8 +1,9 @@
 """Cash at the door: which orders the worker collects in cash, and that she takes exactly the locked fee (pure).
 
-Payment types paid on or after fulfillment are collected by the worker in cash; a prepaid order takes
-no money at the door. The locked fee is the most she may take (more is overcharging) and the least she
-may record (less would leave the ledger short of the cash she holds).
+Payment types paid on or after fulfillment are collected by the worker in cash; a prepaid order takes no money at
+the door, and neither does one billed to an account's monthly invoice (a government department's). The locked fee is
+the most she may take (more is overcharging) and the least she may record (less would leave the ledger short of the
+cash she holds).
 """
 
 from __future__ import annotations
@@ -15,12 +16,24 @@ from schemas.refusal import Refusal
 
 CASH_PAYMENT_TYPES: Final = ("ON-FULFILLMENT", "POST-FULFILLMENT")
 PAID: Final = "PAID"
+INVOICE_TAG: Final = "Invoice"  # the tag of a payment billed to an account's monthly invoice
+INVOICE_ACCOUNT: Final = "Account"  # its entry naming the account
+
+
+def invoiced_account(payment: Mapping[str, Any]) -> str | None:
+    """The account whose monthly invoice bills this payment (a department's, `fulfillment.departments`), if any."""
+    for tag in payment.get("tags") or ():
+        if (tag.get("descriptor") or {}).get("code") == INVOICE_TAG:
+            for entry in tag.get("list") or ():
+                if (entry.get("descriptor") or {}).get("code") == INVOICE_ACCOUNT and entry.get("value"):
+                    return str(entry["value"])
+    return None
 
 
 def cash_due(payment: Mapping[str, Any], total: Decimal) -> Decimal | None:
     """The fee the worker collects in cash at the door, or None when it is paid another way."""
     unpaid_cash = str(payment.get("type", "")).upper() in CASH_PAYMENT_TYPES and payment.get("status") != PAID
-    return total if unpaid_cash else None
+    return total if unpaid_cash and invoiced_account(payment) is None else None
 
 
 def paid_in_cash(payment: Mapping[str, Any], receipt: str) -> dict[str, Any]:

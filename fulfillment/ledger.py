@@ -46,6 +46,8 @@ class AccountKind(StrEnum):
     KIOSK_CASH = "kiosk_cash"  # fees a kiosk took at its counter and holds for us, less its commission (asset)
     ADVANCES = "advances"  # fees citizens paid before their service was done (liability)
     KIOSK_COMMISSION = "kiosk_commission"  # what the kiosks earned for completed bookings (expense)
+    UNBILLED = "unbilled"  # a department's completed visits not yet on its monthly invoice (asset)
+    DEPARTMENT_RECEIVABLE = "department_receivable"  # a department's invoices the treasury has not paid (asset)
 
 
 DEBIT_NORMAL_KINDS = frozenset(
@@ -55,6 +57,8 @@ DEBIT_NORMAL_KINDS = frozenset(
         AccountKind.BANK,
         AccountKind.KIOSK_CASH,
         AccountKind.KIOSK_COMMISSION,
+        AccountKind.UNBILLED,
+        AccountKind.DEPARTMENT_RECEIVABLE,
     }
 )
 OWNED_KINDS = frozenset(
@@ -65,6 +69,8 @@ OWNED_KINDS = frozenset(
         AccountKind.BAP_FINDER_FEE,
         AccountKind.BAP_REFUNDS,
         AccountKind.KIOSK_CASH,
+        AccountKind.UNBILLED,
+        AccountKind.DEPARTMENT_RECEIVABLE,
     }
 )
 WORKER_KINDS = frozenset({AccountKind.WORKER_WALLET, AccountKind.WORKER_CASH})
@@ -128,6 +134,14 @@ def refunds_payable(bap_id: str) -> Account:
 
 def kiosk_cash(kiosk_id: str) -> Account:
     return Account(AccountKind.KIOSK_CASH, kiosk_id)
+
+
+def unbilled(account_id: str) -> Account:
+    return Account(AccountKind.UNBILLED, account_id)
+
+
+def department_receivable(account_id: str) -> Account:
+    return Account(AccountKind.DEPARTMENT_RECEIVABLE, account_id)
 
 
 COMMISSION = Account(AccountKind.COMMISSION_INCOME)

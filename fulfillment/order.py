@@ -21,7 +21,7 @@ from fulfillment.cancellation import (
     cancellation_terms_from_wire,
     provider_reason,
 )
-from fulfillment.cash import cash_due, check_collected, paid_in_cash
+from fulfillment.cash import cash_due, check_collected, invoiced_account, paid_in_cash
 from fulfillment.ledger import completion_key
 from fulfillment.reschedule import Slot as Slot  # the booked visit window (aware UTC), one type for both
 from fulfillment.reschedule import rescheduled_quote
@@ -296,6 +296,11 @@ class Order:
         return cash_due(self.payment.snapshot, self.quote.total)
 
     @property
+    def billed_to(self) -> str | None:
+        """The account whose monthly invoice bills this order (a department's), or None."""
+        return invoiced_account(self.payment.snapshot)
+
+    @property
     def cancellation_fee_due(self) -> Decimal | None:
         """What the cancellation charges now: its fee, or nothing once staff refunded it (None: not cancelled so)."""
         cancellation = self._progress.cancellation or {}
@@ -436,8 +441,9 @@ class Order:
             now=at,
             slot_start=self.slot.start if self.slot else None,
         )
-        if self.channel.buyer_app is None and self.cash_due is not None:
-            # she pays only at the visit, and no buyer app holds her money: nobody could collect a fee from her
+        if self.channel.buyer_app is None and (self.cash_due is not None or self.billed_to is not None):
+            # she pays only at the visit, and no buyer app holds her money: nobody could collect a fee from her; a
+            # department's invoice bills the visits done, not those called off
             charge = replace(charge, fee=Decimal("0.00"))
         record = {
             "who": "buyer",

@@ -34,6 +34,7 @@ from fulfillment.ledger import (
     kiosk_cash,
     receivable,
     refunds_payable,
+    unbilled,
     wallet,
 )
 from fulfillment.order import KIOSK, Order
@@ -47,6 +48,7 @@ class PaymentMode(StrEnum):
     BUYER_APP_COLLECTS = "buyer_app"  # collected_by BAP (PRE-FULFILLMENT): the buyer app holds the money
     CASH_WITH_WORKER = "cash"  # collected_by BPP (ON-FULFILLMENT): the worker takes cash at the door
     KIOSK_COLLECTS = "kiosk"  # a kiosk took the fee at its counter when it booked (fulfillment.kiosk)
+    INVOICED = "invoice"  # billed to a department's monthly invoice (fulfillment.departments): nothing at the door
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class OrderTerms:
     finder_fee: FinderFee
     settlement_window: str | None  # ISO 8601 duration from Settlement_Details/Window, e.g. P1D
     kiosk: KioskTerms | None = None  # the kiosk that booked the order (mode KIOSK_COLLECTS)
+    billed_to: str | None = None  # the department account whose monthly invoice bills it (mode INVOICED)
 
     @property
     def pre_tax(self) -> Decimal:
@@ -121,7 +124,8 @@ def cancellation_split(terms: OrderTerms, policy: SettlementPolicy, fee: Decimal
 
 
 def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntry:
-    """The entry that settles a completed order (prepaid: buyer app owes us; cash: the worker holds it)."""
+    """The entry that settles a completed order (prepaid: buyer app owes us; cash: the worker holds it; invoiced:
+    the department's visit waits, unbilled, for its monthly invoice)."""
     if terms.worker_id is None:
         raise LedgerError(f"order {terms.order_id} completed without an assigned worker")
     split = completion_split(terms, policy)
@@ -134,6 +138,9 @@ def completion_entry(terms: OrderTerms, policy: SettlementPolicy) -> JournalEntr
     detail = _detail(terms, split, refund=ZERO)
     if terms.mode is PaymentMode.BUYER_APP_COLLECTS:
         money_in = [debit(receivable(_buyer_app(terms)), split.gross - split.finder_fee)]
+    elif terms.mode is PaymentMode.INVOICED:
+        # earned now, billed with the month's other visits: the invoice moves it to the department's receivable
+        money_in = [debit(unbilled(_billed(terms)), split.gross)]
     elif terms.mode is PaymentMode.KIOSK_COLLECTS:
         kiosk = _kiosk(terms)
         if kiosk.paid > split.gross:
@@ -227,6 +234,12 @@ def _buyer_app(terms: OrderTerms) -> str:
     return terms.bap_id
 
 
+def _billed(terms: OrderTerms) -> str:
+    if terms.billed_to is None:
+        raise LedgerError(f"order {terms.order_id} names no account to invoice")
+    return terms.billed_to
+
+
 def _kiosk(terms: OrderTerms) -> KioskTerms:
     if terms.kiosk is None:
         raise LedgerError(f"order {terms.order_id} has no kiosk terms")
@@ -236,7 +249,8 @@ def _kiosk(terms: OrderTerms) -> KioskTerms:
 def _detail(terms: OrderTerms, split: Split, refund: Decimal) -> dict[str, str]:
     """The figures behind an entry, kept for statements and reconciliation (strings: exact in JSON)."""
     kiosk = {"kiosk_id": terms.kiosk.kiosk_id} if terms.kiosk else {}
-    return kiosk | {
+    billed = {"billed_to": terms.billed_to} if terms.billed_to else {}
+    return kiosk | billed | {
         "mode": terms.mode.value,
         "order_total": str(terms.total),
         "gross": str(split.gross),
@@ -270,17 +284,25 @@ def terms_from_order(order: Order) -> OrderTerms:
     payment = order.payment.snapshot
     tags = _tag_values(payment.get("tags", []))
     kiosk = kiosk_terms(payment) if order.channel.kind == KIOSK else None
+    billed_to = order.billed_to
     return OrderTerms(
         order_id=order.id,
         bap_id=order.channel.bap_id,
         worker_id=order.worker_id,
         total=total,
         tax=tax,
-        mode=PaymentMode.KIOSK_COLLECTS if kiosk else _payment_mode(payment),
+        mode=_mode(payment, kiosk, billed_to),
         finder_fee=_finder_fee(tags.get("Buyer_Finder_Fee", {})),
         settlement_window=tags.get("Settlement_Details", {}).get("Window"),
         kiosk=kiosk,
+        billed_to=billed_to,
     )
+
+
+def _mode(payment: Mapping[str, Any], kiosk: KioskTerms | None, billed_to: str | None) -> PaymentMode:
+    if kiosk is not None:
+        return PaymentMode.KIOSK_COLLECTS
+    return PaymentMode.INVOICED if billed_to is not None else _payment_mode(payment)
 
 
 def _decimal(value: Any, what: str) -> Decimal:
