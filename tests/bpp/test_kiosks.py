@@ -8,22 +8,28 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from harness import RunningServer, seed_demo
+from order_factory import confirmed_order
 from sqlalchemy import select
 
 from bpp.cli.ledger import check_database
 from bpp.demo.catalog_seed import LUCKNOW
 from bpp.kiosks.service import NewKiosk, create_kiosk
+from bpp.money.kiosk_ledger import KioskLedger
 from bpp.platform.http_errors import FieldErrors
 from bpp.staff.users import create_staff_user
 from bpp.storage.notify_tables import sms_messages
 from bpp.storage.worker_tables import offers
 from bpp.wiring.services import Services
+from fulfillment.kiosk import KioskTerms, paid_at_kiosk
+from fulfillment.ledger import LedgerError
+from fulfillment.order import Channel, PaymentTerms
 from fulfillment.states import OrderStatus
 
 PASSWORD = "Kiosk-Counter-2026"
@@ -201,3 +207,37 @@ async def test_a_kiosk_and_its_login_are_checked_when_made(server: RunningServer
     assert {problem.field for problem in wrong.value.problems} == {
         "id", "name", "district", "operator_name", "operator_phone", "commission"}
     assert all(problem.hi for problem in wrong.value.problems)
+
+
+async def test_the_kiosk_ledger_posts_each_event_once_and_dates_the_statement(services: Services) -> None:
+    """On each backend: raced deposits of one slip post once, a cancellation hands the citizen's money back out of
+    the kiosk's cash, and a statement starts from what the kiosk owed before its period."""
+    now = [datetime.now(UTC) - timedelta(days=2)]  # the bookings; the cancellation settles at the real time
+    ledger = KioskLedger(services.db, lambda: now[0])
+    terms = KioskTerms("JSK-LKO-0001", Decimal("234.82"), Decimal("10.00"))
+    kiosk = Channel("kiosk:JSK-LKO-0001", "ONDC:SRV11", "std:0522")
+    first, second = (confirmed_order(order_id, channel=kiosk, payment=PaymentTerms(paid_at_kiosk(order_id, terms)))
+                     for order_id in ("SM-K1", "SM-K2"))
+    for order in (first, first, second):  # the first booking's entry offered twice
+        async with services.db.begin() as conn:
+            await ledger.collected(conn, order)
+    now[0] += timedelta(days=2)
+    async with services.db.begin() as conn:
+        await services.ledger.order_cancelled(conn, second, Decimal("0.00"))  # nobody took it: all of it back
+    assert (await ledger.cash_due(["JSK-LKO-0001", "JSK-NONE"])) == {"JSK-LKO-0001": Decimal("234.82"),
+                                                                      "JSK-NONE": Decimal("0.00")}
+
+    dues = await asyncio.gather(*(ledger.record_deposit("JSK-LKO-0001", Decimal("234.82"), "SLIP-1")
+                                  for _ in range(3)))
+    assert dues == [Decimal("0.00")] * 3
+    with pytest.raises(LedgerError) as refused:
+        await ledger.record_deposit("JSK-LKO-0001", Decimal("1.00"), "SLIP-2")
+    assert refused.value.field == "amount"
+
+    shown = await ledger.statement("JSK-LKO-0001", now[0] - timedelta(days=1), datetime.now(UTC))
+    assert shown.opening_due == Decimal("469.64")  # the two bookings, before the period
+    assert [(line.kind, line.change) for line in shown.lines] == [
+        ("cancellation", Decimal("-234.82")), ("kiosk_deposit", Decimal("-234.82"))]
+    assert (shown.refunded, shown.deposited, shown.cash_due) == (Decimal("234.82"), Decimal("234.82"),
+                                                                 Decimal("0.00"))
+    assert (await services.ledger.check()).balanced
