@@ -96,9 +96,14 @@ matching_jobs = Table(
     Column("claimed_until", UTCDateTime()),
     Column("claimed_by", String(64)),
     Column("excluded", JSON, nullable=False),  # workers who declined or let an offer expire
+    # A booking of several visits a day (a department's work order): its visits of one day go to distinct workers,
+    # and those who took its visits before are asked first (bpp/workforce/matching.py)
+    Column("crew", String(32)),
+    Column("crew_day", String(10)),  # ISO date
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_matching_jobs_due", "status", "due_at"),
+    Index("ix_matching_jobs_crew", "crew", "crew_day"),
 )
 
 matching_radii = Table(
