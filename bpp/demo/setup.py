@@ -1,4 +1,5 @@
-"""`serve --demo`: the Lucknow catalogue, verified workers around Hazratganj, simulated workers, staff logins."""
+"""`serve --demo`: the Lucknow catalogue, verified workers around Hazratganj, simulated workers, staff logins and a
+kiosk's login."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bpp.catalogue.service import CatalogService
 from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.demo.simulated_workers import simulated_workers
 from bpp.demo.workers_seed import seed_demo_workers
+from bpp.kiosks.service import NewKiosk, create_kiosk
 from bpp.platform.background import BackgroundLoop
 from bpp.platform.leader import Lease
 from bpp.platform.settings import Settings
@@ -25,6 +27,9 @@ DEMO_STAFF = (
     ("lucknow.officer", "district_officer", "std:0522", "Lucknow district officer / लखनऊ ज़िला अधिकारी"),
     ("helpline", "helpline_operator", None, "Helpline 155330 operator / हेल्पलाइन संचालक"),
 )
+DEMO_KIOSK_LOGIN = "kiosk"
+DEMO_KIOSK = NewKiosk("JSK-LKO-0001", "Jan Seva Kendra Aminabad / जन सेवा केंद्र अमीनाबाद", "std:0522",
+                      "Sunita Yadav", "9800000001")
 
 
 async def start_demo(
@@ -40,11 +45,13 @@ async def start_demo(
     async with db.begin() as conn:
         for username, role, district, name in DEMO_STAFF:
             await create_staff_user(conn, username, password, role, name, district)
+        await create_kiosk(conn, DEMO_KIOSK, DEMO_KIOSK_LOGIN, password, clock())
     await workforce.coverage.workers_changed()
     workers = simulated_workers(db, workforce, clock, settings.demo_step_seconds)
     workers.start(lease=lease)
     # printed, not logged: the one place a person needs it, and it changes at every start
-    print(f"demo staff logins (admin, lucknow.officer, helpline) share the password: {password}", flush=True)
+    print(f"demo staff logins (admin, lucknow.officer, helpline, and {DEMO_KIOSK_LOGIN} at /kiosk/) share the "
+          f"password: {password}", flush=True)
     print(f"buyer apps post to {settings.subscriber_url}/search …; try `sevamitra-bpp simulate --bpp "
           f"{settings.subscriber_url}`", flush=True)
     return workers
