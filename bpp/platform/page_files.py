@@ -13,6 +13,8 @@ MEDIA_TYPES: Final = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
+    ".png": "image/png",
+    ".webmanifest": "application/manifest+json",  # what browsers expect of a web app manifest
 }
 # Nothing is loaded from elsewhere and no inline script runs, so a page cannot be made to run foreign code.
 PAGE_HEADERS: Final = {

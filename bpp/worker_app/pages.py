@@ -1,6 +1,8 @@
 """The worker app's pages: one HTML shell, its script and style, and the category names it shows.
 
-Plain files from `static/`, no build step; the page talks only to the worker JSON API.
+Plain files from `static/`, no build step; the page talks only to the worker JSON API. The app installs on a phone:
+its manifest and icons are in `static/`, and its service worker, which keeps the app shell for opening without a
+network, is served at /worker/sw.js, since a service worker controls only the pages under its own path.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ async def app_without_slash() -> RedirectResponse:
 @router.get("/")
 async def app_page() -> FileResponse:
     return page_file(STATIC_DIR, "index.html", GEOLOCATION)
+
+
+@router.get("/sw.js")
+async def service_worker() -> FileResponse:
+    return page_file(STATIC_DIR, "sw.js")
 
 
 @router.get("/static/{name}")

@@ -30,3 +30,18 @@ async def test_the_worker_app_gets_category_names_in_both_languages(server: Runn
     async with httpx.AsyncClient(base_url=server.base_url) as client:
         names = (await client.get("/worker/categories.json")).json()
     assert names["SRV11-1047"] == {"en": "Tap & Mixer Repair", "hi": "नल और मिक्सर मरम्मत"}
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+async def test_the_worker_app_installs_from_its_own_files(server: RunningServer) -> None:
+    """The service worker sits at /worker/sw.js (it controls only pages under its own path); the manifest and the
+    icons have the types browsers install from."""
+    async with httpx.AsyncClient(base_url=server.base_url) as client:
+        worker = await client.get("/worker/sw.js")
+        manifest = await client.get("/worker/static/app.webmanifest")
+        icon = await client.get("/worker/static/icon-192.png")
+    assert worker.status_code == 200 and worker.headers["content-type"].startswith("text/javascript")
+    assert "caches.open" in worker.text
+    assert manifest.headers["content-type"] == "application/manifest+json"
+    assert manifest.json()["icons"][0]["src"] == "/worker/static/icon-192.png"
+    assert icon.headers["content-type"] == "image/png" and icon.content.startswith(b"\x89PNG")

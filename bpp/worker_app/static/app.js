@@ -1,5 +1,8 @@
 // Seva Mitra worker app: log in, go online, take offers, do the job step by step, see the wallet.
 // Talks only to the worker JSON API (/worker/api/...). Hindi by default; the choice is kept in localStorage.
+// Installable (static/app.webmanifest, /worker/sw.js keeps the shell), and made for a poor connection: the login, her
+// profile and her last job are kept on the phone, so the app opens without a network; job steps taken offline wait
+// in a queue on the phone and are sent, each with its own Idempotency-Key, once the network returns.
 "use strict";
 
 (() => {
@@ -13,11 +16,15 @@
   const EARTH_RADIUS_METRES = 6371000;
   const NETWORK_RETRIES = 3;
   const CITY_SPEED_KMH = 20; // a rough travel-time guess for the offer card
-  const TOKEN_KEY = "sevamitra.worker.token";
+  const TOKEN_KEY = "sevamitra.worker.token"; // in localStorage: the installed app stays logged in across launches
+  const PROFILE_KEY = "sevamitra.worker.profile";
+  const JOB_KEY = "sevamitra.worker.job"; // {worker, job, ended, at}: what the app shows when it opens offline
+  const QUEUE_KEY = "sevamitra.worker.queue"; // [{key, worker, order, step, body, at}], oldest first
   const LANG_KEY = "sevamitra.worker.lang";
   const DONE_STATUSES = ["Completed", "Cancelled"];
   const CASH_PAYMENT_TYPES = ["ON-FULFILLMENT", "POST-FULFILLMENT"]; // as bpp.fulfillment_service.cash_due
   const OTP_ERROR = "90002";
+  const STALE_STEP_ERRORS = ["20007", "50008"]; // the job moved past this step; the job is cancelled or done
 
   const TEXT = {
     app_title: ["सेवा मित्र — कर्मी", "Seva Mitra — Worker"],
@@ -98,6 +105,22 @@
     line_payout_reserved: ["बैंक / UPI भुगतान के लिए भेजा", "Sent for payout to your bank / UPI"],
     line_payout_failed: ["भुगतान विफल — राशि बटुए में लौटी", "Payout failed — returned to the wallet"],
     order_ref: ["ऑर्डर {id}", "Order {id}"],
+    offline: ["इंटरनेट नहीं है। ऐप फ़ोन में सहेजी गई जानकारी दिखा रहा है; आपके कदम सहेजे जाएँगे और नेटवर्क लौटते ही भेजे जाएँगे।",
+      "No internet. The app shows what the phone saved; your steps are saved and sent when the network returns."],
+    offline_saved: ["जानकारी {time} तक की है।", "Details as of {time}."],
+    unsent_steps: ["{n} कदम फ़ोन में सहेजे हैं — नेटवर्क मिलते ही भेजे जाएँगे।",
+      "{n} step(s) saved on the phone — sent as soon as there is a network."],
+    step_unsent: ["यह कदम फ़ोन में सहेजा गया है; नेटवर्क लौटते ही अपने-आप भेजा जाएगा।",
+      "This step is saved on the phone; it is sent by itself when the network returns."],
+    otp_after_arrival: ["ग्राहक को OTP तभी मिलेगा जब आपका 'पहुँच गए' सर्वर तक पहुँचेगा — इसके लिए इंटरनेट चाहिए।",
+      "The customer gets the OTP only once your arrival reaches the server — that needs the internet."],
+    job_done_unsent: ["काम पूरा दर्ज हुआ। नेटवर्क लौटते ही यह भेजा जाएगा, फिर कमाई बटुए में दिखेगी।",
+      "Completion saved. It is sent when the network returns; then the earning shows in the wallet."],
+    step_refused: ["फ़ोन में सहेजा गया कदम '{step}' सर्वर ने नहीं माना।", "The saved step '{step}' was refused by the server."],
+    step_stale: ["यह कदम अब नहीं हो सकता: काम आगे बढ़ चुका है, रद्द हो गया या पूरा हो चुका है। ऐप अब काम की ताज़ा स्थिति दिखा रहा है।",
+      "This step cannot be taken any more: the job has moved on, was cancelled or is done. The app now shows it as it is."],
+    job_not_yours: ["यह काम अब आपके पास नहीं है (स्टाफ़ ने इसे किसी और को दिया या रद्द किया)। अगले काम की प्रतीक्षा करें।",
+      "This job is no longer yours (staff gave it to someone else or cancelled it). Wait for the next job."],
     network_retrying: ["सर्वर से संपर्क नहीं हो पा रहा — इंटरनेट जाँचें। दोबारा कोशिश हो रही है…",
       "Cannot reach the server — check your internet. Retrying…"],
     network_failed: ["नेटवर्क की समस्या से यह नहीं हो सका। इंटरनेट जाँचकर फिर से दबाएँ।",
@@ -110,7 +133,7 @@
   const $ = (id) => document.getElementById(id);
   let lang = localStorage.getItem(LANG_KEY) === "en" ? "en" : "hi";
   const state = {
-    token: sessionStorage.getItem(TOKEN_KEY),
+    token: localStorage.getItem(TOKEN_KEY),
     profile: null,
     online: false,
     offers: [],
@@ -128,6 +151,7 @@
     watchId: null,
     lastReport: 0,
     lastReported: null, // {lat, lng} of the last report
+    tapped: null, // the key of the step the worker has just tapped, while it is being sent
   };
 
   // ---- language -------------------------------------------------------------------------------
@@ -203,12 +227,12 @@
 
   function showNetworkTrouble(trouble) {
     const banner = $("network");
-    banner.hidden = !trouble;
+    banner.hidden = !trouble || !navigator.onLine; // offline, the offline banner says it
     banner.textContent = trouble ? t("network_retrying") : "";
   }
 
-  async function api(method, path, body, retries = NETWORK_RETRIES) {
-    const headers = { Accept: "application/json" };
+  async function api(method, path, body, retries = NETWORK_RETRIES, extraHeaders = {}) {
+    const headers = { Accept: "application/json", ...extraHeaders };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (state.token) headers.Authorization = `Bearer ${state.token}`;
     for (let attempt = 0; ; attempt += 1) {
@@ -274,7 +298,7 @@
       try {
         const answer = await api("POST", `${API}/login`, { phone, pin });
         state.token = answer.token;
-        sessionStorage.setItem(TOKEN_KEY, answer.token);
+        localStorage.setItem(TOKEN_KEY, answer.token);
         $("pin").value = "";
         await startSession(answer.worker);
         // lock-outs someone else caused on this phone since the last login
@@ -290,19 +314,29 @@
     state.profile = profile;
     state.online = Boolean(profile.online);
     state.screen = "work";
+    localStorage.setItem(PROFILE_KEY, JSON.stringify(profile));
     showMessage("");
     if (state.online) watchLocation();
     render();
-    await refreshJobs();
+    await syncJob();
     schedulePoll(0);
+  }
+
+  function restoreSaved() {
+    // Until the server answers (or while there is no network): her profile and last job as the phone saved them.
+    const profile = readSaved(PROFILE_KEY);
+    if (!state.token || !profile) return;
+    const saved = readSaved(JOB_KEY);
+    state.profile = profile;
+    if (saved && saved.worker === profile.id) Object.assign(state, { job: saved.job, endedJob: saved.ended });
   }
 
   async function resumeSession() {
     try {
-      await startSession(await api("GET", `${API}/me`));
+      await startSession(await api("GET", `${API}/me`, undefined, navigator.onLine ? NETWORK_RETRIES : 0));
     } catch (error) {
       if (error instanceof NetworkError) {
-        showMessage(errorText(error));
+        if (!state.profile) showMessage(errorText(error)); // with the saved job shown, the offline banner says it
         setTimeout(resumeSession, POLL_MS);
       } else {
         endSession(error instanceof ApiError ? error.body.detail : undefined);
@@ -313,7 +347,8 @@
   function endSession(reason) {
     clearTimeout(state.pollTimer);
     stopWatchingLocation();
-    sessionStorage.removeItem(TOKEN_KEY);
+    // Steps she took offline stay queued: they go once she logs in again (a queued step names its worker).
+    for (const key of [TOKEN_KEY, PROFILE_KEY, JOB_KEY]) localStorage.removeItem(key);
     Object.assign(state, {
       token: null, profile: null, online: false, offers: [], job: null, endedJob: null,
       jobError: null, wallet: null, earnings: null, statement: [], geoProblem: false,
@@ -421,8 +456,8 @@
 
   async function poll() {
     try {
-      if (state.job) {
-        await refreshJobs();
+      if (state.job || unsentSteps().length) {
+        await syncJob();
       } else if (state.online) {
         await refreshOffers();
       }
@@ -430,6 +465,12 @@
       if (!(error instanceof NetworkError)) showMessage(errorText(error));
     }
     schedulePoll();
+  }
+
+  async function syncJob() {
+    // The steps saved on the phone go first; the server's view of her jobs replaces the phone's once none wait.
+    await sendUnsentSteps();
+    if (!unsentSteps().length) await refreshJobs();
   }
 
   async function refreshOffers() {
@@ -441,15 +482,31 @@
   async function refreshJobs() {
     const jobs = await api("GET", `${API}/jobs`, undefined, 0);
     const active = jobs.find((job) => !DONE_STATUSES.includes(job.status)) || null;
-    if (state.job && (!active || active.id !== state.job.id)) {
-      state.endedJob = jobs.find((job) => job.id === state.job.id) || null;
+    const shown = state.job || (state.endedJob && state.endedJob.unsent ? state.endedJob : null); // as the phone has it
+    if (shown && (!active || active.id !== shown.id)) {
+      state.endedJob = jobs.find((job) => job.id === shown.id) || null;
     }
     if (active && (!state.job || state.job.id !== active.id || state.job.fulfillment_state !== active.fulfillment_state)) {
       prepareStep(active);
     }
     state.job = active;
     if (state.profile) state.profile.current_order_id = active ? active.id : null;
+    saveJob();
     render();
+  }
+
+  function saveJob() {
+    if (!state.profile) return;
+    const saved = { worker: state.profile.id, job: state.job, ended: state.endedJob, at: new Date().toISOString() };
+    localStorage.setItem(JOB_KEY, JSON.stringify(saved));
+  }
+
+  function readSaved(key) {
+    try {
+      return JSON.parse(localStorage.getItem(key) || "null");
+    } catch (_) {
+      return null;
+    }
   }
 
   function prepareStep(job) {
@@ -531,30 +588,32 @@
   const isCash = (payment) =>
     CASH_PAYMENT_TYPES.includes(String((payment || {}).type || "").toUpperCase()) && (payment || {}).status !== "PAID";
 
+  // Each step: its API name, what it is called, the state it leads to, and its body (checked on the phone).
   const STEPS = {
-    Pending: { label: "step_travelling", run: (job) => api("POST", `${API}/jobs/${job.id}/travelling`) },
-    "In-Transit": { label: "step_arrived", run: (job) => api("POST", `${API}/jobs/${job.id}/arrived`) },
-    "At-Location": { label: "step_start", run: startWithOtp },
-    "Service-Started": { label: "step_complete", run: completeJob },
+    Pending: { name: "travelling", label: "step_travelling", next: "In-Transit", body: () => undefined },
+    "In-Transit": { name: "arrived", label: "step_arrived", next: "At-Location", body: () => undefined },
+    "At-Location": { name: "start", label: "step_start", next: "Service-Started", body: otpBody },
+    "Service-Started": { name: "complete", label: "step_complete", next: "Completed", body: completionBody },
   };
+  const STEP_LABELS = Object.fromEntries(Object.values(STEPS).map((step) => [step.name, step.label]));
 
-  function startWithOtp(job) {
+  function otpBody() {
     const otp = $("otp").value.trim();
     if (!/^\d{4,6}$/.test(otp)) {
       $("otp").focus();
-      return Promise.reject(localProblem("otp_missing"));
+      throw localProblem("otp_missing");
     }
-    return api("POST", `${API}/jobs/${job.id}/start`, { otp });
+    return { otp };
   }
 
-  function completeJob(job) {
-    if (!isCash(job.payment)) return api("POST", `${API}/jobs/${job.id}/complete`, { amount_collected: null });
+  function completionBody(job) {
+    if (!isCash(job.payment)) return { amount_collected: null };
     const amount = $("amount").value.trim().replace(/^₹/, "");
     if (!/^\d+(\.\d{1,2})?$/.test(amount)) {
       $("amount").focus();
-      return Promise.reject(localProblem("amount_missing", { fee: plainAmount(job.total) }));
+      throw localProblem("amount_missing", { fee: plainAmount(job.total) });
     }
-    return api("POST", `${API}/jobs/${job.id}/complete`, { amount_collected: amount });
+    return { amount_collected: amount };
   }
 
   function localProblem(key, values) {
@@ -566,6 +625,8 @@
     if (["overcharge", "amount_mismatch", "amount_required"].includes(error.code)) {
       return { key: "amount_next", values: { fee: rupees(job.total) } };
     }
+    if (STALE_STEP_ERRORS.includes(error.code)) return { key: "step_stale" };
+    if (error.code === "not_your_job") return { key: "job_not_yours" };
     if (error.status === 409) return { key: "state_reload" };
     return null;
   }
@@ -574,16 +635,95 @@
     const job = state.job;
     const step = job && STEPS[job.fulfillment_state];
     if (!step) return;
+    let body;
+    try {
+      body = step.body(job);
+    } catch (problem) {
+      state.jobError = { error: problem, advice: null };
+      render();
+      return;
+    }
+    // Every step goes through the queue, so one taken offline is sent later, in order, under the same key.
+    const taken = { key: newKey(), worker: state.profile.id, order: job.id, step: step.name, body, at: Date.now() };
     await busy($("step-btn"), async () => {
-      try {
-        await step.run(job);
-        state.jobError = null;
-      } catch (error) {
-        state.jobError = { error, advice: error instanceof ApiError ? nextStepAdvice(error, job) : null };
-        if (error.code === OTP_ERROR) $("otp").select();
+      saveQueue([...loadQueue(), taken]);
+      state.tapped = taken.key;
+      const refused = await sendUnsentSteps().finally(() => { state.tapped = null; });
+      if (unsentSteps().some((waiting) => waiting.key === taken.key)) {
+        takenOnThePhone(job, step); // no network: the app moves on, the step waits
+        return;
       }
+      state.jobError = null;
       await refreshJobs().catch(() => undefined);
+      const mine = refused.find((failure) => failure.step.key === taken.key);
+      if (!mine) return;
+      if (state.job && state.job.id === job.id) {
+        state.jobError = { error: mine.error, advice: nextStepAdvice(mine.error, job) };
+        if (mine.error.code === OTP_ERROR) $("otp").select();
+      } else {
+        showMessage(refusalText(mine, job)); // the job is gone from the screen: say why at the top
+      }
+      render();
     });
+  }
+
+  function takenOnThePhone(job, step) {
+    const moved = { ...job, fulfillment_state: step.next, status: step.next === "Completed" ? "Completed" : "In-progress",
+      unsent: true };
+    if (step.next === "Completed") {
+      Object.assign(state, { job: null, endedJob: moved });
+    } else {
+      prepareStep(moved);
+      state.job = moved;
+    }
+    saveJob();
+    render();
+  }
+
+  // ---- steps saved on the phone ---------------------------------------------------------------
+  const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`.replace(".", "-"));
+  const loadQueue = () => readSaved(QUEUE_KEY) || [];
+  const saveQueue = (queue) => localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+  const unsentSteps = () => (state.profile ? loadQueue().filter((step) => step.worker === state.profile.id) : []);
+  let sending = null;
+
+  function sendUnsentSteps() {
+    // One sender at a time, oldest step first; returns the steps the server refused, with its answers.
+    if (!sending) sending = sendInOrder().finally(() => { sending = null; });
+    return sending;
+  }
+
+  async function sendInOrder() {
+    const refused = [];
+    for (let step = unsentSteps()[0]; step && state.token && navigator.onLine; step = unsentSteps()[0]) {
+      try {
+        await api("POST", `${API}/jobs/${step.order}/${step.step}`, step.body, NETWORK_RETRIES,
+          { "Idempotency-Key": step.key });
+        saveQueue(loadQueue().filter((waiting) => waiting.key !== step.key));
+      } catch (error) {
+        // no network, a server failure or a lapsed login: the step waits for the next try
+        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 401) break;
+        refused.push({ step, error });
+        // the later steps of that job needed this one: they go too (the job is reloaded from the server)
+        saveQueue(loadQueue().filter((waiting) => !(waiting.worker === step.worker && waiting.order === step.order)));
+      }
+    }
+    // the step just tapped is explained in the job panel; steps taken earlier, offline, at the top
+    const earlier = refused.filter((failure) => failure.step.key !== state.tapped);
+    if (earlier.length) showMessage(earlier.map((failure) => refusalText(failure, state.job)).join(" "));
+    render();
+    return refused;
+  }
+
+  function refusalText(failure, job) {
+    const advice = nextStepAdvice(failure.error, job || {});
+    return [t("step_refused", { step: t(STEP_LABELS[failure.step.step]) }), errorText(failure.error),
+      advice ? t(advice.key, advice.values) : ""].filter(Boolean).join(" ");
+  }
+
+  async function networkReturned() {
+    render();
+    if (state.token && state.profile) await syncJob().catch(() => undefined);
   }
 
   async function resendOtp() {
@@ -625,6 +765,8 @@
     $("resend-otp").hidden = !atDoor;
     $("amount-box").hidden = !(working && isCash(job.payment));
     $("paid-online").hidden = !(working && !isCash(job.payment));
+    $("job-unsent").hidden = !job.unsent;
+    $("job-unsent").textContent = job.unsent ? [t("step_unsent"), atDoor ? t("otp_after_arrival") : ""].join(" ") : "";
     $("step-btn").hidden = !step;
     $("step-btn").textContent = step ? t(step.label) : "";
     const problem = state.jobError;
@@ -637,7 +779,8 @@
     const ended = state.endedJob;
     $("job-ended").hidden = !ended || Boolean(state.job);
     if (!ended) return;
-    $("job-ended-text").textContent = t(ended.status === "Completed" ? "job_done" : "job_cancelled");
+    $("job-ended-text").textContent = t(ended.unsent ? "job_done_unsent" : ended.status === "Completed" ? "job_done"
+      : "job_cancelled");
     $("job-ended-wallet").hidden = ended.status !== "Completed";
   }
 
@@ -690,8 +833,22 @@
     render();
   }
 
+  function renderNetwork() {
+    const offline = !navigator.onLine;
+    $("offline").hidden = !offline;
+    $("offline-hi").textContent = textIn("hi", "offline");
+    $("offline-en").textContent = textIn("en", "offline");
+    const saved = offline && readSaved(JOB_KEY);
+    $("offline-saved").textContent = saved ? t("offline_saved", { time: when(saved.at) }) : "";
+    if (offline) $("network").hidden = true;
+    const waiting = unsentSteps().length;
+    $("unsent").hidden = waiting === 0;
+    $("unsent").textContent = waiting ? t("unsent_steps", { n: waiting }) : "";
+  }
+
   function render() {
     applyStaticText();
+    renderNetwork();
     const loggedIn = Boolean(state.token && state.profile);
     $("login-screen").hidden = Boolean(state.token);
     $("tabs").hidden = !loggedIn;
@@ -739,11 +896,16 @@
     $("job-ended-wallet").addEventListener("click", () => showScreen("wallet"));
     $("wallet-refresh").addEventListener("click", () => busy($("wallet-refresh"), loadWallet));
     $("logout-btn").addEventListener("click", logOut);
+    window.addEventListener("online", networkReturned);
+    window.addEventListener("offline", render);
     setInterval(tickCountdowns, 1000);
   }
 
   wire();
+  restoreSaved();
   render();
   loadCategories();
   if (state.token) resumeSession();
+  // The service worker keeps the app shell, so the installed app opens without a network.
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/worker/sw.js").catch(() => undefined);
 })();
