@@ -169,6 +169,31 @@ class HelplineDesk:
 HELPLINE_DESK: Final = HelplineDesk()
 
 
+def assisted_order(
+    counter: Counter, provider: Provider, item: ServiceItem, details: CustomerDetails, slot: Slot, *, at: datetime,
+    actor: str,
+) -> Order:
+    """The order `counter` books (not yet stored): `item` at its fixed fee now, paid as the counter says. Our order
+    number stands for the buyer app's order id and the transaction id: no buyer app gave either."""
+    order_id = new_order_id()
+    quote = Quote.from_snapshot(quote_for(item).to_beckn())
+    return Order.confirm(
+        id=order_id,
+        buyer_order_id=order_id,
+        buyer_created_at=timestamp(at),
+        transaction_id=order_id,
+        channel=Channel(counter.channel, CATEGORIES[item.category_id].domain, provider.city),
+        service=BookedService(provider.id, item.id, item.version, item.category_id),
+        quote=quote,
+        details=details,
+        payment=counter.payment(order_id, quote, item),
+        terms=ordering.order_terms(item),
+        slot=slot,
+        at=at,
+        actor=actor,
+    )
+
+
 class AssistedDesk:
     """Booking, changing and complaining for a citizen, on behalf of a `Counter` (the helpline, a kiosk)."""
 
@@ -230,7 +255,7 @@ class AssistedDesk:
     def quotation(self, item_id: str, pincode: str, point: tuple[float, float] | None) -> Quotation:
         """The item's fixed fee and open windows for a citizen at the pincode (or the operator's point)."""
         area = self.area(pincode)
-        place = self._place(area, "-", point)
+        place = self.place(area, "-", point)
         return self._quotation(area, place, item_id)
 
     # ---- booking -------------------------------------------------------------------------------
@@ -247,7 +272,7 @@ class AssistedDesk:
             problems.append(FieldProblem("address", "Write the full address: house, street, area (5 to 500 letters).",
                                          "पूरा पता लिखें: मकान, गली, मोहल्ला (5 से 500 अक्षर)।"))
         area = _collect(problems, lambda: counter.check_area(self.area(request.pincode)))
-        place = _collect(problems, lambda: self._place(area, address, request.point)) if area else None
+        place = _collect(problems, lambda: self.place(area, address, request.point)) if area else None
         if problems:
             raise FieldErrors(problems)
         assert phone is not None and area is not None and place is not None
@@ -256,27 +281,12 @@ class AssistedDesk:
         slot = _chosen_slot(quotation, request.slot_start, now)
         async with self._unit_of_work() as uow:
             provider, item = await self._catalog.orderable(uow.conn, area.provider.id, quotation.item.id)
-            quote = quote_for(item).to_beckn()
-            order_id = new_order_id()
-            order = Order.confirm(
-                id=order_id,
-                buyer_order_id=order_id,  # no buyer app gave one: the citizen's order number is ours
-                buyer_created_at=timestamp(now),
-                transaction_id=order_id,  # no Beckn transaction either
-                channel=Channel(counter.channel, CATEGORIES[item.category_id].domain, provider.city),
-                service=BookedService(provider.id, item.id, item.version, item.category_id),
-                quote=Quote.from_snapshot(quote),
-                details=CustomerDetails(
-                    {"name": name, "phone": phone, LANGUAGE_KEY: request.language},
-                    place.end_location(),
-                    {"name": name, "phone": phone, "address": address},
-                ),
-                payment=counter.payment(order_id, Quote.from_snapshot(quote), item),
-                terms=ordering.order_terms(item),
-                slot=slot,
-                at=now,
-                actor=actor,
+            details = CustomerDetails(
+                {"name": name, "phone": phone, LANGUAGE_KEY: request.language},
+                place.end_location(),
+                {"name": name, "phone": phone, "address": address},
             )
+            order = assisted_order(counter, provider, item, details, slot, at=now, actor=actor)
             await uow.orders.add(order)
             await counter.booked(uow.conn, order)
             await self._fulfillment.matching.order_confirmed(uow.conn, order.id)
@@ -347,8 +357,9 @@ class AssistedDesk:
         return complaint
 
     # ---- rules ---------------------------------------------------------------------------------
-    def _place(self, area: PincodeArea, address: str, point: tuple[float, float] | None) -> CitizenPlace:
-        """The citizen's point: the operator's refinement when given (near the pincode), else the pincode's."""
+    def place(self, area: PincodeArea, address: str, point: tuple[float, float] | None) -> CitizenPlace:
+        """The citizen's point: the operator's refinement when given (near the pincode), else the pincode's (field
+        `point` when the refinement is no place near it)."""
         if point is None:
             if area.lat is None or area.lng is None:
                 raise _problem("point", f"Pincode {area.pincode} has no map point; ask for a landmark and mark the "
