@@ -197,6 +197,8 @@ async def test_helpline_operator_sees_only_reading_and_filing(console: Console, 
     page = await (await browser.new_context()).new_page()
     await log_in(page, console.base_url, HELPLINE)
     await expect(page.locator("#who-role")).to_have_text("हेल्पलाइन संचालक")
+    await expect(page.locator("#tab-helpline")).to_be_visible()  # her own page: the helpline desk
+    await page.click('[data-tab="catalog"]')
     await expect(item_row(page, TAP_REPAIR)).to_be_visible()
     await expect(page.locator('#items-table [data-action="toggle-publish"]')).to_have_count(0)
     await expect(page.locator("#import-form")).to_be_hidden()
