@@ -89,20 +89,38 @@ def check_reschedule(
             f"reschedule requests close {term.within} before the booked slot ({_iso(booked.start)}); "
             "it is too late to move this booking",
         )
+    check_new_slot(booked, wanted, now=now, availability=availability, duration_minutes=duration_minutes)
+    return to_paise(term.fee)
+
+
+def check_new_slot(
+    booked: Slot,
+    wanted: Slot,
+    *,
+    now: datetime,
+    availability: Availability | None = None,
+    duration_minutes: int | None = None,
+) -> None:
+    """Whether a visit booked for `booked` may move to `wanted` at all: a window ahead, another than the booked one,
+    in the service's opening hours; a Refusal otherwise. Whoever asks checks their own terms besides (the buyer's
+    reschedule terms; none when staff move it for the provider)."""
     if wanted.end <= wanted.start:
-        raise Refusal(SLOT_NOT_AVAILABLE.code, "the new slot must end after it starts")
+        raise Refusal(SLOT_NOT_AVAILABLE.code, "the new slot must end after it starts",
+                      message_hi="नया समय शुरू होने के बाद ही खत्म होना चाहिए।")
     if wanted == booked:
-        raise Refusal(UPDATION_NOT_POSSIBLE.code, "the new slot is the one already booked")
+        raise Refusal(UPDATION_NOT_POSSIBLE.code, "the new slot is the one already booked",
+                      message_hi="यही समय पहले से बुक है; कोई दूसरा समय चुनें।")
     if wanted.start <= now:
-        raise Refusal(SLOT_NOT_AVAILABLE.code, f"the new slot {_iso(wanted.start)} is in the past")
+        raise Refusal(SLOT_NOT_AVAILABLE.code, f"the new slot {_iso(wanted.start)} is in the past",
+                      message_hi="नया समय बीत चुका है; आगे का कोई समय चुनें।")
     if availability is not None and duration_minutes is not None and not bookable_at(
         availability, duration_minutes, wanted.start, now=now
     ):
         raise Refusal(
             SLOT_NOT_AVAILABLE.code,
             f"the service is not offered at {_iso(wanted.start)}; pick a slot in the service's opening hours",
+            message_hi="इस समय यह सेवा नहीं मिलती; सेवा के समय में से कोई समय चुनें।",
         )
-    return to_paise(term.fee)
 
 
 def _iso(moment: datetime) -> str:

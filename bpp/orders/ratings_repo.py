@@ -77,3 +77,8 @@ class RatingsRepo:
             .limit(limit)
         )
         return list((await self.conn.execute(query)).mappings())
+
+    async def of_order(self, order_id: str) -> list[Row]:
+        """The ratings a buyer app gave for one order (its worker, its provider)."""
+        query = select(ratings).where(ratings.c.order_id == order_id).order_by(ratings.c.rated_at)
+        return list((await self.conn.execute(query)).mappings())

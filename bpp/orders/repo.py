@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, select, update
+from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.notify import normalise_phone
@@ -130,17 +130,28 @@ class OrderRepo:
 
     async def listing(
         self, *, channel: str | None = None, city: str | None = None, status: OrderStatus | None = None,
-        limit: int = 200,
+        category: str | None = None, created: tuple[datetime, datetime] | None = None,
+        customer_phone: str | None = None, reference: str | None = None, limit: int = 200,
     ) -> list[Order]:
         """The newest orders, of one channel (a name such as `helpline`, or a kind such as `ondc` for every buyer
-        app), city and status when given."""
-        query = select(orders).order_by(orders.c.created_at.desc()).limit(limit)
+        app), city, status, service category, creation period [start, end), customer mobile (ten digits) and
+        reference (our order id, the buyer app's order id or the transaction id) when given."""
+        query = select(orders).order_by(orders.c.created_at.desc(), orders.c.id).limit(limit)
         if channel is not None:
             query = query.where(in_channel(orders.c.channel, channel))
         if city is not None:
             query = query.where(orders.c.city == city)
         if status is not None:
             query = query.where(orders.c.status == status.value)
+        if category is not None:
+            query = query.where(orders.c.category_id == category)
+        if created is not None:
+            query = query.where(orders.c.created_at >= created[0], orders.c.created_at < created[1])
+        if customer_phone is not None:
+            query = query.where(orders.c.customer_phone == customer_phone)
+        if reference is not None:
+            query = query.where(or_(orders.c.id == reference, orders.c.buyer_order_id == reference,
+                                    orders.c.transaction_id == reference))
         return [_order(row) for row in (await self._conn.execute(query)).mappings()]
 
     async def channel_figures(
@@ -182,6 +193,15 @@ class OrderRepo:
         )
         at: datetime | None = (await self._conn.execute(query)).scalar_one()
         return at
+
+    async def events(self, order_id: str) -> list[OrderEvent]:
+        """Everything that happened to the order, oldest first: its story and its audit (staff events are
+        `staff:<id>`'s)."""
+        query = select(order_events).where(order_events.c.order_id == order_id).order_by(
+            order_events.c.at, order_events.c.id)
+        return [
+            OrderEvent(row.kind, row.actor, row.at, row.detail or {}) for row in await self._conn.execute(query)
+        ]
 
     async def get_by_transaction(self, bap_id: str, transaction_id: str) -> Order | None:
         """The order of a buyer app's transaction: a transaction holds at most one."""

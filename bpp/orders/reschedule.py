@@ -35,15 +35,19 @@ async def reschedule_fee(
         availability=item.availability if item else None,
         duration_minutes=item.duration_minutes if item else None,
     )
-    if order.worker_id:
-        booked = [
-            slot
-            for slot in await offers.booked_slots(conn, order.worker_id)
-            if slot != (booked_slot.start, booked_slot.end)
-        ]
-        if not slot_is_free(booked, wanted.start, wanted.end):
-            raise Refusal(
-                SLOT_NOT_AVAILABLE.code,
-                "the assigned worker is already booked at that time; choose another slot",
-            )
+    await check_worker_free(conn, order, wanted, offers)
     return fee
+
+
+async def check_worker_free(conn: AsyncConnection, order: Order, wanted: Slot, offers: OffersPort) -> None:
+    """The order's worker, if it has one, is free for `wanted` (the visit it moves from aside); a Refusal if not."""
+    if order.worker_id is None or order.slot is None:
+        return
+    moving = (order.slot.start, order.slot.end)
+    booked = [slot for slot in await offers.booked_slots(conn, order.worker_id) if slot != moving]
+    if not slot_is_free(booked, wanted.start, wanted.end):
+        raise Refusal(
+            SLOT_NOT_AVAILABLE.code,
+            "the assigned worker is already booked at that time; choose another slot",
+            message_hi="उस समय सौंपा गया कर्मी दूसरी विज़िट पर है; कोई दूसरा समय चुनें।",
+        )

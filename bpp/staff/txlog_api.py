@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.orders.repo import OrderRepo
 from bpp.platform.auth import Principal, require_staff
+from bpp.storage.db import Row
 from bpp.storage.gateway_tables import delivery_attempts, messages, outbox
 
 router = APIRouter(prefix="/staff/api/transactions", tags=["staff"])
@@ -62,36 +65,57 @@ async def transaction_log(transaction_id: str, request: Request, staff: LogReade
     """Every inbound message, outbound callback and delivery attempt of one transaction, oldest first."""
     await request.app.state.txlog.flush()
     async with request.app.state.db.connect() as conn:
-        inbound = (await conn.execute(select(messages).where(messages.c.transaction_id == transaction_id)
-                                      .order_by(messages.c.received_at))).mappings().all()
+        record = await read_transaction(conn, transaction_id)
         order_cities = await OrderRepo(conn).cities_of_transaction(transaction_id)
-        callbacks = (await conn.execute(select(outbox).where(outbox.c.transaction_id == transaction_id)
-                                        .order_by(outbox.c.created_at))).mappings().all()
-        attempts = (await conn.execute(select(delivery_attempts)
-                                       .where(delivery_attempts.c.transaction_id == transaction_id)
-                                       .order_by(delivery_attempts.c.started_at))).mappings().all()
-    if inbound or order_cities or callbacks or attempts:  # an id with no record has nothing to hide
-        _check_district(staff, _transaction_districts(inbound, order_cities))
-    return {
-        "transaction_id": transaction_id,
-        "inbound": [
-            {"action": m["action"], "message_id": m["message_id"], "bap_id": m["bap_id"],
-             "received_at": m["received_at"].isoformat(), "ack": m["ack_status"], "error_code": m["error_code"],
-             "error_message": m["error_message"], "duration_ms": m["duration_ms"], "headers": m["headers"],
-             "body": _text(m["body"]), "processed_at": m["processed_at"] and m["processed_at"].isoformat()}
-            for m in inbound
-        ],
-        "callbacks": [
-            {"action": c["action"], "message_id": c["message_id"], "target_url": c["target_url"],
-             "status": c["status"], "attempts": c["attempts"], "created_at": c["created_at"].isoformat(),
-             "deadline": c["deadline"].isoformat(), "last_error": c["last_error"], "payload": _text(c["payload"])}
-            for c in callbacks
-        ],
-        "delivery_attempts": [
-            {"action": a["action"], "message_id": a["message_id"], "attempt": a["attempt"],
-             "started_at": a["started_at"].isoformat(), "duration_ms": a["duration_ms"],
-             "http_status": a["http_status"], "outcome": a["outcome"], "error": a["error"],
-             "response_body": _text(a["response_body"])}
-            for a in attempts
-        ],
-    }
+    if record.inbound or order_cities or record.callbacks or record.attempts:  # an id with no record hides nothing
+        _check_district(staff, _transaction_districts(record.inbound, order_cities))
+    return {"transaction_id": transaction_id, **record.as_json()}
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRecord:
+    """What the log holds of one transaction: requests in, callbacks out and each attempt to deliver one."""
+
+    inbound: Sequence[Row]
+    callbacks: Sequence[Row]
+    attempts: Sequence[Row]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "inbound": [
+                {"action": m["action"], "message_id": m["message_id"], "bap_id": m["bap_id"],
+                 "received_at": m["received_at"].isoformat(), "ack": m["ack_status"], "error_code": m["error_code"],
+                 "error_message": m["error_message"], "duration_ms": m["duration_ms"], "headers": m["headers"],
+                 "body": _text(m["body"]), "processed_at": m["processed_at"] and m["processed_at"].isoformat()}
+                for m in self.inbound
+            ],
+            "callbacks": [
+                {"action": c["action"], "message_id": c["message_id"], "target_url": c["target_url"],
+                 "status": c["status"], "attempts": c["attempts"], "created_at": c["created_at"].isoformat(),
+                 "deadline": c["deadline"].isoformat(), "last_error": c["last_error"], "payload": _text(c["payload"])}
+                for c in self.callbacks
+            ],
+            "delivery_attempts": [
+                {"action": a["action"], "message_id": a["message_id"], "attempt": a["attempt"],
+                 "started_at": a["started_at"].isoformat(), "duration_ms": a["duration_ms"],
+                 "http_status": a["http_status"], "outcome": a["outcome"], "error": a["error"],
+                 "response_body": _text(a["response_body"])}
+                for a in self.attempts
+            ],
+        }
+
+
+async def read_transaction(conn: AsyncConnection, transaction_id: str, bap_id: str | None = None) -> TransactionRecord:
+    """The log of one transaction, oldest first, or only what one buyer app sent and was sent in it (flush the log
+    writer before, to see what it still holds)."""
+    inbound = select(messages).where(messages.c.transaction_id == transaction_id).order_by(messages.c.received_at)
+    callbacks = select(outbox).where(outbox.c.transaction_id == transaction_id).order_by(outbox.c.created_at)
+    attempts = select(delivery_attempts).where(delivery_attempts.c.transaction_id == transaction_id).order_by(
+        delivery_attempts.c.started_at)
+    if bap_id is not None:
+        inbound = inbound.where(messages.c.bap_id == bap_id)
+        callbacks = callbacks.where(outbox.c.bap_id == bap_id)
+        its_callbacks = select(outbox.c.id).where(outbox.c.transaction_id == transaction_id, outbox.c.bap_id == bap_id)
+        attempts = attempts.where(delivery_attempts.c.outbox_id.in_(its_callbacks))
+    found = [(await conn.execute(query)).mappings().all() for query in (inbound, callbacks, attempts)]
+    return TransactionRecord(*found)

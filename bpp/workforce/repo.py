@@ -163,19 +163,20 @@ async def listed_points(conn: AsyncConnection) -> list[WorkerPoint]:
     ]
 
 
-async def claim(conn: AsyncConnection, worker_id: str, order_id: str, now: datetime) -> bool:
-    """Give `order_id` to the worker if she is matchable and holds no order; the DB decides races."""
-    result = await conn.execute(
-        update(workers)
-        .where(
-            workers.c.id == worker_id,
-            workers.c.current_order_id.is_(None),
-            workers.c.online.is_(True),
-            workers.c.verification == VERIFIED,
-            workers.c.standing == ACTIVE,
-        )
-        .values(current_order_id=order_id, updated_at=now)
-    )
+async def claim(
+    conn: AsyncConnection, worker_id: str, order_id: str, now: datetime, *, online_only: bool = True
+) -> bool:
+    """Give `order_id` to the worker if she is matchable (listed, and online unless `online_only` is False: staff
+    may give an order to a worker they phoned) and holds no order; the DB decides races."""
+    conditions = [
+        workers.c.id == worker_id,
+        workers.c.current_order_id.is_(None),
+        workers.c.verification == VERIFIED,
+        workers.c.standing == ACTIVE,
+    ]
+    if online_only:
+        conditions.append(workers.c.online.is_(True))
+    result = await conn.execute(update(workers).where(*conditions).values(current_order_id=order_id, updated_at=now))
     return result.rowcount == 1
 
 
