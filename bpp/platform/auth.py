@@ -20,7 +20,12 @@ from redis.asyncio import Redis
 
 OFFICE_ROLES = ("admin", "district_officer", "helpline_operator")  # Seva Mitra's own staff
 KIOSK_OPERATOR: Final = "kiosk_operator"  # a kiosk's one login (bpp/kiosks): only the routes that name it
-STAFF_ROLES = (*OFFICE_ROLES, KIOSK_OPERATOR)
+# A government department's officers (bpp/departments), each acting for one department account: only the routes that
+# name their role. The requesting officer asks for workers; the approving officer approves before any is booked.
+DEPARTMENT_REQUESTER: Final = "department_requester"
+DEPARTMENT_APPROVER: Final = "department_approver"
+DEPARTMENT_ROLES: Final = (DEPARTMENT_REQUESTER, DEPARTMENT_APPROVER)
+STAFF_ROLES = (*OFFICE_ROLES, KIOSK_OPERATOR, *DEPARTMENT_ROLES)
 MAX_LOGIN_NOTICES: Final = 20
 LOGIN_NOTICE_SECONDS: Final = 30 * 86400  # a notice waits this long for the owner's next login
 _hasher = PasswordHasher()
