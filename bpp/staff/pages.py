@@ -38,3 +38,9 @@ async def console() -> FileResponse:
 async def console_asset(name: str) -> FileResponse:
     """The console's script and style sheet (only files directly in the static folder)."""
     return _file(name)
+
+
+@router.get("/staff/static/vendor/{name}")
+async def vendor_asset(name: str) -> FileResponse:
+    """Third-party scripts bundled with the console (Chart.js; see vendor/README.md), never fetched from elsewhere."""
+    return page_file(STATIC_DIR / "vendor", name)

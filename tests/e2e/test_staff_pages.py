@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from harness import Backend, launch_chromium, make_settings, start_server
+from harness import SCANNED_PDF, SCANNED_PNG, Backend, launch_chromium, make_settings, start_server
 from playwright.async_api import Browser, Locator, Page, Route, async_playwright, expect
 
 from bpp.demo.catalog_seed import LUCKNOW, seed_demo_catalog
@@ -140,6 +140,15 @@ async def test_lucknow_officer_keeps_catalogue_and_verifies_a_worker(console: Co
     await expect(page.locator('[data-msg="register"]')).to_contain_text("पंजीकृत हो")
     await expect(form.locator('[data-error-for="phone"]')).to_be_empty()
 
+    # her ID proof and police certificate first: no one is verified without both on file
+    documents = page.locator("#worker-documents")
+    for kind, name, content in (("id_proof", "aadhaar.png", SCANNED_PNG),
+                                ("police_certificate", "police.pdf", SCANNED_PDF)):
+        await documents.locator(f'input[name="{kind}"]').set_input_files(
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}])
+        await documents.locator(f'[data-upload="{kind}"]').click()
+        await expect(documents.locator(f'tr[data-kind="{kind}"] .on-file')).to_contain_text(name)
+
     # the three verification steps, only ever the next one enabled
     detail = page.locator("#worker-detail")
     await expect(detail.locator("#worker-detail-title")).to_have_text("सुनीता देवी · 9876543210")
@@ -149,7 +158,7 @@ async def test_lucknow_officer_keeps_catalogue_and_verifies_a_worker(console: Co
                          ("police_cleared", "सत्यापित")):
         await detail.locator(f'[data-step="{step}"]').click()
         await expect(detail.locator('[data-field="verification"]')).to_have_text(status)
-    await expect(detail.locator("#worker-audit tbody tr")).to_have_count(4)
+    await expect(detail.locator("#worker-audit tbody tr")).to_have_count(6)  # with the two uploads
     await expect(page.locator("#workers-table tbody tr").filter(has_text="9876543210")).to_contain_text("सत्यापित")
     async with console.services.db.connect() as conn:
         worker = await worker_repo.get_by_phone(conn, "9876543210")
