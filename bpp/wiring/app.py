@@ -14,6 +14,7 @@ from bpp.assisted import router as helpline_api
 from bpp.catalogue import images as category_images
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
+from bpp.kiosks import pages as kiosk_pages
 from bpp.kiosks import router as kiosk_api
 from bpp.network import onboarding
 from bpp.network.body_limit import BodyLimit
@@ -121,6 +122,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         app.include_router(router)
     app.include_router(staff_pages.router)
     app.include_router(worker_pages.router)
+    app.include_router(kiosk_pages.router)
     app.include_router(health.router)
     if settings.demo or registry_url is not None:
         app.include_router(demo_registry_router)

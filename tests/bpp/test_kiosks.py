@@ -5,7 +5,6 @@ statement shows it all, and after its deposit `ledger check` balances and the ki
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from assisted_visits import complete_visit
 from harness import RunningServer, seed_demo
 from order_factory import confirmed_order
 from sqlalchemy import select
@@ -25,12 +25,10 @@ from bpp.money.kiosk_ledger import KioskLedger
 from bpp.platform.http_errors import FieldErrors
 from bpp.staff.users import create_staff_user
 from bpp.storage.notify_tables import sms_messages
-from bpp.storage.worker_tables import offers
 from bpp.wiring.services import Services
 from fulfillment.kiosk import KioskTerms, paid_at_kiosk
 from fulfillment.ledger import LedgerError
 from fulfillment.order import Channel, PaymentTerms
-from fulfillment.states import OrderStatus
 
 PASSWORD = "Kiosk-Counter-2026"
 TAP_REPAIR = "SM-LKO-PLUMBER-TAP"  # 199.00 + 18 % tax = 234.82
@@ -78,34 +76,6 @@ def walk_in(**changes: Any) -> dict[str, Any]:
 def fields(answer: httpx.Response) -> dict[str, dict[str, str]]:
     assert answer.status_code == 422, answer.text
     return {error["field"]: error for error in answer.json()["errors"]}
-
-
-async def complete_visit(services: Services, order_id: str) -> str:
-    """The nearest worker takes the order, comes, starts with the OTP the citizen got by SMS and completes it
-    without taking any money; returns her id."""
-    for _ in range(200):
-        await services.fulfillment.matching.run_once()
-        async with services.db.connect() as conn:
-            offer = (await conn.execute(select(offers).where(offers.c.order_id == order_id,
-                                                             offers.c.outcome == "pending"))).mappings().first()
-        if offer is not None:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError(f"no offer for {order_id}")
-    worker_id, steps = str(offer["worker_id"]), services.fulfillment.job_steps
-    await services.fulfillment.offers.accept(worker_id, offer["id"])
-    await steps.mark_travelling(worker_id, order_id)
-    await steps.mark_arrived(worker_id, order_id)
-    async with services.db.connect() as conn:
-        text = (await conn.execute(select(sms_messages.c.text).where(sms_messages.c.template == "worker_assigned")
-                                   )).scalar_one()
-    otp = re.search(r"OTP (\d{4})", text)
-    assert otp is not None
-    await steps.start_service(worker_id, order_id, otp.group(1))
-    done = await steps.complete(worker_id, order_id, None)
-    assert done.status is OrderStatus.COMPLETED
-    return worker_id
 
 
 async def test_a_kiosk_booking_its_commission_and_deposit_leave_the_ledger_balanced_and_nothing_owed(
