@@ -35,6 +35,7 @@ from bpp.staff import (
     complaints_api,
     dashboard_api,
     documents_api,
+    order_page_api,
     orders_api,
     txlog_api,
     wallet_api,
@@ -52,6 +53,7 @@ from schemas.refusal import Refusal
 STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
+    order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
     kiosk_api.router,
     dashboard_api.router, documents_api.router,
 )
@@ -61,7 +63,7 @@ STAFF_AND_WORKER_ROUTERS = (
 ROUTE_PARTS = (
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
     "fulfillment", "ledger", "complaints", "assisted", "kiosks",
-    "documents",
+    "documents", "order_desk",
 )
 
 

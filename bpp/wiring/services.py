@@ -47,6 +47,7 @@ from bpp.platform.background import BackgroundLoop
 from bpp.platform.keys import KeyMaterial
 from bpp.platform.leader import Lease
 from bpp.platform.settings import ConfigError, Settings
+from bpp.staff.order_desk import OrderDesk
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
 from bpp.wiring.handlers import bind_handlers
@@ -133,6 +134,7 @@ class Services:
     citizen_sms: CitizenSms = field(init=False)  # what an assisted order's citizen is told, through `sms`
     assisted: AssistedDesk = field(init=False)  # booking for citizens (the helpline desk)
     kiosks: KioskOffice = field(init=False)  # kiosks booking at their counters, and their money
+    order_desk: OrderDesk = field(init=False)  # what district offices do to an order that went wrong
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
@@ -165,6 +167,9 @@ class Services:
         self.kiosks = KioskOffice(
             self.db, self.unit_of_work, self.assisted, self.catalog, KioskLedger(self.db, lambda: self.clock()),
             settings.kiosk_commission_per_booking, lambda: self.clock(),
+        )
+        self.order_desk = OrderDesk(
+            self.unit_of_work, self.fulfillment, self.ledger, self.citizen_sms, lambda: self.clock()
         )
         handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
