@@ -19,10 +19,13 @@ Viewer = Annotated[Principal, Depends(require_staff("admin", "district_officer")
 District = Annotated[str | None, Query(pattern=r"^std:\d{3,5}$", description="a city code; admins only")]
 
 XLSX: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_DOWNLOADS: Final[dict[int | str, dict[str, Any]]] = {200: {
-    "description": "One figure as CSV (UTF-8 with a byte-order mark, so Excel shows Hindi), or the workbook",
-    "content": {"text/csv": {"schema": {"type": "string"}},
-                XLSX: {"schema": {"type": "string", "format": "binary"}}},
+_CSV: Final[dict[int | str, dict[str, Any]]] = {200: {
+    "description": "One figure as CSV (UTF-8 with a byte-order mark, so that Excel shows Hindi)",
+    "content": {"text/csv": {"schema": {"type": "string"}}},
+}}
+_WORKBOOK: Final[dict[int | str, dict[str, Any]]] = {200: {
+    "description": "An Excel workbook: a cover sheet, then one sheet per figure",
+    "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
 }}
 
 
@@ -44,30 +47,39 @@ async def figures(staff: Viewer, request: Request, district: District = None) ->
     return (await _figures(request, staff, district)).as_json()
 
 
-@router.get("/export", response_class=Response, responses=_DOWNLOADS)
-async def export(
+def _download(report: Dashboard, name: str, extension: str, body: bytes, media_type: str) -> Response:
+    stem = f"seva-mitra-{name}-{report.scope.replace(':', '-')}-{report.periods.chart_days[-1]}"
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'})
+
+
+def _unknown(report: Dashboard, table: str) -> HTTPException:
+    names = [t.name for t in report.tables]
+    return HTTPException(404, detail={"en": f"No figure {table!r}; use one of {names}.",
+                                      "hi": f"{table!r} नाम का कोई आँकड़ा नहीं है; {names} में से एक चुनें।"})
+
+
+@router.get("/workbook.xlsx", response_class=Response, responses=_WORKBOOK)
+async def workbook_download(
     staff: Viewer,
     request: Request,
-    format: Literal["csv", "xlsx"],
-    table: Annotated[str | None, Query(max_length=64, description="the figure; CSV needs one")] = None,
     district: District = None,
+    table: Annotated[str | None, Query(max_length=64, description="only this figure")] = None,
     lang: Literal["en", "hi"] = "en",
 ) -> Response:
-    """One figure (`table`) as CSV, or as an Excel workbook every figure (or the one named) with its headings
-    in `lang`."""
+    """Every figure (or the one named) as an Excel workbook, its headings in `lang`."""
     report = await _figures(request, staff, district)
-    names = [t.name for t in report.tables]
-    if table is None and format == "csv":
-        raise HTTPException(422, detail={"en": f"Name the figure to download as CSV: one of {names}.",
-                                         "hi": f"CSV के लिए आँकड़ा चुनें: {names} में से एक।"})
     chosen = report.tables if table is None else [t for t in report.tables if t.name == table]
     if not chosen:
-        raise HTTPException(404, detail={"en": f"No figure {table!r}; use one of {names}.",
-                                         "hi": f"{table!r} नाम का कोई आँकड़ा नहीं है; {names} में से एक चुनें।"})
-    stem = f"seva-mitra-{table or 'dashboard'}-{report.scope.replace(':', '-')}-{report.periods.chart_days[-1]}"
-    if format == "csv":
-        body, media_type = ("\ufeff" + chosen[0].csv()).encode(), "text/csv; charset=utf-8"
-    else:
-        body, media_type = workbook(chosen, report.about(), lang), XLSX
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{format}"'})
+        raise _unknown(report, str(table))
+    return _download(report, table or "dashboard", "xlsx", workbook(chosen, report.about(), lang), XLSX)
+
+
+@router.get("/{table}.csv", response_class=Response, responses=_CSV)
+async def csv_download(table: str, staff: Viewer, request: Request, district: District = None) -> Response:
+    """One figure as CSV: a header of column keys, then its rows."""
+    report = await _figures(request, staff, district)
+    chosen = report.table(table)
+    if chosen is None:
+        raise _unknown(report, table)
+    return _download(report, table, "csv", ("\ufeff" + chosen.csv()).encode(), "text/csv; charset=utf-8")

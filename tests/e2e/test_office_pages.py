@@ -94,8 +94,7 @@ async def test_the_dashboard_draws_its_figures_and_downloads_them(office: Office
     assert licence.status_code == 404  # only scripts leave the vendor folder
     async with await office.api("district_officer", LUCKNOW) as api:
         report = (await api.get("/staff/api/dashboard")).json()
-        service_csv = (await api.get("/staff/api/dashboard/export",
-                                     params={"format": "csv", "table": "bookings_by_service"})).content
+        service_csv = (await api.get("/staff/api/dashboard/bookings_by_service.csv")).content
     page = await logged_in(browser, office, "lko.officer")
     await page.click('[data-tab="dashboard"]')
 

@@ -214,13 +214,13 @@ async def test_the_figures_are_the_counts_in_the_database_and_the_downloads_carr
 
         # each figure as CSV, and every figure in one workbook, with the same numbers
         for name, table in tables.items():
-            download = await admin.get("/staff/api/dashboard/export", params={"format": "csv", "table": name})
+            download = await admin.get(f"/staff/api/dashboard/{name}.csv")
             assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
             assert f"seva-mitra-{name}-state-" in download.headers["content-disposition"]
             parsed = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
             assert parsed[0] == [column["key"] for column in table["columns"]]
             assert parsed[1:] == [["" if cell is None else str(cell) for cell in row] for row in table["rows"]]
-        workbook = await admin.get("/staff/api/dashboard/export", params={"format": "xlsx", "lang": "hi"})
+        workbook = await admin.get("/staff/api/dashboard/workbook.xlsx", params={"lang": "hi"})
         assert workbook.status_code == 200
         sheets = load_workbook(io.BytesIO(workbook.content), read_only=True)
         assert sheets.sheetnames == ["about", *tables]
@@ -235,8 +235,8 @@ async def test_a_district_officer_sees_her_district_and_the_helpline_none(server
         mine = await officer.get("/staff/api/dashboard")
         other = await officer.get("/staff/api/dashboard", params={"district": LUCKNOW})
         refused = await helpline.get("/staff/api/dashboard")
-        no_table = await officer.get("/staff/api/dashboard/export", params={"format": "csv"})
-        unknown = await officer.get("/staff/api/dashboard/export", params={"format": "csv", "table": "salaries"})
+        unknown = await officer.get("/staff/api/dashboard/salaries.csv")
+        one = await officer.get("/staff/api/dashboard/workbook.xlsx", params={"table": "bookings_by_channel"})
     assert mine.status_code == 200
     [districts] = [table for table in mine.json()["tables"] if table["name"] == "districts"]
     [only] = districts["rows"]
@@ -244,4 +244,6 @@ async def test_a_district_officer_sees_her_district_and_the_helpline_none(server
     assert mine.json()["scope"] == MEERUT
     assert other.status_code == 403 and "your district (std:0121)" in other.json()["detail"]["en"]
     assert refused.status_code == 403
-    assert no_table.status_code == 422 and unknown.status_code == 404 and unknown.json()["detail"]["hi"]
+    assert unknown.status_code == 404 and unknown.json()["detail"]["hi"]
+    assert load_workbook(io.BytesIO(one.content), read_only=True).sheetnames == ["about", "bookings_by_channel"]
+    assert 'filename="seva-mitra-bookings_by_channel-std-0121-' in one.headers["content-disposition"]

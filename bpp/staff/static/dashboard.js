@@ -72,11 +72,12 @@
     return String(value);
   }
 
-  function exportQuery(format, table) {
-    const query = new URLSearchParams({ format, lang: state.lang });
+  function downloadPath(format, table) {
+    const query = new URLSearchParams(view.district ? { district: view.district } : {});
+    if (format === "csv") return `/dashboard/${encodeURIComponent(table)}.csv?${query}`;
+    query.set("lang", state.lang);
     if (table) query.set("table", table);
-    if (view.district) query.set("district", view.district);
-    return `/dashboard/export?${query}`;
+    return `/dashboard/workbook.xlsx?${query}`;
   }
 
   async function load() {
@@ -128,11 +129,11 @@
           el("h3", { text: pick(table.title) }),
           el("button", {
             type: "button", class: "secondary", "data-download": "csv", text: t("dashboard.csv"),
-            onclick: (event) => download(event.currentTarget, exportQuery("csv", table.name)),
+            onclick: (event) => download(event.currentTarget, downloadPath("csv", table.name)),
           }),
           el("button", {
             type: "button", class: "secondary", "data-download": "xlsx", text: t("dashboard.xlsx_one"),
-            onclick: (event) => download(event.currentTarget, exportQuery("xlsx", table.name)),
+            onclick: (event) => download(event.currentTarget, downloadPath("xlsx", table.name)),
           })),
         // a chart's own numbers are there for whoever wants them, folded away
         table.name === "bookings_per_day"
@@ -206,7 +207,7 @@
   function start() {
     byId("dashboard-refresh").addEventListener("click", load);
     byId("dashboard-district").addEventListener("change", (event) => { view.district = event.target.value; load(); });
-    byId("dashboard-xlsx").addEventListener("click", (event) => download(event.currentTarget, exportQuery("xlsx")));
+    byId("dashboard-xlsx").addEventListener("click", (event) => download(event.currentTarget, downloadPath("xlsx")));
     view.timer = setInterval(() => { if (state.session && state.tab === "dashboard") load(); }, REFRESH_MS);
   }
 
