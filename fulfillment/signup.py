@@ -15,8 +15,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
+from fulfillment.documents import JPEG, PNG, FileType
 from fulfillment.workers import (
+    DOCUMENT_NAMES,
     DOCUMENTS_CHECKED,
+    ID_PROOF,
+    PHOTO,
     POLICE_PENDING,
     REJECTED,
     VERIFIED,
@@ -38,6 +42,17 @@ OTP_LOCKED: Final = "otp_locked"
 def _minutes(span: timedelta) -> int:
     """A wait as whole minutes, rounded up (people are told "1 minute", never "0 minutes")."""
     return max(1, math.ceil(span.total_seconds() / 60))
+
+
+def otp_just_sent(wait: timedelta = RESEND_GAP) -> Refusal:
+    """A second OTP asked for `wait` before it may be."""
+    seconds = math.ceil(wait.total_seconds())
+    return Refusal(
+        BUSINESS_ERROR.code,
+        f"An OTP was just sent. Wait {seconds} seconds for the SMS before asking for another.",
+        "phone",
+        f"OTP अभी भेजा गया है। दूसरा मँगाने से पहले {seconds} सेकंड SMS की प्रतीक्षा करें।",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +85,7 @@ class PhoneOtp:
             raise self._locked(now, "phone")
         wait = self.issued_at + RESEND_GAP - now
         if wait > timedelta(0):
-            seconds = math.ceil(wait.total_seconds())
-            raise Refusal(
-                BUSINESS_ERROR.code,
-                f"An OTP was just sent. Wait {seconds} seconds for the SMS before asking for another.",
-                "phone",
-                f"OTP अभी भेजा गया है। दूसरा मँगाने से पहले {seconds} सेकंड SMS की प्रतीक्षा करें।",
-            )
+            raise otp_just_sent(wait)
 
     def check_can_try(self, now: datetime) -> None:
         """An entered code is checked only while the OTP is unused, unexpired and the phone unlocked."""
@@ -148,6 +157,17 @@ def check_editable(status: str) -> None:
         )
 
 
+# What she uploads herself (kind: (English, Hindi)); the police certificate comes later, through staff.
+APPLICATION_DOCUMENTS: Final[Mapping[str, tuple[str, str]]] = {kind: DOCUMENT_NAMES[kind] for kind in (ID_PROOF, PHOTO)}
+
+
+def check_photo(kind: str, file_type: FileType) -> None:
+    """Her photo is a picture (the ID proof may be a PDF scan)."""
+    if kind == PHOTO and file_type not in (JPEG, PNG):
+        raise _refused("Your photo must be a picture (JPEG or PNG), not a PDF. Take it with the phone's camera.",
+                       "आपकी फ़ोटो तस्वीर (JPEG या PNG) होनी चाहिए, PDF नहीं। फ़ोन के कैमरे से फ़ोटो लें।", kind)
+
+
 def check_submittable(status: str, needed: Mapping[str, tuple[str, str]], on_file: Collection[str]) -> None:
     """Sent only when editable and with every `needed` document kind (kind: (English, Hindi)) uploaded."""
     check_editable(status)
@@ -155,7 +175,7 @@ def check_submittable(status: str, needed: Mapping[str, tuple[str, str]], on_fil
     if missing:
         kind = missing[0]
         en, hi = needed[kind]
-        raise _refused(f"Upload your {en.lower()} before sending the application.",
+        raise _refused(f"Upload your {en} before sending the application.",
                        f"आवेदन भेजने से पहले अपना {hi} अपलोड करें।", kind)
 
 

@@ -43,10 +43,12 @@ _REJECTABLE: Final = frozenset({REGISTERED, DOCUMENTS_CHECKED, POLICE_PENDING})
 # The documents a worker must have on file (uploaded scans, not only their numbers) before she is verified.
 ID_PROOF = "id_proof"
 POLICE_CERTIFICATE = "police_certificate"
+PHOTO = "photo"  # her face, for the customer to know her at the door: asked at sign-up (fulfillment.signup)
 REQUIRED_DOCUMENTS: Final = (ID_PROOF, POLICE_CERTIFICATE)
 DOCUMENT_NAMES: Final[dict[str, tuple[str, str]]] = {  # kind: (English, Hindi)
     ID_PROOF: ("ID proof", "पहचान पत्र"),
     POLICE_CERTIFICATE: ("police verification certificate", "पुलिस सत्यापन प्रमाणपत्र"),
+    PHOTO: ("photo", "फ़ोटो"),
 }
 
 _PHONE = re.compile(r"^[6-9]\d{9}$")

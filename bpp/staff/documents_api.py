@@ -14,9 +14,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from bpp.platform.auth import Principal, require_staff
+from bpp.platform.uploads import read_within
 from bpp.staff.workers_api import managed_worker
-from bpp.workforce.documents import WorkerDocuments
-from fulfillment.documents import JPEG, PDF, PNG, too_large, unknown_kind
+from bpp.workforce.documents import StoredDocument, WorkerDocuments
+from fulfillment.documents import JPEG, PDF, PNG, unknown_kind
 from fulfillment.workers import DOCUMENT_NAMES, REQUIRED_DOCUMENTS
 
 router = APIRouter(prefix="/staff/api/workers", tags=["staff: worker documents"])
@@ -28,7 +29,7 @@ _BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
 _FILE_BODY: Final[dict[str, Any]] = {
     "requestBody": {"required": True, "content": {t.media_type: _BINARY for t in _FILE_TYPES}},
 }
-_FILE_RESPONSE: Final[dict[int | str, dict[str, Any]]] = {
+FILE_RESPONSE: Final[dict[int | str, dict[str, Any]]] = {
     200: {"description": "The document as uploaded", "content": {t.media_type: _BINARY for t in _FILE_TYPES}},
 }
 
@@ -41,19 +42,6 @@ async def _checked_worker(request: Request, worker_id: str, staff: Principal) ->
     """404 for no such worker, 403 unless an admin or the officer of her district asks."""
     async with request.app.state.db.connect() as conn:
         await managed_worker(conn, worker_id, staff)
-
-
-async def _read_within(request: Request, max_bytes: int) -> bytes:
-    """The request body, refused as soon as it is known to be over `max_bytes` (declared or as it streams)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise too_large(max_bytes)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_bytes:
-            raise too_large(max_bytes)
-    return bytes(body)
 
 
 @router.get("/{worker_id}/documents")
@@ -82,15 +70,19 @@ async def upload_document(
     if kind not in DOCUMENT_NAMES:
         raise unknown_kind(kind)
     documents = _documents(request)
-    content = await _read_within(request, documents.max_bytes)
+    content = await read_within(request, documents.max_bytes)
     return await documents.upload(worker_id, kind, content, filename, f"staff:{staff.id}")
 
 
-@router.get("/{worker_id}/documents/{document_id}", response_class=Response, responses=_FILE_RESPONSE)
+@router.get("/{worker_id}/documents/{document_id}", response_class=Response, responses=FILE_RESPONSE)
 async def read_document(worker_id: str, document_id: str, staff: Manager, request: Request) -> Response:
     """The document's file, as uploaded (after checking it against its checksum)."""
     await _checked_worker(request, worker_id, staff)
-    document = await _documents(request).read(worker_id, document_id)
+    return document_response(await _documents(request).read(worker_id, document_id))
+
+
+def document_response(document: StoredDocument) -> Response:
+    """A stored document as a download: never cached, never run, never sniffed as another type."""
     return Response(
         document.content,
         media_type=document.media_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,8 @@ from bpp.platform.http_errors import (
     validation_error_handler,
 )
 from bpp.platform.settings import Settings
+from bpp.signup import pages as signup_pages
+from bpp.signup import router as signup_router
 from bpp.staff import (
     auth_api,
     catalog_api,
@@ -37,6 +40,7 @@ from bpp.staff import (
     documents_api,
     order_page_api,
     orders_api,
+    signup_api,
     txlog_api,
     wallet_api,
     workers_api,
@@ -55,7 +59,7 @@ STAFF_AND_WORKER_ROUTERS = (
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
     order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
     kiosk_api.router,
-    dashboard_api.router, documents_api.router,
+    dashboard_api.router, documents_api.router, signup_api.router, signup_router.router,
 )
 
 
@@ -63,7 +67,7 @@ STAFF_AND_WORKER_ROUTERS = (
 ROUTE_PARTS = (
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
     "fulfillment", "ledger", "complaints", "assisted", "kiosks",
-    "documents", "order_desk",
+    "documents", "order_desk", "signup", "signup_queue",
 )
 
 
@@ -113,7 +117,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.state.settings = settings
     app.state.demo_registry = DemoRegistry()
     # document uploads stream against document_max_bytes themselves
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, own_limit=documents_api.UPLOAD_PATH)
+    uploads = re.compile("|".join(path.pattern for path in (documents_api.UPLOAD_PATH, signup_router.UPLOAD_PATH)))
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, own_limit=uploads)
     app.add_middleware(BecknDoor, subscriber_path=settings.subscriber_path)  # outermost: before BodyLimit
     app.include_router(invoices.router)
     app.include_router(category_images.router)
@@ -124,6 +129,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
         app.include_router(router)
     app.include_router(staff_pages.router)
     app.include_router(worker_pages.router)
+    app.include_router(signup_pages.router)
     app.include_router(kiosk_pages.router)
     app.include_router(health.router)
     if settings.demo or registry_url is not None:
@@ -132,6 +138,6 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(FieldErrors, field_errors_handler)
     app.add_exception_handler(DBAPIError, unstorable_text_handler)
     app.add_exception_handler(Refusal, refusal_handler)  # a rule's refusal in any staff or worker route
-    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/"))
+    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/", "/signup/api/"))
 
     return app

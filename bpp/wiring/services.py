@@ -47,6 +47,8 @@ from bpp.platform.background import BackgroundLoop
 from bpp.platform.keys import KeyMaterial
 from bpp.platform.leader import Lease
 from bpp.platform.settings import ConfigError, Settings
+from bpp.signup.queue import SignupQueue
+from bpp.signup.service import SignupDesk
 from bpp.staff.order_desk import OrderDesk
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
@@ -134,6 +136,8 @@ class Services:
     citizen_sms: CitizenSms = field(init=False)  # what an assisted order's citizen is told, through `sms`
     assisted: AssistedDesk = field(init=False)  # booking for citizens (the helpline desk)
     kiosks: KioskOffice = field(init=False)  # kiosks booking at their counters, and their money
+    signup: SignupDesk = field(init=False)  # worker sign-up: applicants prove their phone and apply
+    signup_queue: SignupQueue = field(init=False)  # worker sign-up: district staff decide and verify
     order_desk: OrderDesk = field(init=False)  # what district offices do to an order that went wrong
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
@@ -171,6 +175,10 @@ class Services:
         self.order_desk = OrderDesk(
             self.unit_of_work, self.fulfillment, self.ledger, self.citizen_sms, lambda: self.clock()
         )
+        self.signup = SignupDesk(
+            self.db, self.redis, self.sms, self.documents, self.catalog, places.lookup, lambda: self.clock()
+        )
+        self.signup_queue = SignupQueue(self.db, self.documents, self.fulfillment, lambda: self.clock())
         handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
         self.search_path = SearchPath(

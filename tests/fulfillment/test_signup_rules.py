@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from fulfillment.documents import JPEG, PDF, PNG
 from fulfillment.signup import (
+    APPLICATION_DOCUMENTS,
     APPROVED,
     DECLINED,
     DRAFT,
@@ -20,6 +22,7 @@ from fulfillment.signup import (
     PoliceStep,
     Stage,
     check_editable,
+    check_photo,
     check_submittable,
     decide,
     police_record_problems,
@@ -32,7 +35,6 @@ from schemas.errors import INVALID_OTP
 from schemas.refusal import Refusal
 
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
-NEEDED = {"id_proof": ("ID proof", "पहचान पत्र"), "photo": ("Photo", "फ़ोटो")}
 
 
 def test_three_wrong_tries_lock_the_phone_and_spend_the_otp() -> None:
@@ -85,15 +87,25 @@ def test_an_application_changes_only_before_it_is_sent_or_after_it_was_turned_do
 
 
 def test_sending_needs_every_document_and_names_the_first_missing_one() -> None:
-    with pytest.raises(Refusal, match="Upload your id proof") as no_id:
-        check_submittable(DRAFT, NEEDED, set())
+    with pytest.raises(Refusal, match="Upload your ID proof") as no_id:
+        check_submittable(DRAFT, APPLICATION_DOCUMENTS, set())
     assert no_id.value.field == "id_proof" and "पहचान पत्र अपलोड करें" in str(no_id.value.message_hi)
     with pytest.raises(Refusal) as no_photo:
-        check_submittable(DRAFT, NEEDED, {"id_proof"})
+        check_submittable(DRAFT, APPLICATION_DOCUMENTS, {"id_proof"})
     assert no_photo.value.field == "photo"
-    check_submittable(DECLINED, NEEDED, {"id_proof", "photo", "police_certificate"})
+    check_submittable(DECLINED, APPLICATION_DOCUMENTS, {"id_proof", "photo", "police_certificate"})
     with pytest.raises(Refusal, match="cannot be changed"):
-        check_submittable(SUBMITTED, NEEDED, {"id_proof", "photo"})
+        check_submittable(SUBMITTED, APPLICATION_DOCUMENTS, {"id_proof", "photo"})
+
+
+def test_she_uploads_her_id_proof_and_a_photo_which_is_a_picture() -> None:
+    assert list(APPLICATION_DOCUMENTS) == ["id_proof", "photo"]
+    for file_type in (JPEG, PNG):
+        check_photo("photo", file_type)
+    check_photo("id_proof", PDF)
+    with pytest.raises(Refusal, match="not a PDF") as refused:
+        check_photo("photo", PDF)
+    assert refused.value.field == "photo" and "कैमरे" in str(refused.value.message_hi)
 
 
 def test_staff_decide_only_a_sent_application() -> None:
