@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from catalog.engagement_terms import BillingMode, EmploymentBasis, EngagementTerms, VisitSchedule
 from catalog.model import Availability, CancellationTerm, Provider, RescheduleTerms, ServiceItem
 from catalog.schedule import format_days, parse_clock, parse_days
 
@@ -66,8 +67,33 @@ def reschedule_from_json(data: Mapping[str, Any]) -> RescheduleTerms:
     )
 
 
+def engagement_to_json(terms: EngagementTerms) -> dict[str, Any]:
+    """An engagement item's terms; the visit length is the item's `duration_minutes`."""
+    return {
+        "days": format_days(terms.schedule.weekdays),
+        "time": terms.schedule.start.strftime("%H:%M"),
+        "min_months": terms.min_months,
+        "max_months": terms.max_months,
+        "notice_days": terms.notice_days,
+        "basis": terms.basis.value,
+        "billing": terms.billing.value,
+    }
+
+
+def engagement_from_json(data: Mapping[str, Any], visit_minutes: int) -> EngagementTerms:
+    return EngagementTerms(
+        schedule=VisitSchedule(parse_days(str(data["days"])), parse_clock(str(data["time"])), visit_minutes),
+        min_months=int(data["min_months"]),
+        max_months=int(data["max_months"]),
+        notice_days=int(data["notice_days"]),
+        basis=EmploymentBasis(data["basis"]),
+        billing=BillingMode(data["billing"]),
+    )
+
+
 def item_to_json(item: ServiceItem) -> dict[str, Any]:
     return {
+        "kind": item.kind,
         "id": item.id,
         "provider_id": item.provider_id,
         "category_id": item.category_id,
@@ -84,6 +110,7 @@ def item_to_json(item: ServiceItem) -> dict[str, Any]:
         "reschedule_terms": reschedule_to_json(item.reschedule_terms),
         "published": item.published,
         "version": item.version,
+        "engagement": None if item.engagement is None else engagement_to_json(item.engagement),
     }
 
 
@@ -105,6 +132,9 @@ def item_from_json(data: Mapping[str, Any]) -> ServiceItem:
         reschedule_terms=reschedule_from_json(data["reschedule_terms"]),
         published=bool(data.get("published", False)),
         version=int(data.get("version", 1)),
+        engagement=engagement_from_json(data["engagement"], int(data["duration_minutes"]))
+        if data.get("engagement")
+        else None,
     )
 
 

@@ -4,7 +4,11 @@ Columns: id, provider_id, category_id, name_en, name_hi, description_en, descrip
 duration_minutes, tax_percent, days, opens, closes, holidays (`;`-separated dates), slot_minutes,
 cancel_fee_in_transit, cancel_fee_at_location (`10%` for a percentage or `50.00` for an amount;
 cancelling while Pending is always free), reschedule_eligible, reschedule_fee, reschedule_within,
-images (space-separated URLs), published (true/false).
+images (space-separated URLs), published (true/false); then kind (`visit`, the default, or `engagement`) and, for an
+engagement item only, its terms: schedule_days (e.g. `1,2,3,4,5,6,7` for daily), schedule_time (`07:00`),
+term_min_months, term_max_months, notice_days, employment_basis (`part-time`, `full-time`, `contract`) and billing
+(`advance` or `arrears`); an engagement's fee is one visit's, its duration_minutes one visit's length. Files without
+the engagement columns import as before.
 
 Cells that would run as a spreadsheet formula are exported with a leading `'` (see schemas/spreadsheet.py),
 which the import takes off again; names that begin like a formula are refused.
@@ -19,10 +23,23 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from catalog.codec import item_to_json
-from catalog.model import ServiceItem
+from catalog.model import ENGAGEMENT, ITEM_KINDS, VISIT, ServiceItem
 from catalog.validation import FieldError, parse_item
 from schemas.spreadsheet import csv_text, read_cell
 
+# engagement terms column -> field of the item's `engagement` JSON (catalog.codec.engagement_to_json)
+_ENGAGEMENT_FIELDS: Final = {
+    "schedule_days": "days",
+    "schedule_time": "time",
+    "term_min_months": "min_months",
+    "term_max_months": "max_months",
+    "notice_days": "notice_days",
+    "employment_basis": "basis",
+    "billing": "billing",
+}
+ENGAGEMENT_COLUMNS: Final = tuple(_ENGAGEMENT_FIELDS)
+_WHOLE_NUMBERS: Final = frozenset({"term_min_months", "term_max_months", "notice_days"})
+_CSV_COLUMN_OF: Final = {f"engagement.{name}": column for column, name in _ENGAGEMENT_FIELDS.items()}
 COLUMNS: Final = (
     "id",
     "provider_id",
@@ -46,8 +63,11 @@ COLUMNS: Final = (
     "reschedule_within",
     "images",
     "published",
+    "kind",
+    *ENGAGEMENT_COLUMNS,
 )
-_REQUIRED: Final = frozenset(COLUMNS) - {"description_en", "description_hi", "holidays", "images"}
+_REQUIRED: Final = frozenset(COLUMNS) - {"description_en", "description_hi", "holidays", "images", "kind",
+                                         *ENGAGEMENT_COLUMNS}
 _TRUE: Final = frozenset({"true", "yes", "1", "हाँ"})
 
 
@@ -115,11 +135,26 @@ def row_to_json(row: dict[str, str]) -> dict[str, Any]:
         },
         "images": row.get("images", "").split(),
         "published": row["published"].strip().lower() in _TRUE,
+        "engagement": _engagement(row) if _kind(row) == ENGAGEMENT else None,
     }
+
+
+def _kind(row: dict[str, str]) -> str:
+    return (row.get("kind") or "").strip().lower() or VISIT
+
+
+def _engagement(row: dict[str, str]) -> dict[str, Any]:
+    def cell(column: str) -> int | str:
+        text = (row.get(column) or "").strip()
+        return _integer(text) if column in _WHOLE_NUMBERS else text
+
+    return {name: cell(column) for column, name in _ENGAGEMENT_FIELDS.items()}
 
 
 def _csv_field(name: str) -> str:
     """A validator field path as the CSV column it came from."""
+    if name.startswith("engagement"):
+        return _CSV_COLUMN_OF.get(name, "kind")
     head = name.split(".")[-1].split("[")[0]
     if name.startswith("cancellation_terms[1]"):
         return "cancel_fee_in_transit"
@@ -146,7 +181,13 @@ def parse_csv(text: str) -> ParsedCsv:
     for raw_row in reader:
         line = reader.line_num
         row = {name: read_cell(value) for name, value in raw_row.items() if isinstance(value, str)}
-        empty = [name for name in sorted(_REQUIRED) if not (row.get(name) or "").strip()]
+        kind = _kind(row)
+        if kind not in ITEM_KINDS:
+            result.errors.append(RowError(line, "kind", "kind must be visit or engagement.",
+                                          "kind visit या engagement हो।"))
+            continue
+        needed = sorted(_REQUIRED | (set(ENGAGEMENT_COLUMNS) if kind == ENGAGEMENT else set()))
+        empty = [name for name in needed if not (row.get(name) or "").strip()]
         if empty:
             result.errors.extend(
                 RowError(line, name, "Fill in this column.", "यह कॉलम भरें।") for name in empty
@@ -175,7 +216,7 @@ def _export_row(item: ServiceItem) -> dict[str, Any]:
     terms = {term["state"]: term for term in data["cancellation_terms"]}
     availability, reschedule = data["availability"], data["reschedule_terms"]
     return {
-        **{name: data[name] for name in COLUMNS if name in data and name not in ("images", "published")},
+        **{name: data[name] for name in COLUMNS if name in data and name not in ("images", "published", "kind")},
         **{name: availability[name] for name in ("days", "opens", "closes", "slot_minutes")},
         "holidays": ";".join(availability["holidays"]),
         "cancel_fee_in_transit": _fee_text(terms.get("In-Transit")),
@@ -185,6 +226,8 @@ def _export_row(item: ServiceItem) -> dict[str, Any]:
         "reschedule_within": reschedule["within"],
         "images": " ".join(data["images"]),
         "published": "true" if data["published"] else "false",
+        "kind": item.kind,
+        **{column: (data["engagement"] or {}).get(name, "") for column, name in _ENGAGEMENT_FIELDS.items()},
     }
 
 

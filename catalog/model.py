@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # catalog.engagement_terms reads IST from catalog.schedule, which reads this module
+    from catalog.engagement_terms import EngagementTerms
 
 FULFILLMENT_STATES: Final = ("Pending", "In-Transit", "At-Location")
 FULFILLMENT_ID: Final = "F1"  # one Home-Service fulfillment per order
@@ -83,9 +86,17 @@ class RescheduleTerms:
     state: str = "Pending"
 
 
+VISIT: Final = "visit"  # the kinds of item: one visit at a fixed fee,
+ENGAGEMENT: Final = "engagement"  # or many scheduled visits over months, `fee` being one visit's (docs/engagements.md)
+ITEM_KINDS: Final = (VISIT, ENGAGEMENT)
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceItem:
-    """A fixed-fee service; `version` rises on every change and orders keep the one they priced."""
+    """A fixed-fee service; `version` rises on every change and orders keep the one they priced.
+
+    An engagement item (`engagement` set) is booked for months of scheduled visits of `duration_minutes` each, at
+    `fee` a visit."""
 
     id: str
     provider_id: str
@@ -103,4 +114,9 @@ class ServiceItem:
     reschedule_terms: RescheduleTerms = field(default_factory=RescheduleTerms)
     published: bool = False
     version: int = 1
+    engagement: EngagementTerms | None = None
+
+    @property
+    def kind(self) -> str:
+        return VISIT if self.engagement is None else ENGAGEMENT
 

@@ -60,8 +60,8 @@ class CatalogSnapshot:
         for item in items:
             provider = self.providers.get(item.provider_id)
             category = CATEGORIES.get(item.category_id)
-            if not item.published or provider is None or category is None:
-                continue
+            if not item.published or item.engagement is not None or provider is None or category is None:
+                continue  # engagement items are not booked over the network yet (docs/engagements.md)
             names = (item.name_en, item.name_hi, category.name_en, category.name_hi or "")
             entry = _Entry(
                 item,

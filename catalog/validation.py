@@ -10,6 +10,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from catalog.codec import item_from_json, provider_from_json
+from catalog.engagement_terms import (
+    MAX_NOTICE_DAYS,
+    MAX_TERM_MONTHS,
+    MAX_VISIT_MINUTES,
+    MIN_VISIT_MINUTES,
+    BillingMode,
+    EmploymentBasis,
+)
 from catalog.model import FULFILLMENT_STATES, Provider, ServiceItem
 from catalog.schedule import parse_clock, parse_days
 from catalog.taxonomy import CATEGORIES
@@ -210,6 +218,43 @@ def _check_reschedule(checker: _Checker, terms: Any) -> None:
     checker.errors.extend(FieldError(f"reschedule_terms.{e.field}", e.en, e.hi) for e in sub.errors)
 
 
+def _check_engagement(checker: _Checker, terms: Any) -> None:
+    """An engagement item's terms: its schedule within the item's days and hours, its term, notice, basis, billing."""
+    if not isinstance(terms, Mapping):
+        checker.fail("engagement", "Give the engagement terms (days, time, term, notice, basis, billing).",
+                     "लंबी अवधि की सेवा की शर्तें (दिन, समय, अवधि, सूचना, आधार, बिलिंग) भरें।")
+        return
+    sub = _Checker(terms)
+    days = sub.parsed("days", str(terms.get("days")), parse_days,
+                      "days must be weekday numbers 1 (Monday) to 7 (Sunday), e.g. 1,2,3,4,5,6,7 for daily.",
+                      "दिन 1 (सोमवार) से 7 (रविवार) की संख्या हों, जैसे रोज़ के लिए 1,2,3,4,5,6,7।")
+    start = sub.parsed("time", terms.get("time"), parse_clock, "time must be a time of day like 07:00.",
+                       "समय 07:00 जैसा हो।")
+    sub.integer("min_months", 1, MAX_TERM_MONTHS)
+    sub.integer("max_months", 1, MAX_TERM_MONTHS)
+    sub.integer("notice_days", 0, MAX_NOTICE_DAYS)
+    if not sub.errors and terms["min_months"] > terms["max_months"]:
+        sub.fail("max_months", "max_months must not be below min_months.", "max_months, min_months से कम न हो।")
+    for name, kind in (("basis", EmploymentBasis), ("billing", BillingMode)):
+        if terms.get(name) not in {member.value for member in kind}:
+            choices = ", ".join(member.value for member in kind)
+            sub.fail(name, f"{name} must be one of {choices}.", f"{name} इनमें से एक हो: {choices}।")
+    availability = checker.data.get("availability")
+    if isinstance(availability, Mapping) and not any(e.field.startswith("availability") for e in checker.errors):
+        if days is not None and not days <= parse_days(str(availability["days"])):
+            sub.fail("days", "Visits can be only on days the item is available.",
+                     "विज़िट केवल उन्हीं दिनों में हो सकती है जब सेवा उपलब्ध है।")
+        if start is not None and not parse_clock(availability["opens"]) <= start < parse_clock(availability["closes"]):
+            sub.fail("time", "Visits must begin within the item's opening hours.",
+                     "विज़िट सेवा के खुलने के समय के भीतर शुरू हो।")
+    checker.errors.extend(FieldError(f"engagement.{e.field}", e.en, e.hi) for e in sub.errors)
+    minutes = checker.data.get("duration_minutes")
+    if isinstance(minutes, int) and not MIN_VISIT_MINUTES <= minutes <= MAX_VISIT_MINUTES:
+        checker.fail("duration_minutes",
+                     f"A visit of an engagement lasts {MIN_VISIT_MINUTES} to {MAX_VISIT_MINUTES} minutes.",
+                     f"लंबी अवधि की सेवा की विज़िट {MIN_VISIT_MINUTES} से {MAX_VISIT_MINUTES} मिनट की हो।")
+
+
 def parse_item(data: Mapping[str, Any]) -> tuple[ServiceItem | None, list[FieldError]]:
     """A ServiceItem from its JSON form, or the list of wrong fields."""
     checker = _Checker(data)
@@ -236,6 +281,8 @@ def parse_item(data: Mapping[str, Any]) -> tuple[ServiceItem | None, list[FieldE
     _check_availability(checker, data.get("availability"))
     _check_cancellation(checker, data.get("cancellation_terms"))
     _check_reschedule(checker, data.get("reschedule_terms"))
+    if data.get("engagement") is not None:
+        _check_engagement(checker, data["engagement"])
     if checker.errors:
         return None, checker.errors
     return item_from_json(data), []

@@ -108,7 +108,8 @@ class CatalogService:
                 field="message.order.provider.id",
             )
         item = await repo.item(item_id)
-        if item is None or not item.published or item.provider_id != provider.id:
+        # an engagement item is not a one-off visit: it is booked as an engagement (docs/engagements.md)
+        if item is None or not item.published or item.engagement is not None or item.provider_id != provider.id:
             raise Refusal(
                 ITEM_NOT_FOUND.code,
                 f"Item {item_id} not found or no longer offered; search again for current items",

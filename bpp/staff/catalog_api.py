@@ -1,4 +1,5 @@
-"""Staff catalogue API: providers and fixed-fee items, publish/unpublish, CSV import/export.
+"""Staff catalogue API: providers and fixed-fee items (one-off visits and engagements), publish/unpublish, CSV
+import/export.
 
 Admins change everything; a district officer only the provider and items of her district (the
 provider's city code); other staff read.  Wrong input answers 422 naming each field in Hindi and
@@ -7,9 +8,9 @@ English.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from bpp.catalogue.repo import CatalogRepo
@@ -18,6 +19,7 @@ from bpp.platform.api_types import CSV_BODY, CSV_RESPONSE
 from bpp.platform.auth import Principal, require_staff
 from catalog.codec import item_to_json, provider_to_json
 from catalog.csv_io import RowError, export_csv, parse_csv
+from catalog.model import ServiceItem
 from catalog.taxonomy import CATEGORIES
 from catalog.validation import FieldError, parse_item, parse_provider
 
@@ -106,17 +108,28 @@ async def put_provider(
 
 
 # --- items --------------------------------------------------------------------------------
-@router.get("/items")
-async def list_items(request: Request, _: AnyStaff, provider_id: str | None = None) -> list[dict[str, Any]]:
+ItemKind = Annotated[Literal["visit", "engagement"] | None, Query(description="only one-off visits or engagements")]
+
+
+async def _items(request: Request, provider_id: str | None, kind: str | None) -> list[ServiceItem]:
     async with request.app.state.db.connect() as conn:
-        return [item_to_json(item) for item in await CatalogRepo(conn).items(provider_id)]
+        items = await CatalogRepo(conn).items(provider_id)
+    return [item for item in items if kind in (None, item.kind)]
+
+
+@router.get("/items")
+async def list_items(
+    request: Request, _: AnyStaff, provider_id: str | None = None, kind: ItemKind = None
+) -> list[dict[str, Any]]:
+    return [item_to_json(item) for item in await _items(request, provider_id, kind)]
 
 
 @router.get("/items.csv", response_class=PlainTextResponse, responses=CSV_RESPONSE)
-async def export_items(request: Request, _: AnyStaff, provider_id: str | None = None) -> Response:
-    """All items (or one provider's) in the CSV import format."""
-    async with request.app.state.db.connect() as conn:
-        items = await CatalogRepo(conn).items(provider_id)
+async def export_items(
+    request: Request, _: AnyStaff, provider_id: str | None = None, kind: ItemKind = None
+) -> Response:
+    """All items (or one provider's, or one kind's) in the CSV import format."""
+    items = await _items(request, provider_id, kind)
     return Response(
         export_csv(items),
         media_type="text/csv; charset=utf-8",

@@ -91,3 +91,42 @@ async def test_catalogue_api_is_in_openapi(server: Any) -> None:
     async with httpx.AsyncClient(base_url=server.base_url) as client:
         paths = (await client.get("/openapi.json")).json()["paths"]
     assert "/staff/api/catalog/items/{item_id}" in paths and "/staff/api/catalog/items/import" in paths
+
+
+COOK_TERMS = {"days": "1,2,3,4,5,6,7", "time": "07:00", "min_months": 1, "max_months": 12, "notice_days": 7,
+              "basis": "part-time", "billing": "advance"}
+
+
+async def test_staff_manage_engagement_items_like_other_items_by_api_and_csv(staff: Any, server: Any) -> None:
+    cook = {
+        "provider_id": LUCKNOW.id, "category_id": "SM-1000", "name_en": "Cook, every morning",
+        "name_hi": "रसोइया, हर सुबह", "fee": "250.00", "duration_minutes": 120, "tax_percent": "0",
+        "availability": {"days": "1,2,3,4,5,6,7", "opens": "06:00", "closes": "21:00", "holidays": [],
+                         "slot_minutes": 60},
+        "cancellation_terms": [{"state": "Pending", "fee_amount": "0", "fee_percent": None}],
+        "reschedule_terms": {"eligible": True, "fee": "0", "within": "PT2H"},
+        "engagement": COOK_TERMS,
+    }
+    async with staff("district_officer", LUCKNOW.city) as client:
+        created = await client.put("/staff/api/catalog/items/SM-LKO-COOK-MORNINGS", json=cook)
+        assert created.status_code == 200, created.text
+        assert (created.json()["kind"], created.json()["engagement"]) == ("engagement", COOK_TERMS)
+        wrong = await client.put("/staff/api/catalog/items/SM-LKO-COOK-MORNINGS",
+                                 json={"engagement": {**COOK_TERMS, "billing": "weekly"}})
+        assert wrong.status_code == 422
+        assert [error["field"] for error in wrong.json()["detail"]["errors"]] == ["engagement.billing"]
+        published = await client.post("/staff/api/catalog/items/SM-LKO-COOK-MORNINGS/publish")
+        assert published.status_code == 200 and published.json()["published"] is True
+        listed = (await client.get("/staff/api/catalog/items", params={"kind": "engagement"})).json()
+        assert [item["id"] for item in listed] == ["SM-LKO-COOK-MORNINGS"]
+        visits = (await client.get("/staff/api/catalog/items", params={"kind": "visit"})).json()
+        assert visits and all(item["engagement"] is None for item in visits)
+        exported = (await client.get("/staff/api/catalog/items.csv", params={"kind": "engagement"})).text
+        header, row = exported.splitlines()
+        night = row.replace("SM-LKO-COOK-MORNINGS", "SM-LKO-COOK-EVENINGS", 1).replace(",07:00,1,12,", ",18:00,3,12,")
+        answer = await client.post("/staff/api/catalog/items/import", content=f"{header}\n{night}\n".encode(),
+                                   headers={"Content-Type": "text/csv"})
+        assert answer.json() == {"imported": ["SM-LKO-COOK-EVENINGS"], "errors": []}
+        evenings = (await client.get("/staff/api/catalog/items/SM-LKO-COOK-EVENINGS")).json()
+    assert evenings["engagement"] == {**COOK_TERMS, "time": "18:00", "min_months": 3}
+    assert "SM-LKO-COOK-MORNINGS" not in server.services.catalog.snapshot.items  # not a one-off visit on search
