@@ -86,6 +86,7 @@ async def order_story(
             "late": order.is_late(now),
         },
         "actions": allowed_actions(order),
+        "workers": {worker_id: person["name"] for worker_id, person in people.items()},  # names for the events
         "cancel_reasons": cancel_reasons(),
         "events": [
             {"at": event.at.isoformat(), "kind": event.kind, "actor": event.actor,

@@ -207,6 +207,7 @@ async def test_reassigning_moves_the_order_to_a_free_verified_worker_and_tells_t
     assert (audit["kind"], audit["actor"], audit["actor_name"], audit["by_staff"]) == (
         "assigned", f"staff:{office.officer_id}", "Anjali Verma (lko.officer)", True)
     assert (audit["detail"]["previous_worker_id"], audit["detail"]["reason"]) == ("W1", "W1 is unwell today")
+    assert page["workers"] == {"W1": "W1", "W2": "W2"}  # the names the events mention (fx names workers by id)
 
     assert (await worker_row(services, "W1"))["current_order_id"] is None
     assert (await worker_row(services, "W2"))["current_order_id"] == order.id
