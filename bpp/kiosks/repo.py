@@ -42,6 +42,13 @@ class KioskRepo:
             created_at=created_at,
         ))
 
+    async def update(self, kiosk: Kiosk) -> None:
+        """Its name, district, operator and commission as given (its id and login stay)."""
+        await self._conn.execute(kiosks.update().where(kiosks.c.id == kiosk.id).values(
+            name=kiosk.name, district=kiosk.district, operator_name=kiosk.operator_name,
+            operator_phone=kiosk.operator_phone, commission=kiosk.commission,
+        ))
+
     async def get(self, kiosk_id: str) -> Kiosk | None:
         row = (await self._conn.execute(select(kiosks).where(kiosks.c.id == kiosk_id))).first()
         return _kiosk(row) if row else None

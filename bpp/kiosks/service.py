@@ -84,7 +84,8 @@ def checked_kiosk(new: NewKiosk, staff_user_id: str) -> Kiosk:
 
 
 async def create_kiosk(conn: AsyncConnection, new: NewKiosk, username: str, password: str, now: datetime) -> Kiosk:
-    """A kiosk and its one login (role kiosk_operator, the kiosk's district); run again, it resets the password."""
+    """A kiosk and its one login (role kiosk_operator, the kiosk's district); run again for the same login, it
+    resets the password and takes the kiosk's details as given (a new commission reaches later bookings only)."""
     kiosks = KioskRepo(conn)
     checked_kiosk(new, "-")  # before the login is made
     user_id = await create_staff_user(conn, username, password, KIOSK_OPERATOR, new.name.strip(), new.district)
@@ -96,7 +97,8 @@ async def create_kiosk(conn: AsyncConnection, new: NewKiosk, username: str, pass
     if existing.staff_user_id != user_id:
         raise FieldErrors([FieldProblem("id", f"Kiosk {kiosk.id} exists with another login.",
                                         f"कियोस्क {kiosk.id} किसी दूसरे लॉगिन के साथ पहले से है।")])
-    return existing
+    await kiosks.update(kiosk)
+    return kiosk
 
 
 class KioskCounter:

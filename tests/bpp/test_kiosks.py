@@ -211,3 +211,17 @@ async def test_the_kiosk_ledger_posts_each_event_once_and_dates_the_statement(se
     assert (shown.refunded, shown.deposited, shown.cash_due) == (Decimal("234.82"), Decimal("234.82"),
                                                                  Decimal("0.00"))
     assert (await services.ledger.check()).balanced
+
+
+async def test_making_a_kiosk_again_updates_it_and_another_login_cannot_take_it(server: RunningServer,
+                                                                                login: Login) -> None:
+    services = server.services
+    kiosk = NewKiosk("JSK-LKO-0001", "Jan Seva Kendra Aminabad", "std:0522", "Sunita Yadav", "9811111111",
+                     Decimal("12.50"))
+    async with services.db.begin() as conn:
+        await create_kiosk(conn, kiosk, "kiosk.aminabad", PASSWORD, services.clock())
+        with pytest.raises(FieldErrors) as taken:
+            await create_kiosk(conn, kiosk, "someone.else", PASSWORD, services.clock())
+    assert [problem.field for problem in taken.value.problems] == ["id"]
+    me = await (await login("kiosk.aminabad")).get("/kiosk")
+    assert me.json()["commission_per_booking"] == "12.50"
