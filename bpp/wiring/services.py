@@ -58,6 +58,7 @@ from bpp.workforce.documents import WorkerDocuments
 from bpp.workforce.job_steps import JobSteps
 from bpp.workforce.matching import GeoIndex
 from bpp.workforce.matching_loop import CancelForNoWorker, MatchingLoop
+from bpp.workforce.offer_feed import OfferFeed
 from bpp.workforce.offers import Offers
 from bpp.workforce.presence import Presence
 from bpp.workforce.workforce import Workforce
@@ -212,11 +213,13 @@ class Services:
         )
         presence = Presence(db, geo, clock, matching.wake)
         offers = Offers(self.unit_of_work, db, geo, presence, clock, matching.wake)
+        offer_feed = OfferFeed(self.redis)  # the worker app's offer streams, in whichever process holds them
+        matching.offer_listeners.append(offer_feed.offer_made)
         invoice_link = partial(invoice_url, settings, self.keys)
         job_steps = JobSteps(
             self.unit_of_work, presence, self.ledger, self.citizen_sms, clock, matching.wake, invoice_link
         )
-        return Workforce(coverage, presence, matching, offers, job_steps, invoice_link)
+        return Workforce(coverage, presence, matching, offers, offer_feed, job_steps, invoice_link)
 
     def new_dispatcher(self, batch: int = 50) -> Dispatcher:
         """A dispatcher of this process's outbox (several may run side by side on PostgreSQL)."""

@@ -2,18 +2,21 @@
 
 A worker sees and changes only her own offers and jobs; every order change pushes an on_status. The app queues
 job steps while the phone is offline and sends each with an `Idempotency-Key`: a repeat of a step that was taken
-gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing.
+gets the first answer again (with `Idempotent-Replayed: true`) and changes nothing. While the app is open and she is
+free, her offers come down a stream of server-sent events the moment they are made; polling is the fallback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field, TypeAdapter
 
 from bpp.platform.api_types import RowId, Rupees
 from bpp.platform.auth import LoginThrottle, Principal, issue_token, login_source, require_worker, verify_login_secret
@@ -29,6 +32,11 @@ router = APIRouter(prefix="/worker/api", tags=["worker app"])
 Worker = Annotated[Principal, Depends(require_worker)]
 # one key per step the app took (a UUID); optional, so a client that never retries needs none
 StepKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=KEY_PATTERN)]
+# A stream ends after STREAM_SECONDS and the app opens the next: a serve process that stops waits for open answers,
+# so this bounds its wait. A comment every HEARTBEAT_SECONDS keeps proxies and mobile networks from cutting it.
+STREAM_SECONDS: Final = 45.0
+HEARTBEAT_SECONDS: Final = 15.0
+OFFERS_JSON: Final = TypeAdapter(list[dict[str, Any]])  # as the JSON routes answer (decimals as strings)
 
 class Login(BaseModel):
     phone: str = Field(pattern=r"^[6-9]\d{9}$")
@@ -115,6 +123,34 @@ async def report_location(body: Position, worker: Worker, request: Request) -> d
 @router.get("/offers")
 async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
     return [asdict(offer) for offer in await _workforce(request).offers.open_offers(worker.id)]
+
+
+@router.get("/offers/stream")
+async def offer_stream(worker: Worker, request: Request) -> StreamingResponse:
+    """Her open offers as server-sent events (`event: offers`, the list GET /offers answers): at once, then each time
+    an offer is made for her, by whichever process (bpp/workforce/offer_feed.py)."""
+    workforce = _workforce(request)
+
+    async def offers_event() -> bytes:
+        offers = [asdict(offer) for offer in await workforce.offers.open_offers(worker.id)]
+        return b"event: offers\ndata: " + OFFERS_JSON.dump_json(offers) + b"\n\n"
+
+    async def events() -> AsyncIterator[bytes]:
+        clock = asyncio.get_running_loop().time
+        ends = clock() + STREAM_SECONDS
+        async with workforce.offer_feed.notices(worker.id) as notice:
+            yield await offers_event()
+            while (left := ends - clock()) > 0:
+                try:
+                    await asyncio.wait_for(notice.wait(), min(HEARTBEAT_SECONDS, left))
+                except TimeoutError:
+                    yield b": still here\n\n"
+                    continue
+                notice.clear()
+                yield await offers_event()
+
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 @router.post("/offers/{offer_id}/accept")

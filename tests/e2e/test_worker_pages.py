@@ -1,6 +1,6 @@
 """The worker app in a real browser: log in, go online, take an order from a buyer app, do it, see the wallet; install
-it (manifest, icons, service worker), open it without a network on the last job, and take steps offline that are sent
-once when the network returns."""
+it (manifest, icons, service worker), get the offer over its stream, open it without a network on the last job, and
+take steps offline that are sent once when the network returns."""
 
 from __future__ import annotations
 
@@ -86,6 +86,8 @@ async def test_a_worker_does_an_order_in_the_browser(server: RunningServer, buye
         page = await context.new_page()
         page.set_default_timeout(STEP_TIMEOUT_MS)
         buying: asyncio.Task[dict[str, object]] | None = None
+        # this worker's phone cannot open the offer stream: offers reach her by polling, the fallback
+        await page.route("**/worker/api/offers/stream", lambda route: route.abort("connectionrefused"))
         try:
             await log_in_and_go_online(page, server.base_url)
             buying = asyncio.create_task(journey.run())
@@ -230,10 +232,13 @@ async def test_the_installed_app_works_through_a_lost_network(server: RunningSer
             await page.fill("#phone", PHONE)
             await page.fill("#pin", PIN)
             await page.click("#login-btn")
+            # polling for offers is cut: the offer comes down the stream
+            await page.route("**/worker/api/offers", lambda route: route.abort("connectionrefused"))
             await page.click("#online-btn")
             await expect(page.locator("#online-status")).to_have_text("आप ऑनलाइन हैं — नए काम यहाँ दिखेंगे।")
             buying = asyncio.create_task(journey.run())
             await page.locator(".offer .accept-btn").click(timeout=20_000)
+            await page.unroute("**/worker/api/offers")
             step = page.locator("#step-btn")
             await step.click()
             await expect(step).to_have_text("मैं पहुँच गया / गई")

@@ -1,10 +1,12 @@
 """The worker app API over real HTTP: PIN login and lock-out, presence, offers, the job steps, own jobs only, and
 steps sent with an Idempotency-Key (the app's offline queue): taken once, a repeat gets the first answer, a stale one
-is refused with a code the app explains."""
+is refused with a code the app explains; and the offer stream (server-sent events), fed through Redis from whichever
+process made the offer."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from types import ModuleType
@@ -12,10 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
-from harness import RunningServer
+from harness import Backend, RunningServer, make_settings, start_server
 from sqlalchemy import func, select
 
 from bpp.platform.auth import Principal
+from bpp.simulator.buyer import free_port
 from bpp.storage.order_tables import order_events
 from bpp.storage.worker_tables import worker_step_receipts
 from bpp.workforce import repo as worker_repo
@@ -384,3 +387,65 @@ async def test_a_wrong_otp_leaves_its_key_free_for_the_right_one(server: Running
     right = await app.post(f"/worker/api/jobs/{order_id}/start", json={"otp": otp}, headers=key)
     assert right.status_code == 200 and right.json()["fulfillment_state"] == "Service-Started"
     assert "idempotent-replayed" not in right.headers
+
+
+# ---- the offer stream ----------------------------------------------------------------------------------------
+STREAM_WAIT = 5.0  # seconds: far below the app's 3 s polling plus an offer's round trip, were the stream not working
+
+
+async def next_offers(lines: AsyncIterator[str]) -> list[dict[str, Any]]:
+    """The data of the next `offers` event of a server-sent event stream (heartbeat comments skipped)."""
+    event, data = None, []
+    async for line in lines:
+        if line.startswith("event:"):
+            event = line.partition(":")[2].strip()
+        elif line.startswith("data:"):
+            data.append(line.partition(":")[2].strip())
+        elif not line and data:
+            assert event == "offers"
+            return list(json.loads("\n".join(data)))
+    raise AssertionError("the offer stream ended")
+
+
+async def offers_streamed_to(app: httpx.AsyncClient, add_order: Any) -> tuple[str, list[dict[str, Any]]]:
+    """Open her offer stream, see it start empty, then make an order near her: the offers event that follows."""
+    async with app.stream("GET", "/worker/api/offers/stream") as stream:
+        assert stream.status_code == 200 and stream.headers["content-type"].startswith("text/event-stream")
+        lines = stream.aiter_lines()
+        assert await asyncio.wait_for(next_offers(lines), STREAM_WAIT) == []
+        order_id = await add_order()
+        return order_id, await asyncio.wait_for(next_offers(lines), STREAM_WAIT)
+
+
+@pytest.mark.settings(offer_timeout_seconds=30)
+async def test_an_offer_comes_down_the_stream_at_once(server: RunningServer, fx: ModuleType) -> None:
+    lat, lng = fx.HAZRATGANJ
+    worker_id = await fx.add_worker(server.services, "W-stream", lat, lng, online=False)
+    async with await logged_in(server, worker_id, fx.PIN) as app:
+        assert (await app.post("/worker/api/online", json={"lat": lat, "lng": lng})).status_code == 200
+        order_id, offers = await offers_streamed_to(app, lambda: fx.add_order(server.services, lat, lng))
+        assert [(offer["order_id"], offer["total"]) for offer in offers] == [(order_id, "299.00")]
+        assert offers == (await app.get("/worker/api/offers")).json()  # the same list GET /offers answers
+    async with httpx.AsyncClient(base_url=server.base_url) as stranger:
+        assert (await stranger.get("/worker/api/offers/stream")).status_code == 401
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+@pytest.mark.settings(offer_timeout_seconds=30, session_secret="one secret for both processes")
+async def test_an_offer_made_in_another_process_reaches_her_stream(server: RunningServer, backend: Backend,
+                                                                   fx: ModuleType) -> None:
+    """Her stream is open on one serve process, and the other one's matcher makes the offer."""
+    port = free_port()
+    other = await start_server(make_settings(backend, port, offer_timeout_seconds=30,
+                                             session_secret="one secret for both processes"), port)
+    try:
+        await server.services.fulfillment.matching.stop()  # this process makes no offers: the other one does
+        lat, lng = fx.HAZRATGANJ
+        worker_id = await fx.add_worker(server.services, "W-far-stream", lat, lng, online=False)
+        async with await logged_in(server, worker_id, fx.PIN) as app:
+            assert (await app.post("/worker/api/online", json={"lat": lat, "lng": lng})).status_code == 200
+            order_id, offers = await offers_streamed_to(app, lambda: fx.add_order(server.services, lat, lng))
+        assert [offer["order_id"] for offer in offers] == [order_id]
+        assert (await fx.pending_offer(server.services, order_id))["worker_id"] == worker_id
+    finally:
+        await other.stop()

@@ -2,12 +2,16 @@
 // Talks only to the worker JSON API (/worker/api/...). Hindi by default; the choice is kept in localStorage.
 // Installable (static/app.webmanifest, /worker/sw.js keeps the shell), and made for a poor connection: the login, her
 // profile and her last job are kept on the phone, so the app opens without a network; job steps taken offline wait
-// in a queue on the phone and are sent, each with its own Idempotency-Key, once the network returns.
+// in a queue on the phone and are sent, each with its own Idempotency-Key, once the network returns. While she is
+// online and free, offers come down a stream (server-sent events) the moment they are made; polling is the fallback.
 "use strict";
 
 (() => {
   const API = "/worker/api";
   const POLL_MS = 3000;
+  const STREAM_POLL_MS = 30000; // offers are polled this seldom while the stream is open (in case a notice is lost)
+  const STREAM_RETRY_MS = 5000; // after a stream failed, polling every POLL_MS until the next try
+  const STREAM_SILENCE_MS = 40000; // the server sends something every 15 s: a stream silent this long is dead
   // Each report is a database write, and with 500,000 workers online they are the largest load of all
   // (docs/operations.md, "Location reports"): report on moving LOCATION_REPORT_METRES, or after LOCATION_REPORT_MS
   // standing still, whichever comes first.
@@ -48,7 +52,7 @@
     geo_failed: ["आपकी जगह पता नहीं चल सकी। फ़ोन का GPS (लोकेशन) चालू करें और फिर से कोशिश करें।",
       "Your location could not be found. Turn on your phone's GPS (location) and try again."],
     offers_heading: ["नए काम", "New jobs"],
-    no_offers: ["अभी कोई नया काम नहीं। यह पेज हर 3 सेकंड में जाँचता है।", "No new jobs right now. This page checks every 3 seconds."],
+    no_offers: ["अभी कोई नया काम नहीं। नया काम आते ही यहाँ दिखेगा।", "No new jobs right now. A new job shows here as soon as it comes."],
     distance: ["{km} किमी दूर · लगभग {min} मिनट", "{km} km away · about {min} min"],
     expires: ["{s} सेकंड में जवाब दें", "Answer within {s} s"],
     expired: ["समय समाप्त", "Time is up"],
@@ -152,6 +156,11 @@
     lastReport: 0,
     lastReported: null, // {lat, lng} of the last report
     tapped: null, // the key of the step the worker has just tapped, while it is being sent
+    stream: null, // the AbortController of the open offer stream
+    streaming: false, // the offer stream is open and answering
+    streamRetryAt: 0,
+    streamHeardAt: 0,
+    offersPolledAt: 0,
   };
 
   // ---- language -------------------------------------------------------------------------------
@@ -458,12 +467,13 @@
     try {
       if (state.job || unsentSteps().length) {
         await syncJob();
-      } else if (state.online) {
+      } else if (state.online && (!state.streaming || Date.now() - state.offersPolledAt >= STREAM_POLL_MS)) {
         await refreshOffers();
       }
     } catch (error) {
       if (!(error instanceof NetworkError)) showMessage(errorText(error));
     }
+    keepOfferStream();
     schedulePoll();
   }
 
@@ -476,7 +486,54 @@
   async function refreshOffers() {
     const offers = await api("GET", `${API}/offers`, undefined, 0);
     state.offers = offers;
+    state.offersPolledAt = Date.now();
     renderOffers();
+  }
+
+  // ---- the offer stream: open while she is online and free --------------------------------------
+  function keepOfferStream() {
+    const wanted = Boolean(state.token && state.profile && state.online && !state.job) && navigator.onLine;
+    if (!wanted) {
+      if (state.stream) state.stream.abort();
+      return;
+    }
+    if (state.stream && state.streaming && Date.now() - state.streamHeardAt > STREAM_SILENCE_MS) state.stream.abort();
+    if (state.stream || Date.now() < state.streamRetryAt) return;
+    const controller = new AbortController();
+    state.stream = controller;
+    readOfferStream(controller.signal).then(
+      () => { state.streamRetryAt = 0; }, // the server ends each stream after a while: the next opens at once
+      () => { state.streamRetryAt = controller.signal.aborted ? 0 : Date.now() + STREAM_RETRY_MS; },
+    ).finally(() => {
+      Object.assign(state, { stream: null, streaming: false });
+      keepOfferStream();
+    });
+  }
+
+  async function readOfferStream(signal) {
+    // fetch rather than EventSource, which cannot send the Authorization header
+    const response = await fetch(`${API}/offers/stream`, {
+      headers: { Accept: "text/event-stream", Authorization: `Bearer ${state.token}` }, cache: "no-store", signal,
+    });
+    if (!response.ok || !response.body) throw new Error(`offer stream: HTTP ${response.status}`);
+    Object.assign(state, { streaming: true, streamHeardAt: Date.now() });
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      state.streamHeardAt = Date.now();
+      buffer += value;
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const data = buffer.slice(0, end).split("\n").filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).trim()).join("\n");
+        buffer = buffer.slice(end + 2);
+        if (!data) continue; // a heartbeat
+        state.offers = JSON.parse(data);
+        state.offersPolledAt = Date.now();
+        renderOffers();
+      }
+    }
   }
 
   async function refreshJobs() {
@@ -849,6 +906,7 @@
   function render() {
     applyStaticText();
     renderNetwork();
+    keepOfferStream();
     const loggedIn = Boolean(state.token && state.profile);
     $("login-screen").hidden = Boolean(state.token);
     $("tabs").hidden = !loggedIn;
