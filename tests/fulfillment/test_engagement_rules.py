@@ -2,11 +2,13 @@
 Indian dates, the monthly fee with its breakup, prorated first and last months, refunds of prepaid months, and the
 worker's credit per visit."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from engagement_factory import MORNINGS, activated, cook_terms, ist, requested
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalog.engagement_terms import (
     BillingMode,
@@ -231,3 +233,32 @@ def test_a_refund_takes_off_fewer_visits_at_the_same_rate_only() -> None:
     with pytest.raises(ValueError):
         month.less(price_visits("Cook", 3, Decimal("200.00"), Decimal("18")))
     assert month.less(month).total == Decimal("0.00")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.dates(date(2027, 1, 2), date(2028, 12, 31)),
+    months=st.integers(1, 12),
+    weekdays=st.frozensets(st.integers(1, 7), min_size=1),
+    rate=st.decimals(Decimal("50.00"), Decimal("2000.00"), places=2),
+    notice_after=st.integers(0, 400),
+    done_share=st.floats(0, 1),
+)
+def test_the_months_bills_add_up_to_every_visit_of_the_term_and_refunds_to_the_paisa(
+    start: date, months: int, weekdays: frozenset[int], rate: Decimal, notice_after: int, done_share: float
+) -> None:
+    schedule = VisitSchedule(weekdays, time(7, 0), 120)
+    terms = EngagementTerms(schedule, 1, 12, 7, PART_TIME, ADVANCE)
+    engagement = activated(requested(start, months, schedule=schedule, terms=terms, rate=str(rate)))
+    notice_day = start + timedelta(days=notice_after)
+    if notice_day < engagement.last_day:
+        engagement.end_with_notice(at=ist(notice_day, 9), actor="bap.example")
+    bills = [engagement.planned_bill(month) for month in engagement.months_billed()]
+    assert sum(bill.price.visits for bill in bills) == len(engagement.visits(engagement.start, engagement.last_day))
+    assert all(bill.first <= bill.last and bill.prorated == (bill.first.day != 1 or bill.last != bill.month.last)
+               for bill in bills)
+    for bill in bills:
+        done = int(bill.price.visits * done_share)
+        refund = engagement.refund(bill, completed=done)
+        assert refund.total + engagement.price(done).total == bill.price.total
+        assert refund.base == rate * (bill.price.visits - done) and refund.tax >= 0
