@@ -291,8 +291,9 @@ def financial_year(day: date) -> str:
 
 
 def invoice_number(year: str, serial: int) -> str:
-    """`DI/2026-27/00001`: one consecutive series per financial year, 16 characters as GST invoices allow."""
-    return f"DI/{year}/{serial:05d}"
+    """`DI-2026-27-00001`: one consecutive series per financial year, 16 characters as GST invoices allow (and no
+    slash, so that it stands in a URL's path as it is)."""
+    return f"DI-{year}-{serial:05d}"
 
 
 def invoice_key(invoice_no: str) -> str:

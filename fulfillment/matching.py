@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -20,9 +20,10 @@ def radius_for(category_id: str, default_km: float, overrides: Mapping[str, floa
 
 
 def offer_order(
-    candidates: Iterable[Candidate], excluded: Iterable[str], radius_km: float
+    candidates: Iterable[Candidate], excluded: Iterable[str], radius_km: float, preferred: Collection[str] = ()
 ) -> list[Candidate]:
-    """Candidates to try, nearest first, without workers who already declined or let it expire."""
+    """Candidates to try, nearest first, without workers who already declined or let it expire; `preferred` workers
+    (who did the booking's earlier visits) come before the others, nearest first among them too."""
     skip = set(excluded)
     eligible = [c for c in candidates if c.worker_id not in skip and c.distance_km <= radius_km]
-    return sorted(eligible, key=lambda c: (c.distance_km, c.worker_id))
+    return sorted(eligible, key=lambda c: (c.worker_id not in preferred, c.distance_km, c.worker_id))

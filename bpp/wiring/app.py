@@ -15,6 +15,10 @@ from bpp.assisted import router as helpline_api
 from bpp.catalogue import images as category_images
 from bpp.demo.registry import DemoRegistry
 from bpp.demo.registry import router as demo_registry_router
+from bpp.departments import invoice_page as department_invoices
+from bpp.departments import pages as department_pages
+from bpp.departments import router as department_api
+from bpp.departments import staff_api as department_staff_api
 from bpp.kiosks import pages as kiosk_pages
 from bpp.kiosks import router as kiosk_api
 from bpp.network import onboarding
@@ -58,13 +62,14 @@ STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
     order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
-    kiosk_api.router,
+    kiosk_api.router, department_api.router, department_staff_api.router,
     dashboard_api.router, documents_api.router, signup_api.router, signup_router.router,
 )
 
 
 # What routes may read from `request.app.state`, each part on its own
 ROUTE_PARTS = (
+    "department_accounts", "work_orders", "department_billing",
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
     "fulfillment", "ledger", "complaints", "assisted", "kiosks",
     "documents", "order_desk", "signup", "signup_queue",
@@ -131,6 +136,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.include_router(worker_pages.router)
     app.include_router(signup_pages.router)
     app.include_router(kiosk_pages.router)
+    app.include_router(department_pages.router)
+    app.include_router(department_invoices.router)
     app.include_router(health.router)
     if settings.demo or registry_url is not None:
         app.include_router(demo_registry_router)

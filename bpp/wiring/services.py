@@ -23,7 +23,10 @@ from bpp.catalogue.service import CatalogService, settlement_account
 from bpp.complaints.deps import ComplaintDeps
 from bpp.complaints.desk import ComplaintOffice
 from bpp.demo.keys import demo_key_file, ensure_demo_keys
+from bpp.departments.billing import DepartmentBilling
+from bpp.departments.service import DepartmentAccounts, WorkOrderDesk
 from bpp.kiosks.service import KioskOffice
+from bpp.money.department_ledger import DepartmentLedger
 from bpp.money.kiosk_ledger import KioskLedger
 from bpp.money.service import LedgerService
 from bpp.network.delivery import CallbackSender
@@ -139,6 +142,9 @@ class Services:
     kiosks: KioskOffice = field(init=False)  # kiosks booking at their counters, and their money
     signup: SignupDesk = field(init=False)  # worker sign-up: applicants prove their phone and apply
     signup_queue: SignupQueue = field(init=False)  # worker sign-up: district staff decide and verify
+    department_accounts: DepartmentAccounts = field(init=False)  # government departments and their officers
+    work_orders: WorkOrderDesk = field(init=False)  # departments' work orders and the visits they book
+    department_billing: DepartmentBilling = field(init=False)  # departments' monthly invoices and payments
     order_desk: OrderDesk = field(init=False)  # what district offices do to an order that went wrong
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
@@ -172,6 +178,14 @@ class Services:
         self.kiosks = KioskOffice(
             self.db, self.unit_of_work, self.assisted, self.catalog, KioskLedger(self.db, lambda: self.clock()),
             settings.kiosk_commission_per_booking, lambda: self.clock(),
+        )
+        self.department_accounts = DepartmentAccounts(self.db, self.catalog, lambda: self.clock())
+        self.work_orders = WorkOrderDesk(
+            self.unit_of_work, self.catalog, self.fulfillment.coverage, self.assisted, lambda: self.clock(),
+            self.fulfillment.matching.wake,
+        )
+        self.department_billing = DepartmentBilling(
+            self.unit_of_work, DepartmentLedger(self.db, lambda: self.clock()), settings.gst_no, lambda: self.clock()
         )
         self.order_desk = OrderDesk(
             self.unit_of_work, self.fulfillment, self.ledger, self.citizen_sms, lambda: self.clock()

@@ -112,16 +112,48 @@ class OfferSent:
     worker_id: str
 
 
-async def schedule_job(conn: AsyncConnection, order_id: str, now: datetime) -> None:
-    """Record that `order_id` needs a worker, in the caller's transaction (idempotent)."""
+@dataclass(frozen=True, slots=True)
+class Crew:
+    """The visits of one booking on one day (a department's work order): each goes to a different worker, and the
+    workers who took the booking's visits on other days are asked first."""
+
+    name: str
+    day: str  # ISO date
+
+
+async def schedule_job(
+    conn: AsyncConnection, order_id: str, now: datetime, *, due_at: datetime | None = None, crew: Crew | None = None
+) -> None:
+    """Record that `order_id` needs a worker from `due_at` (default now), in the caller's transaction (idempotent)."""
     existing = await conn.execute(select(matching_jobs.c.order_id).where(matching_jobs.c.order_id == order_id))
     if existing.first() is not None:
         return
     await conn.execute(
         matching_jobs.insert().values(
-            order_id=order_id, status="pending", due_at=now, excluded=[], created_at=now, updated_at=now
+            order_id=order_id, status="pending", due_at=due_at or now, excluded=[], created_at=now, updated_at=now,
+            crew=crew.name if crew else None, crew_day=crew.day if crew else None,
         )
     )
+
+
+async def crew_workers(conn: AsyncConnection, order_id: str, crew: Crew) -> tuple[set[str], set[str]]:
+    """Workers holding (or being offered) another of the crew's visits that day, who are skipped; and those who took
+    its visits on other days, who are asked first. A cancelled visit's job is closed: its worker holds nothing."""
+    query = (
+        select(offers.c.worker_id, matching_jobs.c.crew_day)
+        .join(matching_jobs, matching_jobs.c.order_id == offers.c.order_id)
+        .where(
+            matching_jobs.c.crew == crew.name,
+            matching_jobs.c.order_id != order_id,
+            matching_jobs.c.status != "closed",
+            offers.c.outcome.in_(("pending", "accepted")),
+        )
+    )
+    busy: set[str] = set()
+    earlier: set[str] = set()
+    for row in await conn.execute(query):
+        (busy if row.crew_day == crew.day else earlier).add(row.worker_id)
+    return busy, earlier - busy
 
 
 async def reopen_job(conn: AsyncConnection, order_id: str, exclude: str | None, now: datetime) -> None:
@@ -238,15 +270,22 @@ class Matcher:
 
     async def _offer_next(self, conn: AsyncConnection, order: Order, now: datetime) -> OfferSent | None:
         job = (
-            await conn.execute(select(matching_jobs.c.excluded).where(matching_jobs.c.order_id == order.id))
+            await conn.execute(
+                select(matching_jobs.c.excluded, matching_jobs.c.crew, matching_jobs.c.crew_day)
+                .where(matching_jobs.c.order_id == order.id)
+            )
         ).first()
-        excluded = job.excluded if job is not None else []
+        excluded = list(job.excluded) if job is not None else []
+        preferred: set[str] = set()
+        if job is not None and job.crew is not None:
+            busy, preferred = await crew_workers(conn, order.id, Crew(job.crew, job.crew_day))
+            excluded.extend(busy)
         lat, lng = parse_gps(order.details.end_location["gps"])
         category_id = order.service.category_id
         radius = self._radius_for(category_id)
         candidates = await self._geo.nearest(category_id, lat, lng, radius, CANDIDATES_PER_ROUND + len(excluded))
         slot = order_slot(order, now)
-        for candidate in offer_order(candidates, excluded, radius):
+        for candidate in offer_order(candidates, excluded, radius, preferred):
             if not slot_is_free(await worker_repo.booked_slots(conn, candidate.worker_id), *slot):
                 continue
             if not await self._geo.try_claim(candidate.worker_id, order.id, self._offer_timeout.total_seconds() + 5):

@@ -27,6 +27,7 @@ from fulfillment.departments import (
     visit_charge,
 )
 from fulfillment.ledger import BANK, COMMISSION, TAX, LedgerError, department_receivable, unbilled, wallet
+from fulfillment.matching import Candidate, offer_order
 from fulfillment.order import BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote
 from fulfillment.settlement import PaymentMode, SettlementPolicy, completion_entry, terms_from_order
 from fulfillment.states import Event
@@ -258,7 +259,7 @@ def test_the_invoice_groups_visits_per_service_and_splits_gst_within_the_state()
 
 def test_invoice_numbers_and_months() -> None:
     assert financial_year(date(2027, 3, 31)) == "2026-27" and financial_year(date(2027, 4, 1)) == "2027-28"
-    assert invoice_number("2026-27", 42) == "DI/2026-27/00042" and len(invoice_number("2026-27", 99999)) == 16
+    assert invoice_number("2026-27", 42) == "DI-2026-27-00042" and len(invoice_number("2026-27", 99999)) == 16
     december = BillingMonth.parse("2026-12")
     assert (str(december.next), december.starts, december.ends) == (
         "2027-01", datetime(2026, 11, 30, 18, 30, tzinfo=UTC), datetime(2026, 12, 31, 18, 30, tzinfo=UTC))
@@ -273,17 +274,23 @@ def test_invoice_numbers_and_months() -> None:
 
 
 def test_invoice_and_payment_entries_take_the_receivable_back_to_zero() -> None:
-    issued = invoice_entry("DI/2026-27/00001", "D-1", Decimal("17692.92"))
+    issued = invoice_entry("DI-2026-27-00001", "D-1", Decimal("17692.92"))
     assert {p.account: p.amount for p in issued.postings} == {
         department_receivable("D-1"): Decimal("17692.92"), unbilled("D-1"): Decimal("-17692.92")}
-    paid = payment_entry("DI/2026-27/00001", "D-1", Decimal("17692.92"), " TRY-123 ", Decimal("17692.92"))
-    assert paid.event_key == "invoice:DI/2026-27/00001:paid:TRY-123"
+    paid = payment_entry("DI-2026-27-00001", "D-1", Decimal("17692.92"), " TRY-123 ", Decimal("17692.92"))
+    assert paid.event_key == "invoice:DI-2026-27-00001:paid:TRY-123"
     assert {p.account: p.amount for p in paid.postings} == {
         BANK: Decimal("17692.92"), department_receivable("D-1"): Decimal("-17692.92")}
     for amount, reference, field in ((Decimal("17692.93"), "TRY-1", "amount"), (Decimal("0"), "TRY-1", "amount"),
                                      (Decimal("1.001"), "TRY-1", "amount"), (Decimal("1"), "  ", "reference")):
         with pytest.raises(LedgerError) as refused:
-            payment_entry("DI/2026-27/00001", "D-1", amount, reference, Decimal("17692.92"))
+            payment_entry("DI-2026-27-00001", "D-1", amount, reference, Decimal("17692.92"))
         assert refused.value.field == field and refused.value.message_hi
     with pytest.raises(LedgerError):
-        invoice_entry("DI/2026-27/00002", "D-1", Decimal("0"))
+        invoice_entry("DI-2026-27-00002", "D-1", Decimal("0"))
+
+
+def test_workers_of_the_crews_earlier_visits_are_offered_first() -> None:
+    near, far, busy = Candidate("near", 0.4), Candidate("far", 2.5), Candidate("busy", 0.1)
+    assert offer_order([far, near, busy], ["busy"], 3.0) == [near, far]
+    assert offer_order([far, near, busy], ["busy"], 3.0, preferred={"far", "busy"}) == [far, near]
