@@ -1,4 +1,4 @@
-"""The staff console and the worker app are served as plain files with one strict policy."""
+"""The staff console, the worker app and the kiosk counter are served as plain files with one strict policy."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from harness import RunningServer
 
 
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)
-@pytest.mark.parametrize(("prefix", "script"), [("/staff", "console.js"), ("/worker", "app.js")])
+@pytest.mark.parametrize(("prefix", "script"),
+                         [("/staff", "console.js"), ("/worker", "app.js"), ("/kiosk", "kiosk.js")])
 async def test_only_page_files_are_served_with_a_strict_policy(server: RunningServer, prefix: str, script: str) -> None:
     async with httpx.AsyncClient(base_url=server.base_url) as client:
         page = await client.get(f"{prefix}/")
