@@ -50,8 +50,8 @@ def check_collected(amount: Decimal | None, fee: Decimal | None) -> None:
         if amount is not None and amount != 0:
             raise Refusal(
                 "overcharge",
-                "This order is already paid online. Do not take any money from the customer.",
-                message_hi="इस ऑर्डर का भुगतान ऑनलाइन हो चुका है। ग्राहक से कोई पैसा न लें।",
+                "This order is already paid (online or at a kiosk). Do not take any money from the customer.",
+                message_hi="इस ऑर्डर का भुगतान पहले ही (ऑनलाइन या कियोस्क पर) हो चुका है। ग्राहक से कोई पैसा न लें।",
             )
         return
     if amount is None:
