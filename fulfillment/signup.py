@@ -219,7 +219,7 @@ class PoliceStep(StrEnum):
 REFERENCE_LENGTH: Final = 64
 
 
-def police_record_problems(reference: str, on: date, *, today: date, applied: date) -> list[Refusal]:
+def police_record_problems(reference: str, on: date | None, *, today: date, applied: date) -> list[Refusal]:
     """The police's reference number and the date of the request or report, as staff typed them."""
     problems: list[Refusal] = []
     text = reference.strip()
@@ -228,7 +228,10 @@ def police_record_problems(reference: str, on: date, *, today: date, applied: da
                                  f"पुलिस संदर्भ संख्या लिखें (3 से {REFERENCE_LENGTH} अक्षर)।", "reference"))
     elif looks_like_formula(text):
         problems.append(_refused(*formula_refusal("reference"), "reference"))
-    if on > today:
+    if on is None:
+        problems.append(_refused("Give the date of the police's request or report.",
+                                 "पुलिस के अनुरोध या रिपोर्ट की तारीख दें।", "date"))
+    elif on > today:
         problems.append(_refused("The date cannot be in the future.", "तारीख आगे की नहीं हो सकती।", "date"))
     elif on < applied:
         problems.append(_refused("The date cannot be before the application was made.",

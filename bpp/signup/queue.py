@@ -106,7 +106,8 @@ class SignupQueue:
         return decided
 
     async def police(
-        self, application_id: str, staff: Principal, step: PoliceStep, reference: str, on: date, reason: str | None
+        self, application_id: str, staff: Principal, step: PoliceStep, reference: str, on: date | None,
+        reason: str | None,
     ) -> Row:
         """Police verification requested, cleared or adverse, with the police's reference number and date."""
         now = self._clock()
@@ -121,6 +122,7 @@ class SignupQueue:
                 problems.append(missing)
             if problems:
                 raise FieldErrors([FieldProblem(p.field or "", p.message, p.message_hi) for p in problems])
+            assert on is not None
             worker = await worker_repo.get_worker(conn, application_id, for_update=True)
             assert worker is not None  # approval added her
             on_file = await WorkerDocuments.kinds_on_file(conn, application_id)

@@ -51,7 +51,7 @@ class Decision(BaseModel):
 
 class PoliceRecord(BaseModel):
     reference: str = Field(max_length=200, description="the police's reference number of the request or report")
-    date: dt.date = Field(description="the day of the request or report (not in the future)")
+    date: dt.date | None = Field(None, description="the day of the request or report (not in the future)")
     reason: str | None = Field(None, max_length=1000, description="required when the report is adverse")
 
 

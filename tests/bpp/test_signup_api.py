@@ -160,3 +160,16 @@ async def test_bad_input_is_answered_in_the_users_language(server: RunningServer
             await http.post("/signup/api/otp", json={"phone": f"98000000{number:02d}"})
         limited = await http.post("/signup/api/otp", json={"phone": "9800000099"})
         assert limited.status_code == 429 and limited.json()["detail"]["field"] == "phone"
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+async def test_the_page_is_plain_files_under_a_strict_policy(server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        page = await http.get("/signup/")
+        script = await http.get("/signup/static/signup.js")
+        source = await http.get("/signup/static/pages.py")
+        bare = await http.get("/signup")
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["permissions-policy"] == "geolocation=(self)"  # her home's point comes from the phone
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert source.status_code == 404 and bare.headers["location"] == "/signup/"

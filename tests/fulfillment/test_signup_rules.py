@@ -144,9 +144,10 @@ def test_police_steps_are_the_worker_verification_steps() -> None:
     ("LKO/CV/2026/001234", date(2026, 12, 7), ["date"]),
     ("LKO/CV/2026/001234", date(2026, 11, 30), ["date"]),
     ("", date(2027, 1, 1), ["reference", "date"]),
+    ("LKO/CV/2026/001234", None, ["date"]),
 ])
 def test_a_police_record_has_a_reference_and_a_date_between_the_application_and_today(
-    reference: str, on: date, fields: list[str]
+    reference: str, on: date | None, fields: list[str]
 ) -> None:
     problems = police_record_problems(reference, on, today=date(2026, 12, 6), applied=date(2026, 12, 1))
     assert [problem.field for problem in problems] == fields

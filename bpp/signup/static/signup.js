@@ -489,15 +489,25 @@ async function sendApplication(event) {
     try {
       progress.textContent = t("saving");
       state.application = await api("PUT", "/application", { json: formValues() });
+      const refused = [];  // each document is tried, so every wrong one is named at once
       for (const kind of ["id_proof", "photo"]) {
         const file = byId(kind).files[0];
         if (!file) continue;
         const name = state.form.documents.find((doc) => doc.kind === kind);
         progress.textContent = t("uploading", { document: pick(name) });
-        const document = await api("POST", `/application/documents/${kind}`, { blob: await shrunk(file), query: { filename: file.name } });
-        state.uploaded[kind] = document.file_name;
-        byId(kind).value = "";
-        renderUploads();
+        try {
+          const document = await api("POST", `/application/documents/${kind}`, { blob: await shrunk(file), query: { filename: file.name } });
+          state.uploaded[kind] = document.file_name;
+          byId(kind).value = "";
+          renderUploads();
+        } catch (error) {
+          if (!(error instanceof ApiError) || !error.errors.length) throw error;
+          refused.push(error);
+        }
+      }
+      if (refused.length) {
+        refused[0].errors = refused.flatMap((error) => error.errors);
+        throw refused[0];
       }
       progress.textContent = t("sending");
       state.application = await api("POST", "/application/submit");

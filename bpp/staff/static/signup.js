@@ -160,7 +160,7 @@
     byId("signup-detail-title").textContent = `${application.name} · ${application.phone}`;
     const map = `https://www.openstreetmap.org/?mlat=${application.home_lat}&mlon=${application.home_lng}#map=16/${application.home_lat}/${application.home_lng}`;
     const police = application.police;
-    byId("signup-summary").replaceChildren(
+    byId("signup-summary").replaceChildren(...[
       el("p", {}, stageBadge(application.stage), " ", `${application.place_district} (${application.pincode}) · ${application.district}`),
       el("p", {}, `${t("signup.trades")}: ${skillNames(application.trades)} · ${t("signup.qualification")}: ${named(SIGNUP.names.qualifications, application.qualification)}`),
       el("p", {}, `${t("signup.home")}: ${application.home_lat.toFixed(5)}, ${application.home_lng.toFixed(5)} `,
@@ -168,7 +168,8 @@
       police.reference ? el("p", { "data-field": "police", text: t("signup.police_record", {
         requested: `${police.reference} (${police.requested_on})`,
         result: police.result ? `${police.result} — ${police.result_reference} (${police.result_on})` : "—" }) }) : null,
-      application.reason ? el("p", { class: "msg msg-warn", text: `${t("signup.reason")}: ${application.reason}` }) : null);
+      application.reason ? el("p", { class: "msg msg-warn", text: `${t("signup.reason")}: ${application.reason}` }) : null,
+    ].filter(Boolean));
     rows(byId("signup-documents").tBodies[0], application.documents, (doc) => el("tr", { "data-kind": doc.kind },
       el("td", { text: named(SIGNUP.names.documents, doc.kind) }),
       el("td", { text: doc.file_name }),
