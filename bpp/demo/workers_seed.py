@@ -1,8 +1,9 @@
-"""Demo workers: two verified, online workers for every catalogue category around Hazratganj."""
+"""Demo workers: two verified, online workers for every catalogue category around Hazratganj (more for some)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from math import cos, radians, sin
 
@@ -30,16 +31,20 @@ def demo_position(index: int) -> tuple[float, float]:
 
 
 async def seed_demo_workers(
-    db: Database, workforce: Workforce, clock: Callable[[], datetime], category_ids: Iterable[str]
+    db: Database, workforce: Workforce, clock: Callable[[], datetime], category_ids: Iterable[str],
+    more: Mapping[str, int] | None = None,
 ) -> None:
-    """Create the demo workers of each category that are missing (idempotent) and put them online at home."""
+    """Create the demo workers of each category that are missing (idempotent) and put them online at home: two of
+    each, or as many as `more` names for a category (their phones follow those of every category's first two)."""
     categories = sorted(set(category_ids))
+    counts = {category: max(WORKERS_PER_CATEGORY, (more or {}).get(category, 0)) for category in categories}
+    extra = itertools.count(len(categories) * WORKERS_PER_CATEGORY)
     pin_hash = hash_secret(DEMO_PIN)
     now = clock()
     async with db.begin() as conn:
         for c_index, category in enumerate(categories):
-            for copy in range(WORKERS_PER_CATEGORY):
-                index = c_index * WORKERS_PER_CATEGORY + copy
+            for copy in range(counts[category]):
+                index = c_index * WORKERS_PER_CATEGORY + copy if copy < WORKERS_PER_CATEGORY else next(extra)
                 worker_id = f"DEMO-{category}-{copy + 1}"
                 if await worker_repo.get_worker(conn, worker_id) is not None:
                     continue
@@ -61,5 +66,5 @@ async def seed_demo_workers(
                 await worker_repo.update_worker(conn, worker_id, now, online=True, last_lat=lat, last_lng=lng)
     await workforce.coverage.workers_changed()
     for category_workers in categories:
-        for copy in range(WORKERS_PER_CATEGORY):
+        for copy in range(counts[category_workers]):
             await workforce.presence.refresh_worker(f"DEMO-{category_workers}-{copy + 1}")

@@ -57,6 +57,11 @@ DATA_DEPENDENT = {
     "POST /staff/api/helpline/orders/{order_id}/cancel",
     "POST /staff/api/helpline/orders/{order_id}/reschedule",
     "POST /staff/api/helpline/orders/{order_id}/complaints",
+    # departments: a GSTIN's check character and a district Seva Mitra serves, a month that is over, a payment no
+    # larger than the invoice still asks
+    "POST /staff/api/departments",
+    "POST /staff/api/department-invoices",
+    "POST /staff/api/department-invoices/{number}/payments",
 }
 
 
