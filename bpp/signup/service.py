@@ -251,22 +251,27 @@ class SignupDesk:
             "pin_hash": hash_secret(details.pin),
             "language": details.language, "updated_at": now,
         }
-        async with self._db.begin() as conn:
-            current = await repo.by_phone(conn, phone, for_update=True)
-            if current is None:
-                if await repo.is_worker_phone(conn, phone):
-                    raise _already_registered()
-                application_id = "W-" + uuid.uuid4().hex[:12]
-                await repo.insert(conn, {"id": application_id, "phone": phone, "created_at": now, **values})
-                await worker_repo.audit(conn, application_id, now, _actor(application_id), "apply", None, DRAFT, None)
-            else:
-                application_id = current["id"]
-                check_editable(current["status"])
-                await repo.change(conn, application_id, status=DRAFT, **values)
-                if current["status"] != DRAFT:
-                    await worker_repo.audit(conn, application_id, now, _actor(application_id), "correct",
-                                            current["status"], DRAFT, None)
-            saved = await repo.by_id(conn, application_id)
+        try:
+            async with self._db.begin() as conn:
+                current = await repo.by_phone(conn, phone, for_update=True)
+                if current is None:
+                    if await repo.is_worker_phone(conn, phone):
+                        raise _already_registered()
+                    application_id = "W-" + uuid.uuid4().hex[:12]
+                    await repo.insert(conn, {"id": application_id, "phone": phone, "created_at": now, **values})
+                    await worker_repo.audit(conn, application_id, now, _actor(application_id), "apply", None, DRAFT,
+                                            None)
+                else:
+                    application_id = current["id"]
+                    check_editable(current["status"])
+                    await repo.change(conn, application_id, status=DRAFT, **values)
+                    if current["status"] != DRAFT:
+                        await worker_repo.audit(conn, application_id, now, _actor(application_id), "correct",
+                                                current["status"], DRAFT, None)
+                saved = await repo.by_id(conn, application_id)
+        except IntegrityError:  # her first save, sent twice at once: the other one made the application
+            raise Refusal(BUSINESS_ERROR.code, "Your application was just saved from another tap; save it again.",
+                          "application", "आपका आवेदन अभी दूसरी बार दबाने से सहेजा गया; फिर से सहेजें।") from None
         assert saved is not None
         return saved
 

@@ -3,6 +3,7 @@ documents checked by content and size, and the district office's queue through t
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +18,7 @@ from bpp.platform.auth import Principal, verify_secret
 from bpp.platform.http_errors import FieldErrors
 from bpp.signup.service import ALREADY_REGISTERED, Details, SignupDesk
 from bpp.storage.notify_tables import sms_messages
-from bpp.storage.signup_tables import signup_otps
+from bpp.storage.signup_tables import signup_otps, worker_applications
 from bpp.wiring.services import Services
 from bpp.workforce import repo as worker_repo
 from fulfillment.signup import OTP_LOCKED, PoliceStep, Stage, stage_of
@@ -292,3 +293,16 @@ async def test_an_adverse_police_report_strikes_her_off(services: Services, cloc
     assert struck["reason"] == "Named in FIR 123/2025 at Hazratganj police station."
     with pytest.raises(Refusal):
         await services.fulfillment.presence.go_online(application_id, *HAZRATGANJ)
+
+
+async def test_a_first_save_sent_twice_at_once_makes_one_application(services: Services, clock: Clock) -> None:
+    await proven(services)
+    answers = await asyncio.gather(services.signup.save(PHONE, details()), services.signup.save(PHONE, details()),
+                                   return_exceptions=True)
+    saved = [answer for answer in answers if not isinstance(answer, BaseException)]
+    # SQLite serialises the two (the second updates the first's draft); on PostgreSQL one may find the other's row
+    # taken by the unique phone and is asked to save again
+    refused = [answer for answer in answers if isinstance(answer, Refusal) and answer.field == "application"]
+    assert len(saved) + len(refused) == 2 and saved
+    async with services.db.connect() as conn:
+        assert len((await conn.execute(select(worker_applications))).all()) == 1
