@@ -337,10 +337,14 @@ class Order:
         return bool(self._events) or self._progress != self._stored_progress
 
     # ---- changing --------------------------------------------------------------------------
-    def advance(self, event: Event, *, actor: str, at: datetime, detail: Mapping[str, Any] | None = None) -> None:
-        """A fulfillment step (`travelling`, `arrived`, ...): a Refusal when it cannot happen now."""
+    def advance(
+        self, event: Event, *, actor: str, at: datetime, detail: Mapping[str, Any] | None = None,
+        place: str | None = None,
+    ) -> None:
+        """A fulfillment step (`travelling`, `arrived`, ...) taken at `place` ("lat,lng", when known): a Refusal when
+        it cannot happen now."""
         self._move(event, at)
-        self._events.append(OrderEvent(event.value, actor, at, detail or {}))
+        self._events.append(OrderEvent(event.value, actor, at, {**(detail or {}), **_at_place(place)}))
 
     def assign_worker(self, worker_id: str, *, gps: str, at: datetime) -> None:
         """The worker took the offer: she holds the order, accepted at `gps` (where the buyer sees her)."""
@@ -384,9 +388,11 @@ class Order:
         self._events.append(OrderEvent(OTP_ISSUED, self._actor, at))
 
     def start_with_otp(
-        self, otp: str, *, matches: Callable[[str, str], bool], issued_at: datetime | None, at: datetime
+        self, otp: str, *, matches: Callable[[str, str], bool], issued_at: datetime | None, at: datetime,
+        place: str | None = None,
     ) -> None:
-        """Start the service with the customer's OTP (`matches(otp_hash, otp)` checks it).
+        """Start the service with the customer's OTP (`matches(otp_hash, otp)` checks it) where the worker stands
+        (`place`, "lat,lng", when known).
 
         A wrong OTP is refused (90002) and counts toward MAX_OTP_ATTEMPTS, after which even the right one
         is refused until a new OTP is issued; the count is a change to store although the start failed."""
@@ -406,7 +412,7 @@ class Order:
                 )
             self._move(Event.STARTED, at)
             self._progress = replace(self._progress, otp_hash=None, otp_attempts=0)
-            self._events.append(OrderEvent(Event.STARTED.value, self._actor, at))
+            self._events.append(OrderEvent(Event.STARTED.value, self._actor, at, _at_place(place)))
             return
         if attempts_left > 0:
             self._progress = replace(self._progress, otp_attempts=self._progress.otp_attempts + 1)
@@ -418,8 +424,9 @@ class Order:
             + (f" ({attempts_left - 1} प्रयास बाकी)।" if attempts_left > 1 else ", फिर नया OTP मँगाएँ।"),
         )
 
-    def complete(self, amount_collected: Decimal | None, *, at: datetime) -> None:
-        """The worker finished; cash collected must be exactly the locked fee, and marks the order PAID."""
+    def complete(self, amount_collected: Decimal | None, *, at: datetime, place: str | None = None) -> None:
+        """The worker finished (at `place`, "lat,lng", when known); cash collected must be exactly the locked fee, and
+        marks the order PAID."""
         fee = self.cash_due
         check_collected(amount_collected, fee)
         self._move(Event.COMPLETED, at)
@@ -427,7 +434,8 @@ class Order:
             payment = PaymentTerms(paid_in_cash(self.payment.snapshot, completion_key(self.id)))
             self._progress = replace(self._progress, payment=payment)
         collected = str(amount_collected) if amount_collected is not None else None
-        self._events.append(OrderEvent(Event.COMPLETED.value, self._actor, at, {"amount_collected": collected}))
+        detail = {"amount_collected": collected, **_at_place(place)}
+        self._events.append(OrderEvent(Event.COMPLETED.value, self._actor, at, detail))
 
     def cancel_by_buyer(self, reason_id: str, *, at: datetime, actor: str | None = None) -> CancellationCharge:
         """The buyer cancels under the confirmed cancellation terms; returns what it costs (a Refusal if it may not).
@@ -536,6 +544,11 @@ class Order:
 
 def _worker(worker_id: str) -> str:
     return f"worker:{worker_id}"
+
+
+def _at_place(place: str | None) -> dict[str, str]:
+    """An event's place: where the worker was ("lat,lng") when she took the step, if known."""
+    return {"gps": place} if place else {}
 
 
 def _staff_reason(reason: str) -> str:

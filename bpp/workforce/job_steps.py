@@ -27,6 +27,7 @@ from bpp.workforce.ports import CitizenNotices, OrderSettlement
 from bpp.workforce.presence import Presence
 from bpp.workforce.step_receipts import StepKey
 from catalog.order_message import StartOtp
+from fulfillment.geo import format_gps
 from fulfillment.order import OTP_ISSUED, Order
 from fulfillment.start_otp import otp_valid_to
 from fulfillment.states import OTP_CONFIRMED, OTP_VALID, Event
@@ -67,7 +68,8 @@ class JobSteps:
         async with self._unit_of_work() as uow:
             receipt = await self._claim(uow, worker_id, order_id, "travelling", key)
             order = await _own_order(uow, worker_id, order_id)
-            order.advance(Event.TRAVELLING, actor=f"worker:{worker_id}", at=self._clock())
+            order.advance(Event.TRAVELLING, actor=f"worker:{worker_id}", at=self._clock(),
+                          place=await _place(uow, worker_id))
             await self._store_and_report(uow, order)
             await _settle(uow, receipt, order)
             await uow.commit()
@@ -78,7 +80,8 @@ class JobSteps:
         async with self._unit_of_work() as uow:
             receipt = await self._claim(uow, worker_id, order_id, "arrived", key)
             order = await _own_order(uow, worker_id, order_id)
-            order.advance(Event.ARRIVED, actor=f"worker:{worker_id}", at=self._clock())
+            order.advance(Event.ARRIVED, actor=f"worker:{worker_id}", at=self._clock(),
+                          place=await _place(uow, worker_id))
             otp = await self._issue_otp(uow, order, worker_id)
             await self._store_and_report(uow, order, otp=otp)
             await _settle(uow, receipt, order)
@@ -101,7 +104,8 @@ class JobSteps:
             order = await _own_order(uow, worker_id, order_id)
             issued_at = await uow.orders.last_event_at(order_id, OTP_ISSUED)
             try:
-                order.start_with_otp(token, matches=verify_secret, issued_at=issued_at, at=self._clock())
+                order.start_with_otp(token, matches=verify_secret, issued_at=issued_at, at=self._clock(),
+                                     place=await _place(uow, worker_id))
             except Refusal:
                 if order.has_changes:  # the wrong try is counted although the start is refused
                     await uow.orders.save(order)
@@ -122,7 +126,7 @@ class JobSteps:
             receipt = await self._claim(uow, worker_id, order_id, "complete", key)
             order = await _own_order(uow, worker_id, order_id)
             now = self._clock()
-            order.complete(amount_collected, at=now)
+            order.complete(amount_collected, at=now, place=await _place(uow, worker_id))
             await uow.orders.save(order)
             await self._settlement.order_completed(uow.conn, order)
             await worker_repo.release(uow.conn, worker_id, order_id, now)
@@ -183,6 +187,14 @@ class JobSteps:
 async def _settle(uow: UnitOfWork, receipt: StepKey | None, order: Order) -> None:
     if receipt is not None:
         await receipt.settle(uow.conn, order)
+
+
+async def _place(uow: UnitOfWork, worker_id: str) -> str | None:
+    """Where the worker last reported herself ("lat,lng"), for the order's story of her steps."""
+    worker = await worker_repo.get_worker(uow.conn, worker_id)
+    if worker is None or worker["last_lat"] is None or worker["last_lng"] is None:
+        return None
+    return format_gps(worker["last_lat"], worker["last_lng"])
 
 
 async def _own_order(uow: UnitOfWork, worker_id: str, order_id: str) -> Order:

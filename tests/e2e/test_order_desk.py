@@ -178,6 +178,9 @@ async def test_an_officer_finds_a_stuck_order_by_phone_and_the_buyer_app_gets_th
     assert [(e["kind"], e["actor_name"], e["detail"]["reason"]) for e in audit] == [
         ("assigned", "Anjali Verma (lko.officer)", "Ramesh has not set off; his phone is off")]
     assert [e["kind"] for e in story["events"]][-1] == "completed"
+    steps = {"travelling", "arrived", "started", "completed"}
+    places = {e["kind"]: e["detail"].get("gps") for e in story["events"] if e["kind"] in steps}
+    assert places == dict.fromkeys(steps, "26.864700,80.946200")  # where Salma went online
     assert {m["action"] for m in story["messages"]["inbound"]} >= {"select", "init", "confirm", "status"}
     assert any(c["action"] == "on_status" and "Salma Bano" in c["payload"] for c in story["messages"]["callbacks"])
     assert [entry["kind"] for entry in story["ledger"]] == ["completion"]

@@ -1,5 +1,6 @@
-"""What staff may do to an order, on the aggregate alone: give it to another worker, cancel it for the provider,
-move its visit, refund its cancellation fee; each recorded with the officer and her reason."""
+"""What staff see of an order and may do to it, on the aggregate alone: give it to another worker, cancel it for the
+provider, move its visit, refund its cancellation fee, each recorded with the officer and her reason; where its
+start OTP stands, whether it is late, and where the worker took each step."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -201,3 +202,18 @@ def test_an_order_is_late_once_its_window_passed_without_the_worker_at_the_door(
     finished = held_by("W1")
     finished.cancel_by_provider("022", at=NOW, actor=OFFICER, reason="nobody")
     assert not finished.is_late(NOW + timedelta(days=1))
+
+
+def test_each_step_of_the_worker_keeps_where_she_took_it() -> None:
+    order = held_by("W1")
+    order.advance(Event.TRAVELLING, actor="worker:W1", at=NOW, place="26.8600,80.9400")
+    order.advance(Event.ARRIVED, actor="worker:W1", at=NOW, place="26.8467,80.9462")
+    order.issue_start_otp("hash", at=NOW)
+    order.start_with_otp("1234", matches=lambda _hash, _otp: True, issued_at=NOW, at=NOW, place="26.8467,80.9462")
+    order.complete(Decimal("590.00"), at=LATER, place="26.8468,80.9461")
+    places = {event.kind: event.detail.get("gps") for event in order.pending_events}
+    assert places == {"travelling": "26.8600,80.9400", "arrived": "26.8467,80.9462", "otp-issued": None,
+                      "started": "26.8467,80.9462", "completed": "26.8468,80.9461"}
+    unknown = held_by("W1")
+    unknown.advance(Event.TRAVELLING, actor="worker:W1", at=NOW)
+    assert "gps" not in unknown.pending_events[0].detail
