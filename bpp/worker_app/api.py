@@ -30,8 +30,8 @@ from schemas.enums import OrderStatus
 
 router = APIRouter(prefix="/worker/api", tags=["worker app"])
 Worker = Annotated[Principal, Depends(require_worker)]
-# one key per step the app took (a UUID); optional, so a client that never retries needs none
-StepKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=KEY_PATTERN)]
+# one key per step the app took (a UUID); optional (default "": none), so a client that never retries needs none
+StepKey = Annotated[str, Header(alias="Idempotency-Key", pattern=KEY_PATTERN)]
 # A stream ends after STREAM_SECONDS and the app opens the next: a serve process that stops waits for open answers,
 # so this bounds its wait. A comment every HEARTBEAT_SECONDS keeps proxies and mobile networks from cutting it.
 STREAM_SECONDS: Final = 45.0
@@ -125,7 +125,8 @@ async def open_offers(worker: Worker, request: Request) -> list[dict[str, Any]]:
     return [asdict(offer) for offer in await _workforce(request).offers.open_offers(worker.id)]
 
 
-@router.get("/offers/stream")
+# a stream of events, not a JSON answer: left out of the OpenAPI document (its clients read answers to the end)
+@router.get("/offers/stream", include_in_schema=False)
 async def offer_stream(worker: Worker, request: Request) -> StreamingResponse:
     """Her open offers as server-sent events (`event: offers`, the list GET /offers answers): at once, then each time
     an offer is made for her, by whichever process (bpp/workforce/offer_feed.py)."""
@@ -172,15 +173,15 @@ async def my_jobs(worker: Worker, request: Request) -> list[dict[str, Any]]:
 
 @router.post("/jobs/{order_id}/travelling")
 async def travelling(order_id: str, worker: Worker, request: Request, response: Response,
-                     key: StepKey = None) -> dict[str, Any]:
-    return await _step(response, _workforce(request).job_steps.mark_travelling(worker.id, order_id, key))
+                     key: StepKey = "") -> dict[str, Any]:
+    return await _step(response, _workforce(request).job_steps.mark_travelling(worker.id, order_id, key or None))
 
 
 @router.post("/jobs/{order_id}/arrived")
 async def arrived(order_id: str, worker: Worker, request: Request, response: Response,
-                  key: StepKey = None) -> dict[str, Any]:
+                  key: StepKey = "") -> dict[str, Any]:
     """At the door: the customer receives a start OTP in her buyer app."""
-    return await _step(response, _workforce(request).job_steps.mark_arrived(worker.id, order_id, key))
+    return await _step(response, _workforce(request).job_steps.mark_arrived(worker.id, order_id, key or None))
 
 
 @router.post("/jobs/{order_id}/otp")
@@ -192,15 +193,16 @@ async def new_otp(order_id: str, worker: Worker, request: Request) -> dict[str, 
 
 @router.post("/jobs/{order_id}/start")
 async def start(order_id: str, body: StartWithOtp, worker: Worker, request: Request, response: Response,
-                key: StepKey = None) -> dict[str, Any]:
-    return await _step(response, _workforce(request).job_steps.start_service(worker.id, order_id, body.otp, key))
+                key: StepKey = "") -> dict[str, Any]:
+    steps = _workforce(request).job_steps
+    return await _step(response, steps.start_service(worker.id, order_id, body.otp, key or None))
 
 
 @router.post("/jobs/{order_id}/complete")
 async def complete(order_id: str, body: Completion, worker: Worker, request: Request, response: Response,
-                   key: StepKey = None) -> dict[str, Any]:
+                   key: StepKey = "") -> dict[str, Any]:
     steps = _workforce(request).job_steps
-    return await _step(response, steps.complete(worker.id, order_id, body.amount_collected, key))
+    return await _step(response, steps.complete(worker.id, order_id, body.amount_collected, key or None))
 
 
 @router.get("/earnings")
