@@ -62,6 +62,8 @@ DATA_DEPENDENT = {
     "POST /staff/api/departments",
     "POST /staff/api/department-invoices",
     "POST /staff/api/department-invoices/{number}/payments",
+    # the staff order list: a service category the taxonomy has, a first day no later than the last
+    "GET /staff/api/orders",
 }
 
 
