@@ -145,6 +145,6 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(FieldErrors, field_errors_handler)
     app.add_exception_handler(DBAPIError, unstorable_text_handler)
     app.add_exception_handler(Refusal, refusal_handler)  # a rule's refusal in any staff or worker route
-    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/", "/signup/api/"))
+    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/", "/signup/api/", "/department/api/"))
 
     return app
