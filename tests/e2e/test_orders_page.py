@@ -143,8 +143,13 @@ async def test_an_officer_finds_reassigns_and_cancels_an_order_in_both_languages
     await expect(detail.locator('#order-events tr.by-staff[data-kind="cancelled"]')).to_contain_text("Anjali Verma")
     await page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    # the filters: by status, and a clear that keeps her district
+    # the filters: by service and status, and a clear that keeps her district
     await page.click("#orders-clear")
+    category = desk.services.catalog.snapshot.items[TAP_REPAIR].category_id
+    await page.locator("#orders-service").select_option(category)
+    await page.click("#orders-search")
+    await expect(page.locator("#orders-table tbody tr")).to_have_count(1)
+    await page.locator("#orders-service").select_option("")
     await page.locator("#orders-status").select_option("Cancelled")
     await page.click("#orders-search")
     await expect(page.locator("#orders-table tbody tr")).to_have_count(1)

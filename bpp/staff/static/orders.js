@@ -8,7 +8,7 @@
   const MANAGERS = ["admin", "district_officer"];
   const STATUSES = ["Created", "Accepted", "In-progress", "Completed", "Cancelled"];
   const CHANNELS = ["ondc", "helpline", "kiosk", "department"];
-  const view = { orders: [], story: null, candidates: [], searched: false };
+  const view = { orders: [], story: null, candidates: [], searched: false, categories: [] };
 
   const panel = document.createElement("section");
   panel.className = "tab-panel";
@@ -128,6 +128,10 @@
   async function load() {
     if (!manager()) return;
     prepareFilters();
+    await act("orders", async () => {  // the service filter's choices, whatever the catalogue tab has loaded yet
+      view.categories = await api("GET", "/catalog/categories");
+      renderFilters();
+    });
     await search();
   }
 
@@ -157,7 +161,7 @@
 
   function renderFilters() {
     options(byId("orders-channel"), [["", t("orders.any")], ...CHANNELS.map((code) => [code, t(`channel.${code}`)])]);
-    const categories = Object.values(state.categories)
+    const categories = view.categories
       .map((category) => [category.code, pick({ hi: category.name_hi, en: category.name_en })])
       .sort((a, b) => a[1].localeCompare(b[1]));
     options(byId("orders-service"), [["", t("orders.any")], ...categories]);
@@ -416,7 +420,7 @@
   }
 
   function reset() {
-    Object.assign(view, { orders: [], story: null, candidates: [], searched: false });
+    Object.assign(view, { orders: [], story: null, candidates: [], searched: false, categories: [] });
     byId("orders-district").readOnly = false;
     clearFilters();
   }
