@@ -27,6 +27,9 @@ PG_ADMIN_DSN = os.environ.get("SEVAMITRA_TEST_PG_ADMIN", "postgresql://postgres@
 PG_HOST = PG_ADMIN_DSN.rsplit("/", 1)[0].split("://", 1)[1]
 REDIS_TEST_URL = os.environ.get("SEVAMITRA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = ("embedded", "postgres")
+# `python -m bpp …` subprocesses run this tree's code, not whichever checkout `pip install -e` pointed at last
+ROOT = Path(__file__).resolve().parent.parent
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
 
 
 def _in_thread(function: Callable[..., Any], *args: Any) -> Any:
