@@ -1,6 +1,7 @@
 """Every table, imported once so `metadata` is complete for migrations and tests."""
 
 from bpp.storage import (
+    agency_tables,
     auth_tables,
     catalog_tables,
     complaint_tables,
@@ -11,12 +12,14 @@ from bpp.storage import (
     ledger_tables,
     notify_tables,
     order_tables,
+    push_tables,
     signup_tables,
     worker_tables,
 )
 from bpp.storage.metadata import metadata
 
 __all__ = [
+    "agency_tables",
     "auth_tables",
     "catalog_tables",
     "complaint_tables",
@@ -28,6 +31,7 @@ __all__ = [
     "metadata",
     "notify_tables",
     "order_tables",
+    "push_tables",
     "signup_tables",
     "worker_tables",
 ]
