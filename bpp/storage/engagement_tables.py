@@ -72,3 +72,17 @@ engagement_visits = Table(
     Column("completed_at", UTCDateTime()),
     Index("ix_engagement_visits_worker", "worker_id", "start_at"),
 )
+
+engagement_orders = Table(
+    "engagement_orders",
+    metadata,
+    # the ONDC order an engagement was booked as: status and update find the engagement by the transaction
+    Column("engagement_id", ID, primary_key=True),
+    Column("bap_id", String(255), nullable=False),
+    Column("transaction_id", String(255), nullable=False),
+    Column("buyer_order_id", String(255), nullable=False),  # the buyer app's order.id, echoed in every callback
+    Column("buyer_created_at", String(64), nullable=False),  # as sent in confirm (RFC 3339)
+    Column("payment", JSON, nullable=False),  # the first month's payment as agreed in confirm
+    Index("ux_engagement_orders_transaction", "bap_id", "transaction_id", unique=True),
+    Index("ux_engagement_orders_buyer_order", "bap_id", "buyer_order_id", unique=True),
+)
