@@ -134,6 +134,16 @@ class EngagementRepo:
                     .values({name: value for name, value in row.items() if name not in ("engagement_id", "day")})
                 )
 
+    async def overdue_visits(self, now: datetime, limit: int) -> list[Visit]:
+        """Planned visits whose time has passed (nobody completed them), oldest first: the ones to mark missed."""
+        rows = await self._conn.execute(
+            select(engagement_visits)
+            .where(engagement_visits.c.state == VisitState.PLANNED.value, engagement_visits.c.end_at <= now)
+            .order_by(engagement_visits.c.end_at)
+            .limit(limit)
+        )
+        return [_visit(row._mapping) for row in rows]
+
     async def worker_bookings(self, worker_id: str, start: datetime, end: datetime) -> list[Booking]:
         """The planned and done engagement visits `worker_id` holds that overlap [start, end), at their places: her
         engagement calendar for `fulfillment.engagement_calendar` (her one-off jobs are OrderRepo's to read)."""

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bpp.money.engagement_ledger import engagement_earnings
 from bpp.money.repo import CheckReport, LedgerRepo, PayoutRepo, reconciliation_figures
 from bpp.ops.metrics import SETTLEMENTS
 from bpp.storage.db import Database
@@ -102,6 +103,11 @@ class LedgerService:
         terms = terms_from_order(order)
         await self._post_order_entry(conn, fee_refund_entry(terms, self.policy, fee), terms)
 
+    async def engagement_posted(self, conn: AsyncConnection, entry: JournalEntry) -> bool:
+        """Post an engagement's entry (`fulfillment.engagement_money`) in `conn`'s transaction; False when its event
+        was posted before. Engagements are billed by the month, outside the buyer apps' settlement windows."""
+        return await _post(self._ledger(conn), entry, self._clock())
+
     async def _post_order_entry(self, conn: AsyncConnection, entry: JournalEntry, terms: OrderTerms) -> bool:
         now = self._clock()
         window = settlement_window(now, terms.settlement_window)
@@ -139,6 +145,11 @@ class LedgerService:
     async def statement(self, worker_id: str, limit: int = 50, before_id: int | None = None) -> list[dict[str, Any]]:
         async with self._db.connect() as conn:
             return await self._ledger(conn).statement(worker_id, limit, before_id)
+
+    async def engagement_earnings(self, worker_id: str) -> list[tuple[str, int, Decimal]]:
+        """(engagement id, visits credited, her credit) per engagement she did visits of."""
+        async with self._db.connect() as conn:
+            return await engagement_earnings(conn, worker_id)
 
     async def order_entries(self, order_id: str) -> list[dict[str, Any]]:
         """An order's journal entries and their postings, oldest first (the staff console's order page)."""

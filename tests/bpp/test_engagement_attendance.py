@@ -1,0 +1,174 @@
+"""Engagements' staffing, attendance and money on each backend: the nearest free worker becomes the steady one, a
+worker holds engagements whose visits leave room for the journey, a day off is covered by a substitute, a visit
+nobody did is marked missed, and a month is billed in advance, credited per done visit and refunded for the missed
+one with `ledger check` balanced."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from engagement_factory import MORNINGS, ist, requested
+from harness import Backend
+from sqlalchemy import select
+
+from bpp.engagements.attendance import EngagementVisits
+from bpp.engagements.repo import EngagementRepo
+from bpp.engagements.service import EngagementService
+from bpp.money.repo import paise_sum, rupees
+from bpp.money.service import LedgerService
+from bpp.storage.db import Database
+from bpp.storage.ledger_tables import ledger_postings
+from bpp.workforce import repo as worker_repo
+from catalog.engagement_terms import Month, VisitSchedule
+from fulfillment.engagement import Engagement, EngagementState
+from fulfillment.engagement_visits import VisitState
+from fulfillment.ledger import ADVANCES
+from fulfillment.workers import VERIFIED, Registration
+from schemas.errors import SLOT_NOT_AVAILABLE
+from schemas.refusal import Refusal
+
+START = date(2027, 3, 17)  # a prorated first month: 15 visits in March
+COOK = "SM-1000"  # the factory's category
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def db(backend: Backend) -> AsyncIterator[Database]:
+    database = Database(backend.database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(ist(START - timedelta(days=1), 10))
+
+
+@pytest.fixture
+def ledger(db: Database, clock: Clock) -> LedgerService:
+    return LedgerService(db, clock, Decimal("10"))
+
+
+@pytest.fixture
+def visits(db: Database, ledger: LedgerService, clock: Clock) -> EngagementVisits:
+    return EngagementVisits(db, ledger, clock)
+
+
+async def add_workers(db: Database, *homes: tuple[str, float, float], skill: str = COOK) -> None:
+    async with db.begin() as conn:
+        for worker_id, lat, lng in homes:
+            phone = f"9600{sum(map(ord, worker_id)):06d}"  # distinct for the ids used here
+            reg = Registration(f"Cook {worker_id}", phone, "1234", (skill,), lat, lng, "std:0522")
+            await worker_repo.insert_worker(conn, reg, "x", datetime(2027, 1, 1, tzinfo=UTC), "test",
+                                            verification=VERIFIED, worker_id=worker_id)
+
+
+async def book(db: Database, engagement: Engagement) -> None:
+    async with db.begin() as conn:
+        await EngagementRepo(conn).add(engagement)
+
+
+NEAR, FARTHER, FAR_AWAY = (26.8480, 80.9470), (26.8600, 80.9600), (27.5, 81.5)  # the factory's HOME is Hazratganj
+ALIGANJ = "26.870000,80.990000"  # about 5 km from Hazratganj: 38 minutes' journey
+
+
+async def test_the_nearest_free_worker_is_kept_for_several_engagements_whose_visits_leave_room(
+    db: Database, visits: EngagementVisits
+) -> None:
+    await add_workers(db, ("W1", *NEAR), ("W2", *FARTHER), ("W9", *FAR_AWAY))
+    await add_workers(db, ("P1", *NEAR), skill="SM-2000")  # nearest, but not a cook
+    await book(db, requested(START))
+    assert await visits.staff("EN-1") == "W1"
+    # 10:00-12:00 next door: two hours after the morning visit, W1 takes it too
+    await book(db, requested(START, schedule=MORNINGS.at(time(10, 0)), engagement_id="EN-2",
+                             place_gps="26.846900,80.946500"))
+    assert await visits.staff("EN-2") == "W1"
+    # 09:00 across town clashes with W1's mornings (no time for the journey): the next nearest cook
+    await book(db, requested(START, schedule=MORNINGS.at(time(9, 0)), engagement_id="EN-3", place_gps=ALIGANJ))
+    assert await visits.staff("EN-3") == "W2"
+    # nobody within reach is free at 07:30 every day: declined, with no visit
+    await book(db, requested(START, schedule=VisitSchedule(MORNINGS.weekdays, time(7, 30), 120), engagement_id="EN-4"))
+    assert await visits.staff("EN-4") is None
+    async with db.connect() as conn:
+        repo = EngagementRepo(conn)
+        declined = await repo.get("EN-4")
+        stored = await repo.visits("EN-1", START, START + timedelta(days=30))
+        assert await repo.visits("EN-4", START, START + timedelta(days=30)) == []
+    assert declined is not None and declined.state is EngagementState.ENDED
+    assert [visit.day for visit in stored] == [START + timedelta(days=n) for n in range(14)]
+    assert {visit.worker_id for visit in stored} == {"W1"}
+
+
+async def test_a_week_of_daily_visits_with_a_day_off_and_a_missed_one_is_billed_credited_and_refunded(
+    db: Database, visits: EngagementVisits, ledger: LedgerService, clock: Clock
+) -> None:
+    await add_workers(db, ("W1", *NEAR), ("W2", *FARTHER))
+    await book(db, requested(START))
+    assert await visits.staff("EN-1") == "W1"
+    march = Month(2027, 3)
+    assert await visits.bill_month("EN-1", march) is True
+    assert await visits.bill_month("EN-1", march) is False  # its key was posted: nothing twice
+
+    day_off, missed = date(2027, 3, 19), date(2027, 3, 21)
+    covered = await visits.day_off("W1", "EN-1", day_off)
+    assert (covered.worker_id, covered.substitute) == ("W2", True)
+
+    for n in range(15):  # every visit of March's part of the term
+        day = START + timedelta(days=n)
+        clock.now = ist(day, 8, 30)  # during the 07:00-09:00 visit
+        if day != missed:
+            done = await visits.complete("W2" if day == day_off else "W1", "EN-1", day)
+            assert done.state is VisitState.DONE
+        clock.now = ist(day, 9, 5)
+        assert await visits.mark_missed() == (1 if day == missed else 0)
+        async with db.begin() as conn:
+            engagement = await EngagementRepo(conn).get("EN-1")
+            assert engagement is not None
+            await EngagementService(clock).replan_visits(conn, engagement)  # the coming days, as the loop stores them
+    with pytest.raises(Refusal):  # a done visit is not done twice, so not credited twice
+        await visits.complete("W1", "EN-1", START)
+
+    clock.now = ist(date(2027, 4, 1), 10)
+    assert await visits.settle_month("EN-1", march) is True
+    assert await visits.settle_month("EN-1", march) is False
+
+    async with db.connect() as conn:
+        stored = await EngagementRepo(conn).visits("EN-1", START, march.last)
+    assert [visit.day for visit in stored if visit.state is VisitState.MISSED] == [missed]
+    assert await ledger.engagement_earnings("W1") == [("EN-1", 13, Decimal("2925.00"))]
+    assert await ledger.engagement_earnings("W2") == [("EN-1", 1, Decimal("225.00"))]
+    assert (await ledger.worker_position("W1")).wallet == Decimal("2925.00")
+    report = await ledger.check()
+    assert report.balanced and report.entries == 1 + 14 + 1
+    assert await account_sum(db, ADVANCES.code) == Decimal("0.00")  # every prepaid rupee earned or refunded
+    assert await account_sum(db, "refunds_payable:bap.example") == Decimal("-295.00")
+    assert await account_sum(db, "receivable:bap.example") == Decimal("4425.00")
+
+
+async def test_a_day_off_nobody_can_cover_is_refused_and_stays_hers(db: Database, visits: EngagementVisits) -> None:
+    await add_workers(db, ("W1", *NEAR))
+    await book(db, requested(START))
+    await visits.staff("EN-1")
+    with pytest.raises(Refusal) as refused:
+        await visits.day_off("W1", "EN-1", START + timedelta(days=2))
+    assert refused.value.code == SLOT_NOT_AVAILABLE.code
+    async with db.connect() as conn:
+        visit = (await EngagementRepo(conn).visits("EN-1", START + timedelta(days=2), START + timedelta(days=2)))[0]
+    assert (visit.worker_id, visit.substitute) == ("W1", False)
+
+
+async def account_sum(db: Database, code: str) -> Decimal:
+    async with db.connect() as conn:
+        paise = (await conn.execute(select(paise_sum(ledger_postings.c.amount))
+                                    .where(ledger_postings.c.account_code == code))).scalar_one()
+    return rupees(paise)
