@@ -13,10 +13,12 @@ from pathlib import Path
 import orjson
 
 from bpp.platform.private_files import write_private
+from bpp.platform.vapid import new_vapid_private_key
 from bpp.storage.db import sqlite_file
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 DEMO_KEY_FILE_NAME = "demo-keys.json"
+DEMO_VAPID_FILE_NAME = "demo-vapid-key.json"
 
 
 def demo_key_file(database_url: str) -> Path:
@@ -36,3 +38,14 @@ def ensure_demo_keys(path: Path) -> Path:
     with contextlib.suppress(FileExistsError):  # a demo started at the same moment wrote it first: use theirs
         write_private(path, content.decode(), replace=False)
     return path
+
+
+def ensure_demo_vapid_key(folder: Path) -> str:
+    """The demo's VAPID private key, made on its first start: the phones' push subscriptions are tied to its public
+    key, so a new key at every start would silence them."""
+    path = folder / DEMO_VAPID_FILE_NAME
+    if not path.exists():
+        content = orjson.dumps({"vapid_private_key": new_vapid_private_key()})
+        with contextlib.suppress(FileExistsError):  # a demo started at the same moment wrote it first: use theirs
+            write_private(path, content.decode(), replace=False)
+    return str(orjson.loads(path.read_bytes())["vapid_private_key"])

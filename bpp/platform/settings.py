@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     documents_dir: Path = Path("./var/worker-documents")
     document_max_bytes: int = Field(5_000_000, ge=10_000, le=50_000_000)
 
+    # Web Push of offers to the worker app (bpp/workforce/push.py): our VAPID private key (base64url of the P-256
+    # scalar; `sevamitra-bpp keys vapid` makes one, key_file may hold it) and the contact push services may write to.
+    # Unset (and not --demo), offers are not pushed
+    vapid_private_key: SecretStr | None = None
+    vapid_subject: str = Field("mailto:sevamitra-support@up.gov.in", pattern=r"^(mailto:\S+@\S+|https://\S+)$")
+
     # people
     session_secret: SecretStr | None = None  # signs staff and worker login tokens; random per start if unset
     session_ttl_seconds: int = Field(12 * 3600, ge=60)

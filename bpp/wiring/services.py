@@ -22,7 +22,7 @@ from bpp.assisted.service import AssistedDesk
 from bpp.catalogue.service import CatalogService, settlement_account
 from bpp.complaints.deps import ComplaintDeps
 from bpp.complaints.desk import ComplaintOffice
-from bpp.demo.keys import demo_key_file, ensure_demo_keys
+from bpp.demo.keys import demo_key_file, ensure_demo_keys, ensure_demo_vapid_key
 from bpp.departments.billing import DepartmentBilling
 from bpp.departments.service import DepartmentAccounts, WorkOrderDesk
 from bpp.kiosks.service import KioskOffice
@@ -50,6 +50,7 @@ from bpp.platform.background import BackgroundLoop
 from bpp.platform.keys import KeyMaterial
 from bpp.platform.leader import Lease
 from bpp.platform.settings import ConfigError, Settings
+from bpp.platform.vapid import VapidKeys
 from bpp.signup.queue import SignupQueue
 from bpp.signup.service import SignupDesk
 from bpp.staff.order_desk import OrderDesk
@@ -61,9 +62,11 @@ from bpp.workforce.documents import WorkerDocuments
 from bpp.workforce.job_steps import JobSteps
 from bpp.workforce.matching import GeoIndex
 from bpp.workforce.matching_loop import CancelForNoWorker, MatchingLoop
+from bpp.workforce.offer_alerts import OfferAlerts
 from bpp.workforce.offer_feed import OfferFeed
 from bpp.workforce.offers import Offers
 from bpp.workforce.presence import Presence
+from bpp.workforce.push import PushSubscriptions, WebPush
 from bpp.workforce.workforce import Workforce
 from signing import RegistryClient, encryption_public_key_b64, signing_public_key_b64
 
@@ -98,6 +101,21 @@ def load_key_material(settings: Settings) -> KeyMaterial:
     except ValueError as exc:
         raise ConfigError(f"setting signing_private_key / encryption_private_key: {exc}") from None
     return KeyMaterial(signing, encryption, signing_public, encryption_public)
+
+
+def load_vapid_keys(settings: Settings) -> VapidKeys | None:
+    """The VAPID key from the environment or key_file; the demo keeps its own; None: offers are not pushed."""
+    private = settings.vapid_private_key.get_secret_value() if settings.vapid_private_key else None
+    if not private and settings.key_file:
+        private = _read_key_file(settings.key_file).get("vapid_private_key")
+    if not private and settings.demo:
+        private = ensure_demo_vapid_key(demo_key_file(settings.database_url).parent)
+    if not private:
+        return None
+    try:
+        return VapidKeys.of(private, settings.vapid_subject)
+    except ValueError as exc:
+        raise ConfigError(f"setting vapid_private_key (SEVAMITRA_VAPID_PRIVATE_KEY or key_file): {exc}") from None
 
 
 def _read_key_file(path: Path) -> dict[str, Any]:
@@ -229,11 +247,15 @@ class Services:
         offers = Offers(self.unit_of_work, db, geo, presence, clock, matching.wake)
         offer_feed = OfferFeed(self.redis)  # the worker app's offer streams, in whichever process holds them
         matching.offer_listeners.append(offer_feed.offer_made)
+        vapid, push_subscriptions = load_vapid_keys(settings), PushSubscriptions(db, clock)
+        push = WebPush(vapid, push_subscriptions) if vapid is not None else None
+        offer_alerts = OfferAlerts(offers, push_subscriptions, push, clock)  # a closed app: push, else SMS
+        matching.offer_listeners.append(offer_alerts.offer_made)
         invoice_link = partial(invoice_url, settings, self.keys)
         job_steps = JobSteps(
             self.unit_of_work, presence, self.ledger, self.citizen_sms, clock, matching.wake, invoice_link
         )
-        return Workforce(coverage, presence, matching, offers, offer_feed, job_steps, invoice_link)
+        return Workforce(coverage, presence, matching, offers, offer_feed, offer_alerts, job_steps, invoice_link)
 
     def new_dispatcher(self, batch: int = 50) -> Dispatcher:
         """A dispatcher of this process's outbox (several may run side by side on PostgreSQL)."""

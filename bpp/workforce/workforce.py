@@ -1,7 +1,7 @@
 """The workforce area as one object for its callers: its parts, started and stopped together.
 
-Callers reach the part they need (`coverage` for search, `matching` for a confirmed order, `offers`, `offer_feed` and
-`job_steps` for the worker app, `presence` for staff changes to a worker); each part takes only the
+Callers reach the part they need (`coverage` for search, `matching` for a confirmed order, `offers`, `offer_feed`,
+`offer_alerts` and `job_steps` for the worker app, `presence` for staff changes to a worker); each part takes only the
 narrow dependencies it uses, wired by `Services.new_workforce` in `bpp/wiring/services.py`.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from bpp.workforce.coverage import Coverage
 from bpp.workforce.job_steps import JobSteps
 from bpp.workforce.matching_loop import MatchingLoop
+from bpp.workforce.offer_alerts import OfferAlerts
 from bpp.workforce.offer_feed import OfferFeed
 from bpp.workforce.offers import Offers
 from bpp.workforce.presence import Presence
@@ -27,6 +28,7 @@ class Workforce:
         matching: MatchingLoop,
         offers: Offers,
         offer_feed: OfferFeed,
+        offer_alerts: OfferAlerts,
         job_steps: JobSteps,
         invoice_url: Callable[[str], str],
     ) -> None:
@@ -35,6 +37,7 @@ class Workforce:
         self.matching = matching
         self.offers = offers
         self.offer_feed = offer_feed
+        self.offer_alerts = offer_alerts
         self.job_steps = job_steps
         self.invoice_url = invoice_url  # where the buyer app fetches a completed order's invoice
 
@@ -43,9 +46,11 @@ class Workforce:
         await self.coverage.start()
         await self.presence.start()
         await self.offer_feed.start()
+        await self.offer_alerts.start()
         self.matching.start()
 
     async def stop(self) -> None:
         await self.matching.stop()
+        await self.offer_alerts.stop()
         await self.offer_feed.stop()
         await self.coverage.stop()
