@@ -25,7 +25,9 @@ KIOSK_OPERATOR: Final = "kiosk_operator"  # a kiosk's one login (bpp/kiosks): on
 DEPARTMENT_REQUESTER: Final = "department_requester"
 DEPARTMENT_APPROVER: Final = "department_approver"
 DEPARTMENT_ROLES: Final = (DEPARTMENT_REQUESTER, DEPARTMENT_APPROVER)
-STAFF_ROLES = (*OFFICE_ROLES, KIOSK_OPERATOR, *DEPARTMENT_ROLES)
+# A service-provider agency's one login (bpp/agencies): its own workers, jobs, ratings and payouts only.
+AGENCY: Final = "agency"
+STAFF_ROLES = (*OFFICE_ROLES, KIOSK_OPERATOR, *DEPARTMENT_ROLES, AGENCY)
 MAX_LOGIN_NOTICES: Final = 20
 LOGIN_NOTICE_SECONDS: Final = 30 * 86400  # a notice waits this long for the owner's next login
 _hasher = PasswordHasher()

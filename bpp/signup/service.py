@@ -242,7 +242,7 @@ class SignupDesk:
 
     async def save(self, phone: str, details: Details) -> Row:
         """Keep her details (a new application is a draft; one turned down becomes a draft again)."""
-        home = self._checked(phone, details)
+        home = self.checked(phone, details)
         now = self._clock()
         values: dict[str, Any] = {
             "name": details.name.strip(), "trades": list(dict.fromkeys(details.trades)),
@@ -310,7 +310,7 @@ class SignupDesk:
         assert sent is not None
         return sent
 
-    def _checked(self, phone: str, details: Details) -> Home:
+    def checked(self, phone: str, details: Details) -> Home:
         """Her home district, once every field is right; else every wrong field at once."""
         # the district is found from the pincode below, so the registration's own check of it is left out
         registration = Registration(

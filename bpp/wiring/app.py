@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError
 
+from bpp.agencies import router as agency_router
 from bpp.assisted import router as helpline_api
 from bpp.catalogue import images as category_images
 from bpp.demo.registry import DemoRegistry
@@ -37,6 +38,7 @@ from bpp.platform.settings import Settings
 from bpp.signup import pages as signup_pages
 from bpp.signup import router as signup_router
 from bpp.staff import (
+    agencies_api,
     auth_api,
     catalog_api,
     complaints_api,
@@ -64,6 +66,7 @@ STAFF_AND_WORKER_ROUTERS = (
     order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
     kiosk_api.router, department_api.router, department_staff_api.router,
     dashboard_api.router, documents_api.router, signup_api.router, signup_router.router,
+    agencies_api.router, agency_router.router,
 )
 
 
@@ -72,7 +75,7 @@ ROUTE_PARTS = (
     "department_accounts", "work_orders", "department_billing",
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
     "fulfillment", "ledger", "complaints", "assisted", "kiosks",
-    "documents", "order_desk", "signup", "signup_queue",
+    "documents", "order_desk", "signup", "signup_queue", "agencies",
 )
 
 
@@ -145,6 +148,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.add_exception_handler(FieldErrors, field_errors_handler)
     app.add_exception_handler(DBAPIError, unstorable_text_handler)
     app.add_exception_handler(Refusal, refusal_handler)  # a rule's refusal in any staff or worker route
-    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/", "/signup/api/", "/department/api/"))
+    serve_true_errors(app, api_prefixes=("/staff/api/", "/worker/api/", "/signup/api/", "/department/api/",
+                                        "/agency/api/"))
 
     return app

@@ -17,6 +17,7 @@ import orjson
 from redis.asyncio import Redis
 
 from bpp import places
+from bpp.agencies.service import AgencyDesk
 from bpp.assisted.notices import CitizenSms
 from bpp.assisted.service import AssistedDesk
 from bpp.catalogue.service import CatalogService, settlement_account
@@ -160,6 +161,7 @@ class Services:
     kiosks: KioskOffice = field(init=False)  # kiosks booking at their counters, and their money
     signup: SignupDesk = field(init=False)  # worker sign-up: applicants prove their phone and apply
     signup_queue: SignupQueue = field(init=False)  # worker sign-up: district staff decide and verify
+    agencies: AgencyDesk = field(init=False)  # service-provider agencies: apply, approval, their own desk
     department_accounts: DepartmentAccounts = field(init=False)  # government departments and their officers
     work_orders: WorkOrderDesk = field(init=False)  # departments' work orders and the visits they book
     department_billing: DepartmentBilling = field(init=False)  # departments' monthly invoices and payments
@@ -212,6 +214,7 @@ class Services:
             self.db, self.redis, self.sms, self.documents, self.catalog, places.lookup, lambda: self.clock()
         )
         self.signup_queue = SignupQueue(self.db, self.documents, self.fulfillment, lambda: self.clock())
+        self.agencies = AgencyDesk(self.db, self.signup, self.catalog, lambda: self.clock())
         handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
         self.search_path = SearchPath(

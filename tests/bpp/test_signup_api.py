@@ -4,57 +4,20 @@ queue (their district only) through to a worker who logs in to the worker app an
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Any
 
 import httpx
 import pytest
+from applicants import PHONE, applicant, staff, wrong_fields
 from harness import SCANNED_PDF, SCANNED_PNG, RunningServer, seed_demo
-from sqlalchemy import select
 
-from bpp.platform.auth import Principal
-from bpp.storage.notify_tables import sms_messages
 from catalog.schedule import IST
 
 LUCKNOW = "std:0522"
-PHONE = "9876507777"
 PLUMBER = "SRV11-1047"
 LIMIT = 20_000
 FORM = {"name": "Sunita Devi", "trades": [PLUMBER], "qualification": "diploma", "pincode": "226001",
         "home_lat": 26.8467, "home_lng": 80.9462, "pin": "2468", "language": "en"}
-
-
-def staff(server: RunningServer, role: str, district: str | None = None) -> httpx.AsyncClient:
-    token = server.services.tokens.issue(Principal("staff", f"{role}-1", role, district))
-    return httpx.AsyncClient(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"})
-
-
-async def last_otp(server: RunningServer, phone: str) -> str:
-    async with server.services.db.connect() as conn:
-        text = (await conn.execute(select(sms_messages.c.text).where(sms_messages.c.phone == phone)
-                                   .order_by(sms_messages.c.id.desc()).limit(1))).scalar_one()
-    found = re.search(r"\b\d{6}\b", text)
-    assert found is not None
-    return found.group(0)
-
-
-async def applicant(http: httpx.AsyncClient, server: RunningServer, phone: str = PHONE) -> dict[str, Any]:
-    """Prove `phone` with the OTP from the SMS queue; `http` carries her token afterwards."""
-    sent = await http.post("/signup/api/otp", json={"phone": phone, "language": "en"})
-    assert sent.status_code == 200, sent.text
-    checked = await http.post("/signup/api/otp/check", json={"phone": phone, "otp": await last_otp(server, phone)})
-    assert checked.status_code == 200, checked.text
-    http.headers["Authorization"] = f"Bearer {checked.json()['token']}"
-    return dict(checked.json())
-
-
-def wrong_fields(answer: httpx.Response) -> dict[str, dict[str, str]]:
-    assert answer.status_code == 422, answer.text
-    body = answer.json()
-    if "errors" in body:
-        return {error["field"]: error for error in body["errors"]}
-    return {body["detail"]["field"]: body["detail"]}
 
 
 @pytest.mark.settings(document_max_bytes=LIMIT, max_body_bytes=LIMIT // 2)
