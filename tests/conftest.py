@@ -6,6 +6,7 @@ PostgreSQL and Redis must be reachable (CI starts them); an unreachable service 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -16,7 +17,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from harness import Backend, RunningServer, make_settings, start_server
+from harness import Backend, RunningServer, SentSms, make_settings, start_server
 from redis.asyncio import Redis
 
 from bpp.simulator.buyer import BuyerApp, free_port
@@ -122,3 +123,14 @@ async def buyer(server: RunningServer) -> AsyncIterator[BuyerApp]:
     await app.start()
     yield app
     await app.stop()
+
+
+@pytest.fixture
+def sent_sms() -> Iterator[SentSms]:
+    logger = logging.getLogger("bpp.notify.sms")
+    handler, level = SentSms(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)

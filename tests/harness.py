@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from fastapi import FastAPI
 
 from bpp.demo.catalog_seed import seed_demo_catalog
 from bpp.demo.workers_seed import seed_demo_workers
+from bpp.notify.phones import mask_phone
 from bpp.platform.settings import Settings
 from bpp.wiring.app import create_app
 from bpp.wiring.services import Services
@@ -201,3 +203,28 @@ async def launch_chromium(playwright: Any) -> Any:
     """Headless Debian Chromium for the page tests; a clear failure when it is not installed."""
     assert HAVE_CHROMIUM, "install Chromium: apt-get install chromium"
     return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+@dataclass(eq=False)  # a logging handler is kept in weak sets: hashed by identity
+class SentSms(logging.Handler):
+    """The SMS the log backend sent in this test process: what the citizen's phone shows (the table keeps an
+    OTP's digits only until it is sent)."""
+
+    sent: list[tuple[str, str, str]] = field(default_factory=list)  # template, masked phone, text
+
+    def __post_init__(self) -> None:
+        super().__init__(logging.INFO)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if hasattr(record, "sms_template") and isinstance(record.args, tuple):
+            self.sent.append((record.sms_template, record.sms_to, str(record.args[-1])))
+
+    async def texts(self, template: str, phone: str, count: int = 1, seconds: float = 20.0) -> list[str]:
+        """Every text of `template` sent to `phone`, once at least `count` were."""
+        masked = mask_phone(phone)
+        for _ in range(int(seconds / 0.05)):
+            found = [text for name, to, text in self.sent if name == template and to == masked]
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{count} {template} SMS to {masked} not sent within {seconds} s: {self.sent}")

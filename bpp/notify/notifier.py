@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,10 @@ from bpp.storage.notify_tables import SMS_KEY_LENGTH, sms_messages
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(seconds=120)
+# Texts that carry a one-time password: once sent (or given up on) their digits are masked in `sms_messages`, so
+# the table never keeps an OTP longer than the sending takes (the OTPs themselves are stored only hashed).
+SECRET_TEMPLATES = frozenset({SmsTemplate.WORKER_ASSIGNED.value, SmsTemplate.SIGNUP_OTP.value})
+_DIGIT_RUN = re.compile(r"(?<!\w)\d{4,8}(?!\w)")  # an OTP; also the helpline number, harmless to mask in a record
 
 
 @dataclass(frozen=True)
@@ -161,10 +166,10 @@ class SmsNotifier:
         now = self._clock()
         values: dict[str, Any] = {"last_error": result.error}
         if result.sent:
-            values.update(status="sent", sent_at=now, gateway_ref=result.reference)
+            values.update(status="sent", sent_at=now, gateway_ref=result.reference, text=_kept_text(row))
             outcome = "sent"
         elif attempt >= self._retry.max_attempts:
-            values.update(status="failed")
+            values.update(status="failed", text=_kept_text(row))
             outcome = "failed"
             log.warning("SMS %d (%s) to %s failed after %d attempts: %s", row["id"], row["template"],
                         mask_phone(row["phone"]), attempt, result.error)
@@ -179,3 +184,8 @@ class SmsNotifier:
             )
         SMS.labels(outcome).inc()
 
+
+def _kept_text(row: Row) -> str:
+    """What the table keeps of a text it will not send again: an OTP's digits masked."""
+    text: str = row["text"]
+    return _DIGIT_RUN.sub("••••", text) if row["template"] in SECRET_TEMPLATES else text

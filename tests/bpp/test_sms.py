@@ -410,6 +410,22 @@ async def test_the_log_backend_writes_one_line_per_sms_with_the_phone_masked(
     assert row["dlt_template_id"] is None  # none configured
 
 
+async def test_a_sent_otp_is_masked_in_the_table_and_other_texts_are_kept(
+    backend: Backend, db: Database, gateway: StubGateway
+) -> None:
+    async with notifier_of(http_settings(backend, gateway), db, Clock()) as notifier:
+        async with db.begin() as conn:
+            await notifier.queue(conn, PHONE, SmsTemplate.WORKER_ASSIGNED, {
+                "order_number": "SM-0000000000AA", "worker_name": "Ramesh Kumar", "otp": "4821"},
+                key="worker_assigned:SM-0000000000AA:W1", language="en")
+        await queue_booked(notifier, db, language="en")
+        assert await notifier.send_due() == 2
+    assert sorted("4821" in request.form["body"] for request in gateway.received) == [False, True]  # sent whole
+    assigned, booked = await rows(db)
+    assert "4821" not in assigned["text"] and "Ramesh Kumar will do your booking SM-0000000000AA" in assigned["text"]
+    assert "Fee Rs 499.00" in booked["text"] and "155330" in booked["text"]
+
+
 async def test_services_start_the_sender_which_delivers_after_a_wake(
     backend: Backend, gateway: StubGateway
 ) -> None:

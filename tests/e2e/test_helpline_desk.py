@@ -9,14 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from harness import RunningServer, launch_chromium
+from harness import RunningServer, SentSms, launch_chromium
 from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy import func, select
 
 from bpp.orders.repo import OrderRepo
 from bpp.staff.users import create_staff_user
 from bpp.storage.gateway_tables import outbox
-from bpp.storage.notify_tables import sms_messages
 from bpp.storage.worker_tables import workers
 from fulfillment.order import Order
 from fulfillment.states import OrderStatus
@@ -47,13 +46,6 @@ async def log_in(page: Page, server: RunningServer) -> None:
     await page.click("#login-submit")
 
 
-async def sms_texts(server: RunningServer, template: str) -> list[str]:
-    async with server.services.db.connect() as conn:
-        query = select(sms_messages.c.text).where(sms_messages.c.template == template,
-                                                  sms_messages.c.phone == CALLER).order_by(sms_messages.c.id)
-        return list((await conn.execute(query)).scalars())
-
-
 async def completed(server: RunningServer, order_id: str, seconds: float = 30.0) -> Order:
     for _ in range(int(seconds / 0.1)):
         async with server.services.db.connect() as conn:
@@ -65,7 +57,7 @@ async def completed(server: RunningServer, order_id: str, seconds: float = 30.0)
 
 
 async def test_an_operator_books_for_a_caller_in_three_screens_and_a_demo_worker_does_the_visit(
-    server: RunningServer, browser: Browser
+    server: RunningServer, browser: Browser, sent_sms: SentSms
 ) -> None:
     page = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     await log_in(page, server)
@@ -113,13 +105,13 @@ async def test_an_operator_books_for_a_caller_in_three_screens_and_a_demo_worker
 
     order_id = re.search(r"SM-[0-9A-F]{12}", await done.inner_text())
     assert order_id is not None
-    [booked] = await sms_texts(server, "order_booked")
+    [booked] = await sent_sms.texts("order_booked", CALLER)
     assert order_id.group(0) in booked and "₹234.82" in booked
 
     # the demo's simulated worker accepts, travels, arrives, starts with the caller's OTP and collects the cash
     order = await completed(server, order_id.group(0))
     assert order.channel.name == "helpline" and order.payment.status == "PAID"
-    [coming] = await sms_texts(server, "worker_assigned")
+    [coming] = await sent_sms.texts("worker_assigned", CALLER)
     async with server.services.db.connect() as conn:
         name = (await conn.execute(select(workers.c.name).where(workers.c.id == order.worker_id))).scalar_one()
         callbacks = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()

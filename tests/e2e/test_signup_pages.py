@@ -15,17 +15,16 @@ from harness import (
     SCANNED_PNG,
     Backend,
     RunningServer,
+    SentSms,
     launch_chromium,
     make_settings,
     seed_demo,
     start_server,
 )
 from playwright.async_api import Page, async_playwright, expect
-from sqlalchemy import select
 
 from bpp.simulator.buyer import free_port
 from bpp.staff.users import create_staff_user
-from bpp.storage.notify_tables import sms_messages
 from catalog.schedule import IST
 
 pytestmark = pytest.mark.parametrize("backend", ["embedded"], indirect=True)
@@ -48,17 +47,15 @@ async def running(backend: Backend) -> AsyncIterator[RunningServer]:
     await server.stop()
 
 
-async def otp_of(server: RunningServer) -> str:
-    """The code in the latest SMS to her phone, as the log backend sends it."""
-    async with server.services.db.connect() as conn:
-        text = (await conn.execute(select(sms_messages.c.text).where(sms_messages.c.phone == PHONE)
-                                   .order_by(sms_messages.c.id.desc()).limit(1))).scalar_one()
+async def otp_of(sent_sms: SentSms) -> str:
+    """The code in the latest SMS to her phone, as the log backend sent it."""
+    text = (await sent_sms.texts("signup_otp", PHONE))[-1]
     found = re.search(r"\b\d{6}\b", text)
     assert found is not None, text
     return found.group(0)
 
 
-async def apply(page: Page, server: RunningServer) -> None:
+async def apply(page: Page, server: RunningServer, sent_sms: SentSms) -> None:
     await page.goto(server.base_url + "/signup/")
     await expect(page.locator("#phone-heading")).to_have_text("अपना मोबाइल नंबर दें")
     await page.fill("#phone", "9000000000")  # a demo worker's number
@@ -69,7 +66,7 @@ async def apply(page: Page, server: RunningServer) -> None:
     await expect(page.locator("#otp-sent")).to_contain_text("******2345")
     await expect(page.locator("#otp-resend")).to_be_disabled()  # the first SMS gets its 30 seconds
 
-    code = await otp_of(server)
+    code = await otp_of(sent_sms)
     await page.fill("#otp", f"{(int(code) + 1) % 1_000_000:06d}")
     await page.click("#otp-check")
     await expect(page.locator('[data-error-for="otp"]')).to_contain_text("OTP गलत है")
@@ -143,7 +140,7 @@ async def verify_in_console(page: Page, server: RunningServer) -> None:
     await page.screenshot(path=str(SCREENSHOTS / "signup_console.png"), full_page=True)
 
 
-async def test_a_worker_signs_up_is_verified_and_goes_online(running: RunningServer) -> None:
+async def test_a_worker_signs_up_is_verified_and_goes_online(running: RunningServer, sent_sms: SentSms) -> None:
     async with async_playwright() as playwright:
         browser = await launch_chromium(playwright)
         try:
@@ -151,7 +148,7 @@ async def test_a_worker_signs_up_is_verified_and_goes_online(running: RunningSer
                                               permissions=["geolocation"], locale="hi-IN")
             applicant = await phone.new_page()
             applicant.set_default_timeout(STEP_MS)
-            await apply(applicant, running)
+            await apply(applicant, running, sent_sms)
 
             console = await (await browser.new_context(viewport={"width": 1366, "height": 900})).new_page()
             console.set_default_timeout(STEP_MS)
