@@ -1,4 +1,5 @@
-"""`keys generate`: a new signing and encryption key pair; private keys go to a 0600 file, never to stdout."""
+"""`keys generate`: a new signing and encryption key pair; `keys vapid`: a new VAPID key for Web Push. Private keys go
+to a 0600 file, never to stdout."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bpp.platform.private_files import write_private
+from bpp.platform.vapid import new_vapid_private_key, vapid_public_key
 from signing import generate_encryption_keypair, generate_signing_keypair
 
 
@@ -37,6 +39,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     generate.add_argument("--force", action="store_true", help="replace PATH if it already exists")
     generate.set_defaults(func=generate_keys)
+    vapid = actions.add_parser(
+        "vapid",
+        help="write a new VAPID private key (Web Push of offers to the worker app) and print its public key",
+        description=(
+            "Generate the P-256 key that signs Web Push requests (RFC 8292). The private key (base64url of its "
+            "32-byte scalar) is written to PATH with mode 0600 as vapid_private_key (JSON, to merge into key_file) "
+            "or SEVAMITRA_VAPID_PRIVATE_KEY (env); the public key is printed. Changing it silences every phone "
+            "subscribed with the old one until its app subscribes again."
+        ),
+    )
+    vapid.add_argument("--out", required=True, type=Path, metavar="PATH", help="file to write the private key to")
+    vapid.add_argument("--format", choices=("json", "env"), help="default: env if PATH ends in .env, else json")
+    vapid.add_argument("--force", action="store_true", help="replace PATH if it already exists")
+    vapid.set_defaults(func=generate_vapid_key)
 
 
 def generate_keys(args: argparse.Namespace) -> int:
@@ -58,14 +74,34 @@ def generate_keys(args: argparse.Namespace) -> int:
             "encryption_public_key": encryption_public,
         }
         content = json.dumps(keys, indent=2) + "\n"
-    try:
-        write_private(path, content, replace=args.force)
-    except FileExistsError:
-        print(f"error: {path} already exists; pass --force to replace it", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+    if not _write(path, content, replace=args.force):
         return 1
     print(json.dumps({"signing_public_key": signing_public, "encr_public_key": encryption_public}, indent=2))
     print(f"private keys written to {path} (mode 0600)", file=sys.stderr)
     return 0
+
+
+def generate_vapid_key(args: argparse.Namespace) -> int:
+    private = new_vapid_private_key()
+    path: Path = args.out
+    if (args.format or ("env" if path.suffix == ".env" else "json")) == "env":
+        content = f"SEVAMITRA_VAPID_PRIVATE_KEY={private}\n"
+    else:
+        content = json.dumps({"vapid_private_key": private}, indent=2) + "\n"
+    if not _write(path, content, replace=args.force):
+        return 1
+    print(json.dumps({"vapid_public_key": vapid_public_key(private)}, indent=2))
+    print(f"private key written to {path} (mode 0600)", file=sys.stderr)
+    return 0
+
+
+def _write(path: Path, content: str, *, replace: bool) -> bool:
+    try:
+        write_private(path, content, replace=replace)
+    except FileExistsError:
+        print(f"error: {path} already exists; pass --force to replace it", file=sys.stderr)
+        return False
+    except OSError as exc:
+        print(f"error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True

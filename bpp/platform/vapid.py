@@ -35,15 +35,19 @@ class VapidKeys:
     @classmethod
     def of(cls, private_key: str, subject: str) -> VapidKeys:
         """Raises ValueError when `private_key` is not a base64url P-256 scalar."""
-        try:
-            scalar = b64url_decode(private_key.strip())
-        except (binascii.Error, ValueError):
-            raise ValueError("not base64url") from None
-        if len(scalar) != SCALAR_BYTES:
-            raise ValueError(f"a P-256 private key is {SCALAR_BYTES} bytes, not {len(scalar)}")
-        key = ec.derive_private_key(int.from_bytes(scalar, "big"), ec.SECP256R1())
-        public = key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-        return cls(private_key.strip(), b64url(public), subject)
+        return cls(private_key.strip(), vapid_public_key(private_key), subject)
+
+
+def vapid_public_key(private_key: str) -> str:
+    """The public key of a base64url P-256 scalar (ValueError when it is none)."""
+    try:
+        scalar = b64url_decode(private_key.strip())
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64url") from None
+    if len(scalar) != SCALAR_BYTES:
+        raise ValueError(f"a P-256 private key is {SCALAR_BYTES} bytes, not {len(scalar)}")
+    key = ec.derive_private_key(int.from_bytes(scalar, "big"), ec.SECP256R1())
+    return b64url(key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
 
 
 def new_vapid_private_key() -> str:

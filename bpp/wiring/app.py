@@ -57,6 +57,7 @@ from bpp.wiring.openapi_errors import serve_true_errors
 from bpp.wiring.services import Services, build_services
 from bpp.worker_app import api as worker_api
 from bpp.worker_app import pages as worker_pages
+from bpp.worker_app import push_api as worker_push_api
 from bpp.worker_app import wallet_api as worker_wallet_api
 from schemas.refusal import Refusal
 
@@ -65,7 +66,7 @@ STAFF_AND_WORKER_ROUTERS = (
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
     order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
     kiosk_api.router, department_api.router, department_staff_api.router,
-    dashboard_api.router, documents_api.router, signup_api.router, signup_router.router,
+    dashboard_api.router, documents_api.router, signup_api.router, signup_router.router, worker_push_api.router,
     agencies_api.router, agency_router.router,
 )
 

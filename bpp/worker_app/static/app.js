@@ -4,6 +4,8 @@
 // profile and her last job are kept on the phone, so the app opens without a network; job steps taken offline wait
 // in a queue on the phone and are sent, each with its own Idempotency-Key, once the network returns. While she is
 // online and free, offers come down a stream (server-sent events) the moment they are made; polling is the fallback.
+// With notifications on, an offer made while the app is closed arrives as a notification (Web Push, static/sw.js);
+// tapping it, or its Accept or Decline, opens the app on the offer (#offer=<id>&answer=<accept|decline>).
 "use strict";
 
 (() => {
@@ -25,6 +27,7 @@
   const JOB_KEY = "sevamitra.worker.job"; // {worker, job, ended, at}: what the app shows when it opens offline
   const QUEUE_KEY = "sevamitra.worker.queue"; // [{key, worker, order, step, body, at}], oldest first
   const LANG_KEY = "sevamitra.worker.lang";
+  const PUSH_OFF_KEY = "sevamitra.worker.push-off"; // she turned notifications off on this phone: never resubscribe
   const DONE_STATUSES = ["Completed", "Cancelled"];
   const CASH_PAYMENT_TYPES = ["ON-FULFILLMENT", "POST-FULFILLMENT"]; // as bpp.fulfillment_service.cash_due
   const OTP_ERROR = "90002";
@@ -132,6 +135,15 @@
     error_generic: ["कुछ गलत हो गया ({status})। फिर से कोशिश करें या 155330 पर कॉल करें।",
       "Something went wrong ({status}). Try again or call 155330."],
     helpline: ["सहायता: हेल्पलाइन 155330", "Help: helpline 155330"],
+    push_turn_on: ["इस फ़ोन पर नए काम की सूचना पाएँ", "Get new-job notifications on this phone"],
+    push_turn_off: ["इस फ़ोन पर सूचना बंद करें", "Turn off notifications on this phone"],
+    push_on: ["ऐप बंद होने पर भी नया काम सूचना से मिलेगा।", "New jobs reach you as notifications even when the app is closed."],
+    push_off: ["सूचना बंद है: ऐप बंद होने पर नया काम SMS से मिलेगा।",
+      "Notifications are off: while the app is closed, new jobs come by SMS."],
+    push_blocked: ["इस ब्राउज़र में सूचना की अनुमति नहीं है। ब्राउज़र की सेटिंग में इस साइट को सूचना की अनुमति दें।",
+      "Notifications are blocked in this browser. Allow notifications for this site in the browser settings."],
+    offer_gone: ["यह काम अब खुला नहीं है (समय समाप्त या किसी और को मिला)। अगले काम की प्रतीक्षा करें।",
+      "This job is no longer open (time ran out or it went to someone else). Wait for the next one."],
   };
 
   const $ = (id) => document.getElementById(id);
@@ -161,6 +173,8 @@
     streamRetryAt: 0,
     streamHeardAt: 0,
     offersPolledAt: 0,
+    push: "unknown", // on | off | blocked | unavailable (no browser support, or the server does not push)
+    openOffer: null, // {offerId, answer} from a tapped notification, until she is logged in to act on it
   };
 
   // ---- language -------------------------------------------------------------------------------
@@ -329,6 +343,8 @@
     render();
     await syncJob();
     schedulePoll(0);
+    keepPushSubscription();
+    if (state.openOffer) openNotifiedOffer();
   }
 
   function restoreSaved() {
@@ -370,6 +386,7 @@
     if (state.online) {
       await api("POST", `${API}/offline`, undefined, 0).catch(() => undefined);
     }
+    await forgetPushSubscription().catch(() => undefined); // the next worker on this phone must not get her offers
     endSession();
   }
 
@@ -883,6 +900,113 @@
     $("no-lines").hidden = !wallet || state.statement.length > 0;
   }
 
+  // ---- offers as notifications while the app is closed (Web Push) ----------------------------------
+  const pushSupported = () => "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+
+  function keyBytes(base64url) {
+    const text = atob(base64url.replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(text, (character) => character.charCodeAt(0));
+  }
+
+  function subscribedWith(subscription, key) {
+    const current = subscription.options.applicationServerKey;
+    const wanted = keyBytes(key);
+    return Boolean(current) && current.byteLength === wanted.length
+      && new Uint8Array(current).every((byte, index) => byte === wanted[index]);
+  }
+
+  async function keepPushSubscription() {
+    // At each start the phone sends its subscription again: the browser may have renewed it, or another worker
+    // used this phone since. Only where she allowed notifications and did not turn them off here.
+    if (!pushSupported()) return setPush("unavailable");
+    if (Notification.permission === "denied") return setPush("blocked");
+    if (Notification.permission !== "granted" || localStorage.getItem(PUSH_OFF_KEY)) return setPush("off");
+    await subscribePush().catch(() => setPush("off"));
+  }
+
+  async function subscribePush() {
+    const { public_key: key } = await api("GET", `${API}/push/key`, undefined, 0);
+    if (!key) return setPush("unavailable");
+    const registration = await navigator.serviceWorker.ready;
+    let subscription = await registration.pushManager.getSubscription();
+    if (subscription && !subscribedWith(subscription, key)) { // the server's key changed: a new subscription
+      await subscription.unsubscribe();
+      subscription = null;
+    }
+    subscription = subscription || await registration.pushManager.subscribe({
+      userVisibleOnly: true, applicationServerKey: keyBytes(key),
+    });
+    await api("POST", `${API}/push/subscriptions`, subscription.toJSON(), 0);
+    setPush("on");
+  }
+
+  async function forgetPushSubscription() {
+    if (!pushSupported()) return;
+    const subscription = await (await navigator.serviceWorker.ready).pushManager.getSubscription();
+    if (!subscription) return;
+    await api("POST", `${API}/push/subscriptions/remove`, { endpoint: subscription.endpoint }, 0);
+    await subscription.unsubscribe();
+  }
+
+  async function togglePush() {
+    try {
+      if (state.push === "on") {
+        localStorage.setItem(PUSH_OFF_KEY, "1");
+        await forgetPushSubscription();
+        setPush("off");
+        return;
+      }
+      localStorage.removeItem(PUSH_OFF_KEY);
+      if (await Notification.requestPermission() !== "granted") return setPush("blocked");
+      await subscribePush();
+    } catch (error) {
+      showMessage(errorText(error));
+    }
+  }
+
+  function setPush(value) {
+    state.push = value;
+    renderPush();
+  }
+
+  function renderPush() {
+    const shown = Boolean(state.token && state.profile) && state.push !== "unavailable" && state.push !== "unknown";
+    $("push-box").hidden = !shown;
+    if (!shown) return;
+    $("push-status").textContent = t(`push_${state.push}`);
+    $("push-btn").textContent = t(state.push === "on" ? "push_turn_off" : "push_turn_on");
+    $("push-btn").hidden = state.push === "blocked";
+  }
+
+  const offerAnswer = (value) => (value === "accept" || value === "decline" ? value : "");
+
+  function notifiedOfferFromAddress() {
+    const fields = new URLSearchParams(location.hash.slice(1));
+    const offerId = Number(fields.get("offer"));
+    if (!offerId) return;
+    history.replaceState(null, "", location.pathname); // a reload must not answer again
+    state.openOffer = { offerId, answer: offerAnswer(fields.get("answer")) };
+  }
+
+  async function openNotifiedOffer() {
+    // A tapped notification: show the offer on the work screen and send the answer chosen on it, if any.
+    const { offerId, answer } = state.openOffer;
+    state.openOffer = null;
+    showScreen("work");
+    await refreshOffers().catch(() => undefined);
+    const offer = state.offers.find((open) => open.id === offerId);
+    if (!offer) return showMessage(t("offer_gone"));
+    const button = document.querySelector(`[data-offer-id="${offerId}"] .${answer}-btn`);
+    if (button) await answerOffer(offer, answer, button);
+    else document.querySelector(`[data-offer-id="${offerId}"]`)?.scrollIntoView({ block: "center" });
+  }
+
+  function notificationTapped(event) {
+    if (event.data?.type !== "open-offer") return;
+    state.openOffer = { offerId: Number(event.data.offerId), answer: offerAnswer(event.data.answer) };
+    if (state.token && state.profile) openNotifiedOffer();
+  }
+
   // ---- screens ------------------------------------------------------------------------------------
   function showScreen(screen) {
     state.screen = screen;
@@ -930,6 +1054,7 @@
     renderJob();
     renderEndedJob();
     renderWallet();
+    renderPush();
   }
 
   async function loadCategories() {
@@ -954,12 +1079,15 @@
     $("job-ended-wallet").addEventListener("click", () => showScreen("wallet"));
     $("wallet-refresh").addEventListener("click", () => busy($("wallet-refresh"), loadWallet));
     $("logout-btn").addEventListener("click", logOut);
+    $("push-btn").addEventListener("click", () => busy($("push-btn"), togglePush));
+    if ("serviceWorker" in navigator) navigator.serviceWorker.addEventListener("message", notificationTapped);
     window.addEventListener("online", networkReturned);
     window.addEventListener("offline", render);
     setInterval(tickCountdowns, 1000);
   }
 
   wire();
+  notifiedOfferFromAddress();
   restoreSaved();
   render();
   loadCategories();
