@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from catalog.engagement_wire import item_terms_tag, item_time
 from catalog.fragments import (
     PAYMENT_ON,
     PAYMENT_PRE,
@@ -60,21 +61,23 @@ class CatalogSnapshot:
         for item in items:
             provider = self.providers.get(item.provider_id)
             category = CATEGORIES.get(item.category_id)
-            if not item.published or item.engagement is not None or provider is None or category is None:
-                continue  # engagement items are not booked over the network yet (docs/engagements.md)
+            if not item.published or provider is None or category is None:
+                continue
             names = (item.name_en, item.name_hi, category.name_en, category.name_hi or "")
             entry = _Entry(
                 item,
                 category,
-                item_fragment(item, provider, category_image),
+                _offer_fragment(item, provider, category_image),
                 tuple(w for n in names for w in tokens(n)),
             )
             self._entries[provider.id].append(entry)
             self._service_tags[(provider.id, category.code)] = serviceability_tag(provider, [category.code])[
                 0
             ]
+        # the items booked as one visit (every channel books these; engagement items only over ONDC)
         self.items: Mapping[str, ServiceItem] = {
             entry.item.id: entry.item for entries in self._entries.values() for entry in entries
+            if entry.item.engagement is None
         }
         self._name_cache: dict[tuple[str, str], bool] = {}
 
@@ -115,7 +118,8 @@ class CatalogSnapshot:
             for provider_id, entries in self._entries.items()
             if providers is None or provider_id in providers
             for entry in entries
-            if (score := similarity(words, entry.name_tokens)) >= MATCH_THRESHOLD
+            if entry.item.engagement is None  # the assisted channels book one visit
+            and (score := similarity(words, entry.name_tokens)) >= MATCH_THRESHOLD
         ]
         scored.sort(key=lambda match: (-match[0], match[1].name_en))
         return [item for _, item in scored[:limit]]
@@ -165,3 +169,13 @@ class CatalogSnapshot:
             "tags": [self._service_tags[(provider.id, code)] for code in categories],
             "items": [with_bookable_range(entry.fragment, bookable) for entry in matched],
         }
+
+
+def _offer_fragment(item: ServiceItem, provider: Provider, category_image: CategoryImage | None) -> dict[str, Any]:
+    """The on_search item; an engagement item's `time` is its schedule and its terms are the `engagement` tag group
+    (docs/engagements.md section 5)."""
+    fragment = item_fragment(item, provider, category_image)
+    if item.engagement is not None:
+        fragment["time"] = item_time(item, item.engagement)
+        fragment["tags"] = [*fragment["tags"], item_terms_tag(item, item.engagement)]
+    return fragment

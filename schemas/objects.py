@@ -123,11 +123,22 @@ class TimeRange(BecknModel):
     end: Timestamp | None = None
 
 
+class Schedule(BecknModel):
+    """Recurring visits (an engagement, docs/engagements.md): every `frequency` (an ISO 8601 duration), first at
+    `times`, except on `holidays`."""
+
+    frequency: str | None = None
+    times: list[Timestamp] | None = None
+    holidays: list[str] | None = None  # kept as sent: SRV's own examples give dates where the bundle says date-time
+
+
 class Time(BecknModel):
     label: str | None = None
     timestamp: Timestamp | None = None
     range: TimeRange | None = None
     days: str | None = None
+    duration: str | None = None  # ISO 8601, e.g. PT2H: the length of each visit
+    schedule: Schedule | None = None
 
 
 class Contact(BecknModel):
@@ -171,6 +182,7 @@ class Fulfillment(BecknModel):
     stops: list[Stop] | None = None
     customer: Customer | None = None
     tracking: bool | None = None
+    tags: list[TagGroup] | None = None  # an engagement's terms (`engagement`), a buyer's change (`engagement_update`)
 
 
 class PaymentParams(BecknModel):

@@ -97,8 +97,11 @@ class CatalogService:
 
     # --- ordering -------------------------------------------------------------------------
     @staticmethod
-    async def orderable(conn: AsyncConnection, provider_id: str, item_id: str) -> tuple[Provider, ServiceItem]:
-        """The provider and the current published item, read from the database (not the snapshot)."""
+    async def orderable(
+        conn: AsyncConnection, provider_id: str, item_id: str, *, engagement: bool = False
+    ) -> tuple[Provider, ServiceItem]:
+        """The provider and the current published item, read from the database (not the snapshot): a one-off item,
+        or with `engagement` an engagement item (each is booked its own way, docs/engagements.md)."""
         repo = CatalogRepo(conn)
         provider = await repo.provider(provider_id)
         if provider is None:
@@ -108,8 +111,8 @@ class CatalogService:
                 field="message.order.provider.id",
             )
         item = await repo.item(item_id)
-        # an engagement item is not a one-off visit: it is booked as an engagement (docs/engagements.md)
-        if item is None or not item.published or item.engagement is not None or item.provider_id != provider.id:
+        if (item is None or not item.published or (item.engagement is not None) != engagement
+                or item.provider_id != provider.id):
             raise Refusal(
                 ITEM_NOT_FOUND.code,
                 f"Item {item_id} not found or no longer offered; search again for current items",
@@ -118,7 +121,8 @@ class CatalogService:
         return provider, item
 
     async def agreed_draft(
-        self, conn: AsyncConnection, bap_id: str, transaction_id: str, order: OrderRequest
+        self, conn: AsyncConnection, bap_id: str, transaction_id: str, order: OrderRequest,
+        *, engagement_quote: Callable[[ServiceItem], dict[str, Any]] | None = None,
     ) -> tuple[Provider, ServiceItem, Draft]:
         """The select draft, checked against the request and the current catalogue.
 
@@ -126,6 +130,7 @@ class CatalogService:
         price change since select raises QuoteChanged with the new quote, which becomes the draft,
         so the buyer app can accept it by sending init/confirm again.  A change that leaves the
         quote as it was (a new description, say) only moves the draft to the new item version.
+        An engagement's draft passes `engagement_quote`, which prices the first month of what was asked.
         """
         repo = CatalogRepo(conn)
         draft = await repo.draft(bap_id, transaction_id)
@@ -143,9 +148,10 @@ class CatalogService:
                 "The time differs from the quoted one; send select again with the new time",
                 field="message.order.fulfillments[0].stops[0].time.range",
             )
-        provider, item = await self.orderable(conn, order.provider_id, order.item_id)
+        provider, item = await self.orderable(conn, order.provider_id, order.item_id,
+                                              engagement=engagement_quote is not None)
         if item.version != draft.item_version:
-            quote = quote_for(item).to_beckn()
+            quote = engagement_quote(item) if engagement_quote is not None else quote_for(item).to_beckn()
             price_changed = _amounts(quote) != _amounts(draft.quote)
             draft = replace(draft, item_version=item.version, quote=quote)
             await repo.save_draft(draft, self._clock())

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.engagements.repo import EngagementRepo
@@ -120,13 +120,24 @@ class EngagementService:
         self, conn: AsyncConnection, bap_id: str, transaction_id: str, *, lock: bool = False
     ) -> tuple[Engagement, OndcOrder] | None:
         """The engagement a buyer app's transaction booked, with its order; None when it booked none."""
+        return await self._by_order(conn, engagement_orders.c.transaction_id == transaction_id, bap_id, lock)
+
+    async def by_buyer_order(
+        self, conn: AsyncConnection, bap_id: str, buyer_order_id: str, *, lock: bool = False
+    ) -> tuple[Engagement, OndcOrder] | None:
+        """The engagement a buyer app names by its order id (status, update), with its order; None when none."""
+        return await self._by_order(conn, engagement_orders.c.buyer_order_id == buyer_order_id, bap_id, lock)
+
+    async def _by_order(
+        self, conn: AsyncConnection, condition: ColumnElement[bool], bap_id: str, lock: bool
+    ) -> tuple[Engagement, OndcOrder] | None:
         row = (await conn.execute(select(engagement_orders).where(
-            engagement_orders.c.bap_id == bap_id, engagement_orders.c.transaction_id == transaction_id))).first()
+            engagement_orders.c.bap_id == bap_id, condition))).first()
         if row is None:
             return None
         engagement = await EngagementRepo(conn, lock_rows=lock).get(row.engagement_id)
         if engagement is None:
-            raise LookupError(f"engagement {row.engagement_id} of transaction {transaction_id} is gone")
+            raise LookupError(f"engagement {row.engagement_id} of order {row.buyer_order_id} is gone")
         order = OndcOrder(row.bap_id, row.transaction_id, row.buyer_order_id, row.buyer_created_at, row.payment)
         return engagement, order
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -30,11 +30,13 @@ class CatalogPort(Protocol):
     @property
     def snapshot(self) -> CatalogSnapshot: ...
 
-    async def orderable(self, conn: AsyncConnection, provider_id: str, item_id: str) -> tuple[Provider, ServiceItem]:
-        ...
+    async def orderable(
+        self, conn: AsyncConnection, provider_id: str, item_id: str, *, engagement: bool = False
+    ) -> tuple[Provider, ServiceItem]: ...
 
     async def agreed_draft(
-        self, conn: AsyncConnection, bap_id: str, transaction_id: str, order: OrderRequest
+        self, conn: AsyncConnection, bap_id: str, transaction_id: str, order: OrderRequest,
+        *, engagement_quote: Callable[[ServiceItem], dict[str, Any]] | None = None,
     ) -> tuple[Provider, ServiceItem, Draft]: ...
 
 

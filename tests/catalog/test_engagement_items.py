@@ -1,12 +1,13 @@
 """Engagement items in the catalogue: their terms in the item's JSON, the checks on staff input naming each field, the
-CSV columns (a file without them imports as before), and that search does not offer them as one-off visits."""
+CSV columns (a file without them imports as before), and that search offers them with their schedule and terms
+(booked as engagements, never as one visit)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import replace
-from datetime import time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from bpp.demo.catalog_seed import LUCKNOW, demo_items
@@ -14,8 +15,10 @@ from catalog.codec import item_to_json
 from catalog.csv_io import COLUMNS, ENGAGEMENT_COLUMNS, export_csv, parse_csv
 from catalog.engagement_terms import BillingMode, EmploymentBasis, EngagementTerms, VisitSchedule
 from catalog.model import Availability, ServiceItem
+from catalog.search_intent import SearchIntent
 from catalog.snapshot import CatalogSnapshot
 from catalog.validation import parse_item
+from schemas.outgoing import validate_enums
 
 COOK = ServiceItem(
     id="SM-LKO-COOK-MORNINGS",
@@ -108,6 +111,21 @@ def test_engagement_rows_missing_or_wrong_terms_are_reported_by_line_and_column(
     assert all(error.error and error.error_hi for error in parsed.errors)
 
 
-def test_search_leaves_engagement_items_out_until_they_are_booked_over_the_network() -> None:
+def test_search_offers_an_engagement_item_with_its_schedule_and_terms_but_only_over_the_network() -> None:
     snapshot = CatalogSnapshot([LUCKNOW], [demo_items()[0], COOK])
+    answer = snapshot.search(SearchIntent(), domain="ONDC:SRV11", city=LUCKNOW.city,
+                             now=datetime(2027, 3, 1, 4, 0, tzinfo=UTC), coverage=None)
+    assert answer is not None
+    offered = {item["id"]: item for item in answer["catalog"]["providers"][0]["items"]}
+    assert offered[COOK.id]["time"] == {
+        "label": "schedule", "duration": "PT120M", "days": "1,2,3,4,5,6,7",
+        "schedule": {"frequency": "P1D", "holidays": []}, "range": offered[COOK.id]["time"]["range"]}
+    terms = next(tag for tag in offered[COOK.id]["tags"] if tag["descriptor"]["code"] == "engagement")
+    assert {entry["descriptor"]["code"]: entry["value"] for entry in terms["list"]} == {
+        "employment_basis": "part-time", "term_min_months": "1", "term_max_months": "12", "notice_days": "7",
+        "billing": "advance", "rate_per_visit": "250.00", "visit_time": "07:00"}
+    envelope = {"context": {"action": "on_search"}, "message": answer}
+    assert validate_enums("on_search", envelope) == []
+    # the assisted channels book one visit: they neither list nor find an engagement item
     assert list(snapshot.items) == [demo_items()[0].id]
+    assert snapshot.find("cook every morning") == []

@@ -21,8 +21,15 @@ from typing import Any
 from bpp.catalogue.repo import Draft
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
-from bpp.orders.handlers.init import customer_name, required_customer_details
-from bpp.orders.handlers.order_input import read_order, refuse_another_order, reply_refusal
+from bpp.orders.handlers import engagement as engagement_ondc
+from bpp.orders.handlers.order_input import (
+    books_engagement,
+    customer_name,
+    read_order,
+    refuse_another_order,
+    reply_refusal,
+    required_customer_details,
+)
 from bpp.orders.repo import OrderRepo, message_fields
 from bpp.orders.unit_of_work import UnitOfWork
 from catalog import ordering
@@ -120,6 +127,9 @@ async def _confirm(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Con
             await refuse_another_order(uow, request, existing)
         return
     order = read_order(request)
+    if await books_engagement(uow.conn, order.item_id):
+        await engagement_ondc.confirm(deps, uow, request)
+        return
     try:
         found = await deps.catalog.agreed_draft(uow.conn, request.bap_id, request.transaction_id, order)
         confirmed = await _confirmed_order(deps, uow, request, order, found)

@@ -7,51 +7,25 @@ the draft for confirm. Once the transaction holds an order, init is refused (400
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from bpp.catalogue.repo import CatalogRepo
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
-from bpp.orders.handlers.order_input import new_order_or_refuse, reply_refusal
+from bpp.orders.handlers import engagement as engagement_ondc
+from bpp.orders.handlers.order_input import (
+    books_engagement,
+    customer_name,
+    new_order_or_refuse,
+    reply_refusal,
+    required_customer_details,
+)
 from bpp.orders.unit_of_work import UnitOfWork
 from catalog import ordering
 from catalog.finder_fee import FinderFee
 from catalog.formats import price_value
 from catalog.payment_terms import init_payment
 from schemas.beckn import InitRequest
-from schemas.errors import INVALID_REQUEST
 from schemas.refusal import Refusal
-
-
-def required_customer_details(order: ordering.OrderRequest) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Billing, end-stop location and contact as sent; raises Refusal naming the first missing field."""
-    billing = dict(order.customer.billing)
-    location = dict(order.customer.location)
-    contact = dict(order.customer.contact)
-    missing = [
-        (path, present)
-        for path, present in (
-            ("message.order.billing.name", billing.get("name")),
-            ("message.order.billing.phone", billing.get("phone")),
-            ("message.order.fulfillments[0].stops[0].location.gps", order.gps),
-            ("message.order.fulfillments[0].stops[0].location.address", location.get("address")),
-            ("message.order.fulfillments[0].stops[0].contact.phone", contact.get("phone") or billing.get("phone")),
-        )
-        if not present
-    ]
-    if missing:
-        path = missing[0][0]
-        raise Refusal(
-            INVALID_REQUEST.code, f"{path} is required; add it and send again", field=path
-        )
-    contact.setdefault("phone", billing["phone"])
-    return billing, location, contact
-
-
-def customer_name(order: ordering.OrderRequest, billing: dict[str, Any]) -> str | None:
-    """The name at the end stop, else the billing name (None when neither is given)."""
-    name = order.customer.person_name or billing.get("name")
-    return str(name) if name else None
 
 
 async def handle(deps: OrderDeps, request: InboundRequest[InitRequest]) -> None:
@@ -64,6 +38,9 @@ async def _init(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[InitRe
     """Agree billing, place, contact and payment on the draft (or answer why not), inside `uow`."""
     order = await new_order_or_refuse(uow, request)
     if order is None:
+        return
+    if await books_engagement(uow.conn, order.item_id):
+        await engagement_ondc.init(deps, uow, request)
         return
     try:
         provider, item, draft = await deps.catalog.agreed_draft(

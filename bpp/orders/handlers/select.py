@@ -13,7 +13,8 @@ from typing import Any
 from bpp.catalogue.repo import CatalogRepo, Draft
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
-from bpp.orders.handlers.order_input import new_order_or_refuse
+from bpp.orders.handlers import engagement as engagement_ondc
+from bpp.orders.handlers.order_input import books_engagement, new_order_or_refuse
 from bpp.orders.handlers.search import remembered_finder_fee
 from bpp.orders.unit_of_work import UnitOfWork
 from catalog import ordering
@@ -64,13 +65,17 @@ async def _select(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Sele
         return
     # the customer's place as sent: echoed in the end stop (see catalog.wire_in.order_request)
     location = order.customer.location
+    engagement = await books_engagement(conn, order.item_id)
     try:
-        provider, item = await deps.catalog.orderable(conn, order.provider_id, order.item_id)
+        provider, item = await deps.catalog.orderable(conn, order.provider_id, order.item_id, engagement=engagement)
         _check_coverage(deps, provider, item, order.gps)
     except Refusal as error:
         await uow.outbox.reply(
             request, message=ordering.echo_order(request.model.message.order), error=error.as_error()
         )
+        return
+    if engagement:
+        await engagement_ondc.select(deps, uow, request, provider, item)
         return
     quote = quote_for(item)
     answer: dict[str, Any] = {

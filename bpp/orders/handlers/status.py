@@ -1,4 +1,5 @@
-"""status → on_status: the order as it is now, with the assigned worker and, once completed, the invoice."""
+"""status → on_status: the order as it is now, with the assigned worker and, once completed, the invoice; an
+engagement with its visits in play (bpp/orders/handlers/engagement.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
+from bpp.orders.handlers import engagement as engagement_ondc
 from bpp.orders.view import order_message
 from fulfillment.order import Order
 from schemas.beckn import StatusRequest
@@ -23,6 +25,12 @@ async def status_message(invoice_url: Callable[[str], str], conn: AsyncConnectio
 
 async def handle(deps: OrderDeps, request: InboundRequest[StatusRequest]) -> None:
     async with deps.unit_of_work() as uow:
+        engagement = await engagement_ondc.service(deps).by_buyer_order(
+            uow.conn, request.bap_id, request.model.message.order_id)
+        if engagement is not None:
+            await engagement_ondc.status(deps, uow, request, *engagement)
+            await uow.commit()
+            return
         order = await uow.orders.of_buyer(request.bap_id, request.model.message.order_id)
         message = await status_message(deps.invoice_url, uow.conn, order)
         await uow.outbox.reply(request, message=message)

@@ -2,13 +2,15 @@
 
 Only `update_target` "fulfillments" with a new end-stop time range is supported; the move must fit
 the order's reschedule terms, the service's opening hours and the assigned worker's calendar. The
-order, the worker's booking and the on_update row change in one transaction.
+order, the worker's booking and the on_update row change in one transaction. An engagement's change (pause,
+resume, end with notice, the visit time) is `bpp/orders/handlers/engagement.py`'s.
 """
 
 from __future__ import annotations
 
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
+from bpp.orders.handlers import engagement as engagement_ondc
 from bpp.orders.reschedule import reschedule_fee
 from bpp.orders.view import order_message
 from fulfillment.reschedule import Slot
@@ -42,9 +44,12 @@ async def handle(deps: OrderDeps, request: InboundRequest[UpdateRequest]) -> Non
             "(update_target 'fulfillments' with a new end-stop time range)",
             field="message.update_target",
         )
-    wanted = wanted_slot(model)
-    now = deps.clock()
     async with deps.unit_of_work() as uow:
+        if await engagement_ondc.update(deps, uow, request):
+            await uow.commit()
+            return
+        wanted = wanted_slot(model)
+        now = deps.clock()
         order = await uow.orders.of_buyer(request.bap_id, model.message.order.id)
         try:
             fee = await reschedule_fee(uow.conn, order, wanted, now, deps.fulfillment.offers)
