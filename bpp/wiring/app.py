@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError
 
+from bpp.agencies import pages as agency_pages
 from bpp.agencies import router as agency_router
 from bpp.assisted import router as helpline_api
 from bpp.catalogue import images as category_images
@@ -139,6 +140,7 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.include_router(staff_pages.router)
     app.include_router(worker_pages.router)
     app.include_router(signup_pages.router)
+    app.include_router(agency_pages.router)
     app.include_router(kiosk_pages.router)
     app.include_router(department_pages.router)
     app.include_router(department_invoices.router)

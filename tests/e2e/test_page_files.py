@@ -9,7 +9,8 @@ from harness import RunningServer
 
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)
 @pytest.mark.parametrize(("prefix", "script"),
-                         [("/staff", "console.js"), ("/worker", "app.js"), ("/kiosk", "kiosk.js")])
+                         [("/staff", "console.js"), ("/worker", "app.js"), ("/kiosk", "kiosk.js"),
+                          ("/agency", "agency.js")])
 async def test_only_page_files_are_served_with_a_strict_policy(server: RunningServer, prefix: str, script: str) -> None:
     async with httpx.AsyncClient(base_url=server.base_url) as client:
         page = await client.get(f"{prefix}/")
