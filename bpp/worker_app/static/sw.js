@@ -99,8 +99,8 @@ async function openOffer(offerId, answer) {
   const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   const app = windows.find((client) => new URL(client.url).pathname.startsWith("/worker/"));
   if (app) {
-    await app.focus();
     app.postMessage({ type: "open-offer", offerId, answer });
+    await app.focus();
     return;
   }
   await self.clients.openWindow(`/worker/#offer=${offerId}${answer ? `&answer=${answer}` : ""}`);
