@@ -11,6 +11,7 @@ import httpx
 
 from bpp.demo.registry import TOKEN_FILE, read_published_token
 from bpp.simulator.buyer import BuyerApp
+from bpp.simulator.engagement import EngagementJourney
 from bpp.simulator.journey import Journey, JourneyFailed, Step
 
 
@@ -31,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--category", default="SRV11-*", help="category id or prefix to search (default SRV11-*)")
     parser.add_argument("--gps", default="26.8467,80.9462", help="where the service is needed (default Hazratganj)")
     parser.add_argument("--prepaid", action="store_true", help="pay through the buyer app (PRE-FULFILLMENT)")
+    parser.add_argument("--engagement", action="store_true",
+                        help="book an engagement item (a month of scheduled visits) instead of one visit, wait for "
+                        "its steady worker, then pause, resume and end it with notice")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for completion (default 180)")
     parser.set_defaults(func=run)
 
@@ -55,7 +59,9 @@ def run(args: argparse.Namespace) -> int:
 async def _play(args: argparse.Namespace, registry: str) -> int:
     buyer = BuyerApp(registry_url=registry, registry_token=args.registry_token or read_published_token())
     await buyer.start()
-    journey = Journey(buyer, args.bpp.rstrip("/"), category=args.category, end_gps=args.gps,
+    kind = EngagementJourney if args.engagement else Journey
+    category = "SM-1000" if args.engagement and args.category == "SRV11-*" else args.category
+    journey = kind(buyer, args.bpp.rstrip("/"), category=category, end_gps=args.gps,
                       payment_type="PRE-FULFILLMENT" if args.prepaid else "ON-FULFILLMENT",
                       completion_timeout=args.timeout, report=_print_step)
     try:

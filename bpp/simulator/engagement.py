@@ -3,9 +3,11 @@ resume, end with notice), every callback checked as `Journey` checks it (docs/en
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic as time_now
 from typing import Any
 
 from bpp.simulator.journey import BUYER_APP_GSTIN, Journey, JourneyFailed, _confirm_order, _iso
@@ -45,8 +47,28 @@ class EngagementJourney(Journey):
     category: str = "SM-1000"
 
     async def run(self) -> dict[str, Any]:
-        """Play the whole engagement; returns the last on_update order."""
-        return await self.pause_resume_end(await self.book())
+        """Play the whole engagement: book it, wait for a steady worker to take it, pause, resume and end it;
+        returns the last on_update order."""
+        start = await self.book()
+        await self.wait_until_taken()
+        return await self.pause_resume_end(start)
+
+    async def wait_until_taken(self) -> None:
+        """Ask the status until the engagement is active (matching found its steady worker)."""
+        started = time_now()
+        deadline = started + self.completion_timeout
+        while time_now() < deadline:
+            sent = await self.buyer.post(f"{self.bpp_url}/status", {"context": self.buyer.context(
+                "status", self.transaction_id, self.bpp_id, self.bpp_uri, self.domain),
+                "message": {"order_id": self.order_id}})
+            reply = await self.buyer.wait_for("on_status", self.buyer.replies_to(sent), self.callback_timeout)
+            order = reply.message.get("order") or {}
+            state = tag_values(((order.get("fulfillments") or [{}])[0]).get("tags"), "engagement").get("state")
+            if state == "active":
+                self._record("steady worker", True, "the engagement is active", started)
+                return
+            await asyncio.sleep(0.5)
+        self._fail("steady worker", f"the engagement was not taken within {self.completion_timeout:.0f} s", started)
 
     async def pause_resume_end(self, start: date) -> dict[str, Any]:
         """Pause from the fourth day, resume on the sixth, end with notice (a steady worker must hold it: changes
