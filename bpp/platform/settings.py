@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     sms_retry_max_seconds: float = Field(1800.0, gt=0)
     sms_poll_seconds: float = Field(2.0, gt=0)
     sms_backend: Literal["log", "http"] = "log"  # after the settings it checks
+    # workers' SMS replies (bpp/worker_sms): the gateway POSTs each to /sms/inbound with the HMAC-SHA256 of the body
+    # under this secret in X-Sms-Signature; unset, the webhook is off (404)
+    sms_inbound_secret: SecretStr | None = Field(None, min_length=16)
 
     # workers' onboarding documents (police verification certificate, ID proof): files kept outside the
     # database, each named by its SHA-256; the largest upload accepted

@@ -14,6 +14,7 @@ from bpp.storage import (
     order_tables,
     push_tables,
     signup_tables,
+    worker_sms_tables,
     worker_tables,
 )
 from bpp.storage.metadata import metadata
@@ -33,5 +34,6 @@ __all__ = [
     "order_tables",
     "push_tables",
     "signup_tables",
+    "worker_sms_tables",
     "worker_tables",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from bpp.storage.gateway_tables import BigId
@@ -42,6 +43,7 @@ workers = Table(
     Column("rating_count", Integer, nullable=False, default=0),
     Column("rating_sum", Numeric(12, 2), nullable=False, default=0),
     Column("demo", Boolean, nullable=False, default=False),
+    Column("sms_mode", Boolean, nullable=False, default=False, server_default=false()),  # offers and steps by SMS
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_workers_district", "district"),

@@ -60,6 +60,7 @@ from bpp.worker_app import api as worker_api
 from bpp.worker_app import pages as worker_pages
 from bpp.worker_app import push_api as worker_push_api
 from bpp.worker_app import wallet_api as worker_wallet_api
+from bpp.worker_sms import router as worker_sms_api
 from schemas.refusal import Refusal
 
 STAFF_AND_WORKER_ROUTERS = (
@@ -68,7 +69,7 @@ STAFF_AND_WORKER_ROUTERS = (
     order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
     kiosk_api.router, department_api.router, department_staff_api.router,
     dashboard_api.router, documents_api.router, signup_api.router, signup_router.router, worker_push_api.router,
-    agencies_api.router, agency_router.router,
+    agencies_api.router, agency_router.router, worker_sms_api.router,
 )
 
 
@@ -77,7 +78,7 @@ ROUTE_PARTS = (
     "department_accounts", "work_orders", "department_billing",
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
     "fulfillment", "ledger", "complaints", "assisted", "kiosks",
-    "documents", "order_desk", "signup", "signup_queue", "agencies",
+    "documents", "order_desk", "signup", "signup_queue", "agencies", "worker_sms",
 )
 
 

@@ -58,6 +58,7 @@ from bpp.staff.order_desk import OrderDesk
 from bpp.storage.db import Database
 from bpp.storage.redis import create_redis
 from bpp.wiring.handlers import bind_handlers
+from bpp.worker_sms.desk import WorkerSms
 from bpp.workforce.coverage import Coverage
 from bpp.workforce.documents import WorkerDocuments
 from bpp.workforce.job_steps import JobSteps
@@ -166,6 +167,7 @@ class Services:
     work_orders: WorkOrderDesk = field(init=False)  # departments' work orders and the visits they book
     department_billing: DepartmentBilling = field(init=False)  # departments' monthly invoices and payments
     order_desk: OrderDesk = field(init=False)  # what district offices do to an order that went wrong
+    worker_sms: WorkerSms = field(init=False)  # workers in SMS mode: offers and their replies by SMS
     order_deps: OrderDeps = field(init=False)  # what the order handlers get instead of this container
     background: list[BackgroundLoop] = field(default_factory=list)  # e.g. the demo's simulated workers
 
@@ -214,6 +216,13 @@ class Services:
             self.db, self.redis, self.sms, self.documents, self.catalog, places.lookup, lambda: self.clock()
         )
         self.signup_queue = SignupQueue(self.db, self.documents, self.fulfillment, lambda: self.clock())
+        self.worker_sms = WorkerSms(
+            self.db, self.unit_of_work, self.fulfillment.offers, self.fulfillment.job_steps, self.sms,
+            lambda: self.clock(), offer_timeout_seconds=settings.offer_timeout_seconds,
+        )
+        # SMS mode: each offer by SMS; any other worker gets the same SMS when push did not reach her
+        self.fulfillment.matching.offer_listeners.append(self.worker_sms.offer_made)
+        self.fulfillment.offer_alerts.sms = self.worker_sms.offer_sms
         self.agencies = AgencyDesk(self.db, self.signup, self.catalog, lambda: self.clock())
         handlers = bind_handlers(self.order_deps, ComplaintDeps(self.complaints, self.unit_of_work))
         self.inbox = Inbox(self.db, self.txlog, self.outbox, self.clock, handlers, self.dispatcher.wake)
@@ -319,6 +328,7 @@ class Services:
         for loop in self.background:
             await loop.stop()
         await self.dispatcher.stop()
+        await self.worker_sms.stop()
         await self.sms.stop()
         await self.search_path.stop()
         await self.inbox.stop()
