@@ -4,9 +4,10 @@ login, role `agency`): its workers, whom it adds, and their jobs, ratings and pa
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from bpp.agencies.schemas import (
     AgencyForm,
@@ -19,7 +20,8 @@ from bpp.agencies.schemas import (
 from bpp.agencies.service import AgencyDesk
 from bpp.notify import normalise_phone
 from bpp.platform.auth import AGENCY, Principal, require_applicant, require_staff
-from bpp.signup.service import Details
+from bpp.platform.uploads import read_within
+from bpp.signup.service import Details, on_field
 from fulfillment.agencies import MIN_PASSWORD, AgencyDetails
 from schemas.errors import BUSINESS_ERROR
 from schemas.refusal import Refusal
@@ -27,6 +29,7 @@ from schemas.refusal import Refusal
 router = APIRouter(prefix="/agency/api", tags=["service-provider agencies"])
 Applicant = Annotated[Principal, Depends(require_applicant)]
 Agency = Annotated[Principal, Depends(require_staff(AGENCY))]
+UPLOAD_PATH: Final = re.compile(r"/agency/api/workers/[^/]+/documents/[^/]+")  # streams against its own limit
 
 
 def _desk(request: Request) -> AgencyDesk:
@@ -68,8 +71,8 @@ async def workers(login: Agency, request: Request) -> dict[str, Any]:
 
 @router.post("/workers", status_code=201)
 async def add_worker(body: AgencyWorkerForm, login: Agency, request: Request) -> dict[str, Any]:
-    """Add a worker: her application goes to the district office, which approves it and records police
-    verification as for any worker."""
+    """Start a worker's application (a draft): upload her `id_proof` and `photo`, then send it with /submit; the
+    district office approves it and records police verification as for any worker."""
     phone = normalise_phone(body.phone)
     if phone is None:
         raise Refusal(BUSINESS_ERROR.code, "Enter the worker's 10-digit mobile number.", "phone",
@@ -78,7 +81,32 @@ async def add_worker(body: AgencyWorkerForm, login: Agency, request: Request) ->
                       pincode=body.pincode, home_lat=body.home_lat, home_lng=body.home_lng, pin=body.pin,
                       language=body.language)
     row = await _desk(request).add_worker(login, phone, details)
-    return {**agency_worker_view({**row, "rating_count": 0, "rating_sum": 0})}
+    return agency_worker_view({**row, "rating_count": 0, "rating_sum": 0})
+
+
+@router.post("/workers/{worker_id}/documents/{kind}", status_code=201, openapi_extra={"requestBody": {
+    "required": True, "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                                  for kind in ("image/jpeg", "image/png", "application/pdf")}}})
+async def upload_document(
+    worker_id: str,
+    kind: str,
+    login: Agency,
+    request: Request,
+    filename: Annotated[str | None, Query(max_length=255, description="the file's name")] = None,
+) -> dict[str, Any]:
+    """Her `id_proof` (PDF, JPEG or PNG) or `photo` (JPEG or PNG), checked by content and size."""
+    try:
+        content = await read_within(request, request.app.state.documents.max_bytes)
+    except Refusal as too_large:
+        raise on_field(too_large, kind) from None
+    return await _desk(request).upload(login, worker_id, kind, content, filename)
+
+
+@router.post("/workers/{worker_id}/submit")
+async def submit_worker(worker_id: str, login: Agency, request: Request) -> dict[str, Any]:
+    """Send her application to the district office."""
+    row = await _desk(request).submit(login, worker_id)
+    return agency_worker_view({**row, "rating_count": 0, "rating_sum": 0})
 
 
 @router.get("/jobs")

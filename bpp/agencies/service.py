@@ -2,8 +2,10 @@
 OTP), the district office's decision, and the agency's own desk once approved.
 
 Approval gives the agency a staff login (role `agency`, username its contact phone) with the password chosen on
-the form. The workers an agency adds are worker applications sent on their behalf (`bpp/signup`), linked in
-`agency_workers`: district staff approve them and record police verification in the same queue as every worker.
+the form. The workers an agency adds are worker applications made on their behalf (`bpp/signup`), linked in
+`agency_workers`: the agency uploads each one's ID proof and photo and sends it through `SignupDesk`, as she
+would herself, and district staff approve her and record police verification in the same queue as every worker.
+The agency's own steps are audited in `worker_audit` under its id (`AG-…`).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from bpp.storage.auth_tables import staff_users
 from bpp.storage.db import Database, Row
 from bpp.workforce import repo as worker_repo
 from fulfillment.agencies import AgencyDetails, agency_problems
-from fulfillment.signup import APPROVED, DECLINED, SUBMITTED, decide, reason_problem
+from fulfillment.signup import APPROVED, DECLINED, DRAFT, SUBMITTED, decide, reason_problem
 from schemas.errors import BUSINESS_ERROR
 from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
 
@@ -167,8 +169,8 @@ class AgencyDesk:
         return agency
 
     async def add_worker(self, login: Principal, phone: str, details: Details) -> Row:
-        """Send a worker's application on her behalf: the district office approves it and records police
-        verification as for any worker. The worker logs in to the worker app with her phone and this PIN."""
+        """Start a worker's application on her behalf (a draft until her documents are uploaded and it is sent).
+        The worker logs in to the worker app with her phone and this PIN once verified."""
         agency = await self.own(login)
         home = self._signup.checked(phone, details)
         if home.unit.city != agency["district"]:
@@ -190,15 +192,35 @@ class AgencyDesk:
                     "home_lat": details.home_lat, "home_lng": details.home_lng, "pin_hash": hash_secret(details.pin),
                     "language": details.language, "created_at": now, "updated_at": now,
                 })
-                await application_repo.change(conn, worker_id, status=SUBMITTED, submitted_at=now)
                 await repo.add_worker(conn, agency["id"], worker_id, now)
-                await worker_repo.audit(conn, worker_id, now, actor, "apply", None, SUBMITTED, None)
+                await worker_repo.audit(conn, worker_id, now, actor, "apply", None, DRAFT, None)
                 added = await application_repo.by_id(conn, worker_id)
         except IntegrityError:
             raise _field_errors([Refusal(BUSINESS_ERROR.code, "This number was just registered.", "phone",
                                          "यह नंबर अभी पंजीकृत हुआ है।")]) from None
         assert added is not None
         return added
+
+    async def _own_worker(self, login: Principal, worker_id: str) -> Row:
+        """The application of one of the agency's workers."""
+        agency = await self.own(login)
+        async with self._db.connect() as conn:
+            application = await application_repo.by_id(conn, worker_id)
+            if application is None or await repo.agency_of_worker(conn, worker_id) != agency["id"]:
+                raise Refusal(NOT_FOUND, "No such worker of your agency.", "worker_id",
+                              "आपकी एजेंसी में ऐसा कोई कर्मी नहीं है।")
+        return application
+
+    async def upload(self, login: Principal, worker_id: str, kind: str, content: bytes,
+                     file_name: str | None) -> dict[str, Any]:
+        """Her ID proof or photo, checked as if she uploaded it herself."""
+        application = await self._own_worker(login, worker_id)
+        return await self._signup.upload(application["phone"], kind, content, file_name)
+
+    async def submit(self, login: Principal, worker_id: str) -> Row:
+        """Send her application to the district office (every document uploaded)."""
+        application = await self._own_worker(login, worker_id)
+        return await self._signup.submit(application["phone"])
 
     async def workers(self, login: Principal) -> list[Row]:
         agency = await self.own(login)

@@ -128,7 +128,8 @@ def create_app(settings: Settings, *, registry_url: str | None = None, migrate: 
     app.state.settings = settings
     app.state.demo_registry = DemoRegistry()
     # document uploads stream against document_max_bytes themselves
-    uploads = re.compile("|".join(path.pattern for path in (documents_api.UPLOAD_PATH, signup_router.UPLOAD_PATH)))
+    upload_paths = (documents_api.UPLOAD_PATH, signup_router.UPLOAD_PATH, agency_router.UPLOAD_PATH)
+    uploads = re.compile("|".join(path.pattern for path in upload_paths))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, own_limit=uploads)
     app.add_middleware(BecknDoor, subscriber_path=settings.subscriber_path)  # outermost: before BodyLimit
     app.include_router(invoices.router)

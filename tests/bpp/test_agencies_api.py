@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import httpx
 from applicants import applicant, staff, wrong_fields
-from harness import RunningServer, seed_demo
+from harness import SCANNED_PDF, SCANNED_PNG, RunningServer, seed_demo
 
 from fulfillment.departments import gstin_check_character
 
@@ -78,12 +78,24 @@ async def test_an_agency_applies_is_approved_and_adds_a_worker_who_enters_the_qu
         added = await http.post("/agency/api/workers", headers=desk, json=WORKER)
         assert added.status_code == 201, added.text
         worker_id = added.json()["id"]
-        assert (added.json()["stage"], added.json()["rating"]) == ("submitted", None)
+        assert (added.json()["stage"], added.json()["rating"]) == ("draft", None)
         assert wrong_fields(await http.post("/agency/api/workers", headers=desk, json=WORKER))["phone"]["hi"]
+        documents = f"/agency/api/workers/{worker_id}/documents"
+        assert wrong_fields(await http.post(f"/agency/api/workers/{worker_id}/submit", headers=desk))["id_proof"]
+        assert wrong_fields(await http.post(f"{documents}/photo", headers=desk, content=SCANNED_PDF))["photo"]["hi"]
+        for kind, content in (("id_proof", SCANNED_PDF), ("photo", SCANNED_PNG)):
+            uploaded = await http.post(f"{documents}/{kind}", headers=desk, content=content)
+            assert uploaded.status_code == 201, uploaded.text
+        assert (await http.post("/agency/api/workers/W-nobody/submit", headers=desk)).status_code == 404
+        sent = await http.post(f"/agency/api/workers/{worker_id}/submit", headers=desk)
+        assert sent.status_code == 200 and sent.json()["stage"] == "submitted"
 
         async with staff(server, "district_officer", LUCKNOW) as officer:
             queue = (await officer.get("/staff/api/signup/applications")).json()["applications"]
             assert [row["id"] for row in queue] == [worker_id]  # the same queue as every worker's
+            detail = (await officer.get(f"/staff/api/signup/applications/{worker_id}")).json()
+            assert sorted(doc["kind"] for doc in detail["documents"]) == ["id_proof", "photo"]
+            assert detail["audit"][0]["actor"].startswith("agency:AG-")
             assert (await officer.post(f"/staff/api/signup/applications/{worker_id}/approve")).status_code == 200
         workers = (await http.get("/agency/api/workers", headers=desk)).json()["workers"]
         assert [(w["id"], w["stage"]) for w in workers] == [(worker_id, "police_check")]

@@ -1,8 +1,8 @@
 """Agency sign-up in headless Chromium (issue 16, the agency's journey up to its first worker): on a phone-sized
 page in Hindi the firm's contact person proves her phone with the OTP from the SMS, is told beside the field that
 the GSTIN's check character is wrong, and applies; the Lucknow officer approves it in the console's Agencies tab;
-the agency logs in on its page, adds a worker (told field by field first) and sees her waiting at the district
-office."""
+the agency logs in on its page, adds a worker with her ID proof and photo (told field by field first) and sees
+her waiting at the district office."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-from harness import Backend, RunningServer, SentSms, launch_chromium, make_settings, seed_demo, start_server
+from harness import (
+    SCANNED_PDF,
+    SCANNED_PNG,
+    Backend,
+    RunningServer,
+    SentSms,
+    launch_chromium,
+    make_settings,
+    seed_demo,
+    start_server,
+)
 from playwright.async_api import Page, async_playwright, expect
 
 from bpp.simulator.buyer import free_port
@@ -112,6 +122,14 @@ async def add_worker(page: Page) -> None:
     await page.fill("#w-pincode", "226001")
     await page.click("#w-gps")
     await expect(page.locator("#w-gps-status")).to_have_text("स्थान मिल गया।")
+    await page.set_input_files("#id_proof", files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf",
+                                                    "buffer": b"GIF89a not a scan"}])
+    await page.set_input_files("#photo", files=[{"name": "meena.png", "mimeType": "image/png",
+                                                 "buffer": SCANNED_PNG}])
+    await page.click("#w-add")
+    await expect(page.locator('[data-error-for="id_proof"]')).to_contain_text("PDF, JPEG या PNG नहीं")
+    await page.set_input_files("#id_proof", files=[{"name": "aadhaar.pdf", "mimeType": "application/pdf",
+                                                    "buffer": SCANNED_PDF}])
     await page.click("#w-add")
     await expect(page.locator("#message")).to_contain_text("मीना कुमारी का आवेदन ज़िला कार्यालय भेजा गया।")
     worker = page.locator("#workers-table tbody tr")

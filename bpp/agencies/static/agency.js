@@ -44,10 +44,13 @@ const T = {
   gps_done: { hi: "स्थान मिल गया।", en: "Location taken." },
   gps_failed: { hi: "स्थान नहीं मिल पाया। फ़ोन का GPS चालू करें और फिर दबाएँ।", en: "Could not find the location. Turn on the phone's GPS and tap again." },
   pin_label: { hi: "कर्मी ऐप का पिन (4 से 6 अंक)", en: "PIN for the worker app (4 to 6 digits)" },
-  add_btn: { hi: "कर्मी जोड़ें", en: "Add worker" },
+  id_proof_label: { hi: "कर्मी का पहचान पत्र (आधार, वोटर कार्ड…): फ़ोटो या PDF", en: "The worker's ID proof (Aadhaar, voter card…): photo or PDF" },
+  photo_label: { hi: "कर्मी की फ़ोटो", en: "The worker's photo" },
+  add_btn: { hi: "कर्मी का आवेदन भेजें", en: "Send the worker's application" },
   added: { hi: "{name} का आवेदन ज़िला कार्यालय भेजा गया।", en: "{name}'s application was sent to the district office." },
   jobs_heading: { hi: "आपके कर्मियों के काम", en: "Your workers' jobs" },
   payouts_heading: { hi: "आपके कर्मियों के भुगतान", en: "Your workers' payouts" },
+  "stage.draft": { hi: "दस्तावेज़ बाकी — भेजा नहीं गया", en: "Documents missing — not sent" },
   "stage.submitted": { hi: "ज़िला कार्यालय में", en: "With the district office" },
   "stage.rejected": { hi: "अस्वीकृत", en: "Rejected" },
   "stage.police_check": { hi: "स्वीकृत — पुलिस सत्यापन बाकी", en: "Approved — police verification to come" },
@@ -96,6 +99,7 @@ const state = {
   desk: readStored(DESK_KEY),
   choices: null,
   gps: null,
+  draft: null,  // the worker just added whose documents or sending failed: {id, phone}
   errors: [],
   banner: null,
 };
@@ -382,7 +386,17 @@ async function addWorker(event) {
     home_lat: state.gps ? state.gps.lat : null, home_lng: state.gps ? state.gps.lng : null,
   };
   try {
-    const added = await api("POST", "/agency/api/workers", body, state.desk);
+    // a draft added by the last try (an upload was refused) is completed rather than added again
+    const draft = state.draft && state.draft.phone === body.phone ? state.draft
+      : await api("POST", "/agency/api/workers", body, state.desk);
+    state.draft = { id: draft.id, phone: body.phone };
+    const path = `/agency/api/workers/${encodeURIComponent(draft.id)}`;
+    for (const kind of ["id_proof", "photo"]) {
+      const file = byId(kind).files[0];
+      if (file) await upload(`${path}/documents/${kind}?${new URLSearchParams({ filename: file.name })}`, file);
+    }
+    const added = await api("POST", `${path}/submit`, undefined, state.desk);
+    state.draft = null;
     byId("worker-form").reset();
     state.gps = null;
     byId("w-gps-status").textContent = "";
@@ -392,6 +406,17 @@ async function addWorker(event) {
   } catch (error) {
     showProblem(error);
   }
+}
+
+async function upload(path, file) {
+  let response;
+  try {
+    response = await fetch(path, { method: "POST", body: file,
+      headers: { Authorization: `Bearer ${state.desk.token}`, "Content-Type": file.type || "application/octet-stream" } });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
 }
 
 function logOut() {
