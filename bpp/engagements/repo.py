@@ -9,7 +9,7 @@ No engagement row leaves this module. `save` is the optimistic lock, as for orde
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select, tuple_, update
@@ -30,7 +30,7 @@ from fulfillment.engagement import (
     Timeline,
 )
 from fulfillment.engagement_calendar import Booking
-from fulfillment.engagement_visits import Visit, VisitState
+from fulfillment.engagement_visits import Visit, VisitOtp, VisitState
 from fulfillment.order import BookedService, BuyerApp, Channel, CustomerDetails
 from schemas.errors import UPDATION_NOT_POSSIBLE
 from schemas.refusal import Refusal
@@ -91,6 +91,13 @@ class EngagementRepo:
             .order_by(engagements.c.created_at, engagements.c.id)
         )
 
+    async def in_states(self, states: Collection[EngagementState], limit: int) -> list[Engagement]:
+        """Up to `limit` engagements in `states`, oldest first."""
+        return await self._many(
+            select(engagements).where(engagements.c.state.in_([state.value for state in states]))
+            .order_by(engagements.c.created_at, engagements.c.id).limit(limit)
+        )
+
     async def events(self, engagement_id: str) -> list[EngagementEvent]:
         rows = await self._conn.execute(
             select(engagement_events)
@@ -134,12 +141,35 @@ class EngagementRepo:
                     .values({name: value for name, value in row.items() if name not in ("engagement_id", "day")})
                 )
 
-    async def overdue_visits(self, now: datetime, limit: int) -> list[Visit]:
-        """Planned visits whose time has passed (nobody completed them), oldest first: the ones to mark missed."""
+    async def worker_visits(self, worker_id: str, first: date, last: date) -> list[Visit]:
+        """The visits `worker_id` holds (as the steady worker or a substitute) from `first` to `last`, by time."""
         rows = await self._conn.execute(
             select(engagement_visits)
-            .where(engagement_visits.c.state == VisitState.PLANNED.value, engagement_visits.c.end_at <= now)
+            .where(engagement_visits.c.worker_id == worker_id, engagement_visits.c.day.between(first, last))
+            .order_by(engagement_visits.c.start_at)
+        )
+        return [_visit(row._mapping) for row in rows]
+
+    async def overdue_visits(self, now: datetime, limit: int) -> list[Visit]:
+        """Planned visits whose time has passed unstarted, oldest first: the ones to mark missed."""
+        rows = await self._conn.execute(
+            select(engagement_visits)
+            .where(engagement_visits.c.state == VisitState.PLANNED.value, engagement_visits.c.end_at <= now,
+                   engagement_visits.c.started_at.is_(None))
             .order_by(engagement_visits.c.end_at)
+            .limit(limit)
+        )
+        return [_visit(row._mapping) for row in rows]
+
+    async def late_visits(self, now: datetime, late: timedelta, limit: int) -> list[Visit]:
+        """Planned visits of steady workers not started `late` after their start and not over yet, oldest first: the
+        ones a substitute may still save."""
+        rows = await self._conn.execute(
+            select(engagement_visits)
+            .where(engagement_visits.c.state == VisitState.PLANNED.value, engagement_visits.c.started_at.is_(None),
+                   engagement_visits.c.substitute.is_(False), engagement_visits.c.start_at <= now - late,
+                   engagement_visits.c.end_at > now)
+            .order_by(engagement_visits.c.start_at)
             .limit(limit)
         )
         return [_visit(row._mapping) for row in rows]
@@ -269,6 +299,10 @@ def _visit_row(visit: Visit) -> dict[str, Any]:
         "substitute": visit.substitute,
         "state": visit.state.value,
         "completed_at": visit.completed_at,
+        "started_at": visit.started_at,
+        "otp_hash": visit.otp.hash if visit.otp else None,
+        "otp_issued_at": visit.otp.issued_at if visit.otp else None,
+        "otp_wrong_tries": visit.otp.wrong_tries if visit.otp else 0,
     }
 
 
@@ -282,4 +316,6 @@ def _visit(row: Row) -> Visit:
         state=VisitState(row["state"]),
         substitute=row["substitute"],
         completed_at=row["completed_at"],
+        started_at=row["started_at"],
+        otp=VisitOtp(row["otp_hash"], row["otp_issued_at"], row["otp_wrong_tries"]) if row["otp_hash"] else None,
     )

@@ -70,6 +70,10 @@ engagement_visits = Table(
     Column("substitute", Boolean, nullable=False),
     Column("state", String(16), nullable=False),  # planned|done|missed|called-off
     Column("completed_at", UTCDateTime()),
+    Column("started_at", UTCDateTime()),  # the customer's OTP started it
+    Column("otp_hash", String(256)),  # the OTP issued and not used yet
+    Column("otp_issued_at", UTCDateTime()),
+    Column("otp_wrong_tries", Integer, nullable=False, server_default="0"),
     Index("ix_engagement_visits_worker", "worker_id", "start_at"),
 )
 

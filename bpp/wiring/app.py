@@ -57,6 +57,7 @@ from bpp.storage.migrate import upgrade_database
 from bpp.wiring.openapi_errors import serve_true_errors
 from bpp.wiring.services import Services, build_services
 from bpp.worker_app import api as worker_api
+from bpp.worker_app import engagements_api as worker_engagements_api
 from bpp.worker_app import pages as worker_pages
 from bpp.worker_app import push_api as worker_push_api
 from bpp.worker_app import wallet_api as worker_wallet_api
@@ -67,7 +68,7 @@ STAFF_AND_WORKER_ROUTERS = (
     auth_api.router, catalog_api.router, workers_api.router, complaints_api.router, wallet_api.router,
     txlog_api.router, worker_api.router, worker_wallet_api.router, orders_api.router, helpline_api.router,
     order_page_api.router,  # after orders_api: its /orders/{order_id} must not shadow /orders/channels
-    kiosk_api.router, department_api.router, department_staff_api.router,
+    kiosk_api.router, department_api.router, department_staff_api.router, worker_engagements_api.router,
     dashboard_api.router, documents_api.router, signup_api.router, signup_router.router, worker_push_api.router,
     agencies_api.router, agency_router.router, worker_sms_api.router,
 )
@@ -77,7 +78,7 @@ STAFF_AND_WORKER_ROUTERS = (
 ROUTE_PARTS = (
     "department_accounts", "work_orders", "department_billing",
     "settings", "keys", "clock", "db", "redis", "tokens", "txlog", "gateway", "dispatcher", "catalog",
-    "fulfillment", "ledger", "complaints", "assisted", "kiosks",
+    "fulfillment", "ledger", "engagement_visits", "complaints", "assisted", "kiosks",
     "documents", "order_desk", "signup", "signup_queue", "agencies", "worker_sms",
 )
 

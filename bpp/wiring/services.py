@@ -61,6 +61,7 @@ from bpp.wiring.handlers import bind_handlers
 from bpp.worker_sms.desk import WorkerSms
 from bpp.workforce.coverage import Coverage
 from bpp.workforce.documents import WorkerDocuments
+from bpp.workforce.engagement_visits import EngagementVisits
 from bpp.workforce.job_steps import JobSteps
 from bpp.workforce.matching import GeoIndex
 from bpp.workforce.matching_loop import CancelForNoWorker, MatchingLoop
@@ -154,6 +155,7 @@ class Services:
     catalog: CatalogService = field(init=False)
     fulfillment: Workforce = field(init=False)
     ledger: LedgerService = field(init=False)
+    engagement_visits: EngagementVisits = field(init=False)  # engagements' staffing, attendance, billing
     complaints: ComplaintOffice = field(init=False)
     documents: WorkerDocuments = field(init=False)  # workers' onboarding documents, files outside the database
     sms: SmsNotifier = field(init=False)  # SMS to citizens, queued in business transactions (bpp/notify)
@@ -181,6 +183,7 @@ class Services:
         self.catalog = CatalogService(self.db, self.redis, self.clock, settings)
         self.complaints = ComplaintOffice(settings, self.clock, self.outbox)
         self.ledger = LedgerService(self.db, self.clock, settings.platform_commission_percent)
+        self.engagement_visits = EngagementVisits(self.db, self.ledger, lambda: self.clock())
         self.documents = WorkerDocuments(
             self.db, settings.documents_dir, settings.document_max_bytes, lambda: self.clock()
         )
@@ -305,6 +308,7 @@ class Services:
         await self.fulfillment.start()
         await self.ledger.start()
         self.inbox.start(self.lease("inbox-sweeper"))
+        self.engagement_visits.start(self.lease("engagement-visits"))
         self.sms.start(self.lease("sms-sender"))
         if run_dispatcher:
             self.dispatcher.start()
@@ -328,6 +332,7 @@ class Services:
         for loop in self.background:
             await loop.stop()
         await self.dispatcher.stop()
+        await self.engagement_visits.stop()
         await self.worker_sms.stop()
         await self.sms.stop()
         await self.search_path.stop()

@@ -41,6 +41,10 @@ def position_view(position: WorkerPosition) -> dict[str, str]:
 async def my_balance(worker: Worker, request: Request) -> dict[str, Any]:
     position = await _ledger(request).worker_position(worker.id)
     view: dict[str, Any] = position_view(position)
+    view["engagements"] = [  # what her engagement visits earned her, engagement by engagement
+        {"engagement_id": engagement_id, "visits": visits, "earned": str(earned)}
+        for engagement_id, visits, earned in await _ledger(request).engagement_earnings(worker.id)
+    ]
     if position.payable < 0:
         view["notice"] = {
             "en": f"You owe Rs {-position.payable} in commission and tax on cash jobs; it is taken from your "

@@ -1,7 +1,8 @@
 """Engagements' staffing, attendance and money on each backend: the nearest free worker becomes the steady one, a
 worker holds engagements whose visits leave room for the journey, a day off is covered by a substitute, a visit
 nobody did is marked missed, and a month is billed in advance, credited per done visit and refunded for the missed
-one with `ledger check` balanced."""
+one with `ledger check` balanced; each visit starts with the customer's OTP, and a steady worker who does not come is
+replaced for that visit."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pytest
 from engagement_factory import MORNINGS, ist, requested
 from harness import Backend
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bpp.engagements.attendance import EngagementVisits
 from bpp.engagements.repo import EngagementRepo
 from bpp.engagements.service import EngagementService
 from bpp.money.repo import paise_sum, rupees
@@ -22,12 +23,13 @@ from bpp.money.service import LedgerService
 from bpp.storage.db import Database
 from bpp.storage.ledger_tables import ledger_postings
 from bpp.workforce import repo as worker_repo
+from bpp.workforce.engagement_visits import EngagementVisits
 from catalog.engagement_terms import Month, VisitSchedule
 from fulfillment.engagement import Engagement, EngagementState
 from fulfillment.engagement_visits import VisitState
 from fulfillment.ledger import ADVANCES
 from fulfillment.workers import VERIFIED, Registration
-from schemas.errors import SLOT_NOT_AVAILABLE
+from schemas.errors import INVALID_OTP, SLOT_NOT_AVAILABLE
 from schemas.refusal import Refusal
 
 START = date(2027, 3, 17)  # a prorated first month: 15 visits in March
@@ -96,9 +98,17 @@ async def test_the_nearest_free_worker_is_kept_for_several_engagements_whose_vis
     # 09:00 across town clashes with W1's mornings (no time for the journey): the next nearest cook
     await book(db, requested(START, schedule=MORNINGS.at(time(9, 0)), engagement_id="EN-3", place_gps=ALIGANJ))
     assert await visits.staff("EN-3") == "W2"
-    # nobody within reach is free at 07:30 every day: declined, with no visit
+    # nobody within reach is free at 07:30 every day: asked again later, and declined the day before it starts
+    later = START + timedelta(days=3)
+    at = ist(START - timedelta(days=2), 10)
     await book(db, requested(START, schedule=VisitSchedule(MORNINGS.weekdays, time(7, 30), 120), engagement_id="EN-4"))
+    await book(db, requested(later, schedule=VisitSchedule(MORNINGS.weekdays, time(7, 30), 120), engagement_id="EN-5",
+                             at=at))
     assert await visits.staff("EN-4") is None
+    assert await visits.staff("EN-5") is None
+    async with db.connect() as conn:
+        waiting = await EngagementRepo(conn).get("EN-5")
+    assert waiting is not None and waiting.state is EngagementState.REQUESTED
     async with db.connect() as conn:
         repo = EngagementRepo(conn)
         declined = await repo.get("EN-4")
@@ -114,6 +124,8 @@ async def test_a_week_of_daily_visits_with_a_day_off_and_a_missed_one_is_billed_
 ) -> None:
     await add_workers(db, ("W1", *NEAR), ("W2", *FARTHER))
     await book(db, requested(START))
+    otps: list[str] = []
+    visits.otp_listeners.append(lambda engagement, visit, otp: otps.append(otp))  # the customer's copy
     assert await visits.staff("EN-1") == "W1"
     march = Month(2027, 3)
     assert await visits.bill_month("EN-1", march) is True
@@ -127,7 +139,10 @@ async def test_a_week_of_daily_visits_with_a_day_off_and_a_missed_one_is_billed_
         day = START + timedelta(days=n)
         clock.now = ist(day, 8, 30)  # during the 07:00-09:00 visit
         if day != missed:
-            done = await visits.complete("W2" if day == day_off else "W1", "EN-1", day)
+            worker_id = "W2" if day == day_off else "W1"
+            await visits.issue_otp(worker_id, "EN-1", day)
+            await visits.start_visit(worker_id, "EN-1", day, otps[-1])
+            done = await visits.complete(worker_id, "EN-1", day)
             assert done.state is VisitState.DONE
         clock.now = ist(day, 9, 5)
         assert await visits.mark_missed() == (1 if day == missed else 0)
@@ -172,3 +187,63 @@ async def account_sum(db: Database, code: str) -> Decimal:
         paise = (await conn.execute(select(paise_sum(ledger_postings.c.amount))
                                     .where(ledger_postings.c.account_code == code))).scalar_one()
     return rupees(paise)
+
+
+async def test_a_visit_starts_only_with_the_customers_otp_and_a_late_steady_worker_is_replaced(
+    db: Database, visits: EngagementVisits, clock: Clock
+) -> None:
+    await add_workers(db, ("W1", *NEAR), ("W2", *FARTHER))
+    await book(db, requested(START))
+    otps: list[tuple[str, str]] = []
+    visits.otp_listeners.append(lambda engagement, visit, otp: otps.append((visit.worker_id or "", otp)))
+    await visits.staff("EN-1")
+    clock.now = ist(START, 7, 2)
+    await visits.issue_otp("W1", "EN-1", START)
+    wrong = "0000" if otps[-1][1] != "0000" else "1111"
+    with pytest.raises(Refusal) as refused:
+        await visits.start_visit("W1", "EN-1", START, wrong)
+    assert refused.value.code == INVALID_OTP.code
+    async with db.connect() as conn:
+        stored = (await EngagementRepo(conn).visits("EN-1", START, START))[0]
+    assert stored.otp is not None and stored.otp.wrong_tries == 1  # the wrong try was kept
+    begun = await visits.start_visit("W1", "EN-1", START, otps[-1][1])
+    assert begun.started_at == clock.now
+    assert await visits.cover_late() == []  # she came
+
+    second = START + timedelta(days=1)
+    clock.now = ist(second, 7, 19)
+    assert await visits.cover_late() == []  # not late yet
+    clock.now = ist(second, 7, 21)
+    [covered] = await visits.cover_late()
+    assert (covered.day, covered.worker_id, covered.substitute) == (second, "W2", True)
+    assert await visits.cover_late() == []  # a substitute is not replaced in turn
+    with pytest.raises(Refusal):
+        await visits.issue_otp("W1", "EN-1", second)  # not hers any more
+    await visits.issue_otp("W2", "EN-1", second)
+    assert otps[-1][0] == "W2"
+    await visits.start_visit("W2", "EN-1", second, otps[-1][1])
+    clock.now = ist(second, 9, 30)
+    assert await visits.mark_missed() == 0  # both visits were started: they wait for their workers to complete them
+    assert (await visits.complete("W2", "EN-1", second)).state is VisitState.DONE
+
+
+async def test_the_loop_staffs_a_new_request_then_stores_visits_ahead_and_marks_the_missed_one(
+    db: Database, visits: EngagementVisits, clock: Clock
+) -> None:
+    await add_workers(db, ("W1", *NEAR))
+    await book(db, requested(START))
+    told: list[tuple[str, EngagementState]] = []
+
+    async def buyer_told(conn: AsyncConnection, engagement: Engagement) -> None:
+        told.append((engagement.id, engagement.state))
+
+    visits.staffed_listeners.append(buyer_told)
+    await visits.run_due()
+    assert told == [("EN-1", EngagementState.ACTIVE)]
+    clock.now = ist(START + timedelta(days=3), 9, 5)  # nobody came on the 17th to the 20th
+    await visits.run_due()
+    async with db.connect() as conn:
+        stored = await EngagementRepo(conn).visits("EN-1", START, START + timedelta(days=30))
+    assert [visit.state for visit in stored[:5]] == [VisitState.MISSED] * 4 + [VisitState.PLANNED]
+    assert stored[-1].day == START + timedelta(days=3 + 14)  # 14 days ahead of the loop's day
+    assert told == [("EN-1", EngagementState.ACTIVE)]

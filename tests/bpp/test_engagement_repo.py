@@ -15,7 +15,7 @@ from bpp.storage.db import Database
 from catalog.engagement_terms import Month
 from fulfillment.engagement import EngagementEventKind, EngagementState
 from fulfillment.engagement_calendar import calendar_free
-from fulfillment.engagement_visits import VisitState, replan
+from fulfillment.engagement_visits import VisitOtp, VisitState, replan
 
 START = date(2027, 3, 1)
 
@@ -87,9 +87,16 @@ async def test_visits_are_stored_ahead_changed_in_place_and_make_the_workers_cal
         repo = EngagementRepo(conn)
         await repo.save(engagement)
         stored = await repo.visits(engagement.id, *week)
-        done = stored[0].complete("W1", at=ist(START, 9))
+        begun, refusal = stored[0].issue_otp("W1", "otp-hash", at=ist(START, 7)).start_with_otp(
+            "W1", "4821", matches=lambda otp_hash, otp: otp_hash == "otp-hash" and otp == "4821", at=ist(START, 7, 5))
+        assert refusal is None
+        done = begun.complete("W1", at=ist(START, 9))
         covered = stored[1].cover("W7")
-        await repo.save_visits([done, covered, *replan(engagement.id, engagement.visits(*week), stored, "W1")])
+        asked = stored[2].issue_otp("W1", "otp-hash", at=ist(START + timedelta(days=2), 7))
+        tried, wrong = asked.start_with_otp("W1", "0000", matches=lambda otp_hash, otp: False,
+                                            at=ist(START + timedelta(days=2), 7, 1))
+        assert wrong is not None
+        await repo.save_visits([done, covered, tried, *replan(engagement.id, engagement.visits(*week), stored, "W1")])
     async with db.connect() as conn:
         repo = EngagementRepo(conn)
         visits = await repo.visits(engagement.id, *week)
@@ -99,7 +106,8 @@ async def test_visits_are_stored_ahead_changed_in_place_and_make_the_workers_cal
     assert [(visit.day.day, visit.state, visit.worker_id, visit.substitute) for visit in visits] == [
         (1, VisitState.DONE, "W1", False), (2, VisitState.PLANNED, "W7", True), (3, VisitState.PLANNED, "W1", False),
         (4, VisitState.PLANNED, "W1", False), *((day, VisitState.CALLED_OFF, "W1", False) for day in (5, 6, 7))]
-    assert visits[0].completed_at == ist(START, 9)
+    assert (visits[0].completed_at, visits[0].started_at, visits[0].otp) == (ist(START, 9), ist(START, 7, 5), None)
+    assert visits[2].otp == VisitOtp("otp-hash", ist(START + timedelta(days=2), 7), 1) and visits[2].started_at is None
     assert [booking.ref for booking in steady] == [f"engagement:EN-1:2027-03-0{day}" for day in (1, 3, 4)]
     assert [booking.ref for booking in substitute] == ["engagement:EN-1:2027-03-02"]
     assert [found.id for found in held] == ["EN-1"]

@@ -1,12 +1,18 @@
 """An engagement's visits as they happen, and its months' money.
 
-- `staff_in`: the nearest worker free for the whole term becomes the steady worker (`staffing.steady_worker`), and
-  the coming days' visits are stored for her (`EngagementService.replan_visits`); a request nobody can take is
-  declined.
+- `staff_in`: the nearest worker free for the whole term becomes the steady worker
+  (`engagement_staffing.steady_worker`), and the coming days' visits are stored for her
+  (`EngagementService.replan_visits`); a request nobody can take is declined the day before its start.
 - `day_off`: the worker cannot come on a day; a substitute is matched for that visit only.
+- `issue_otp` / `start_visit`: at the door the worker asks for the customer's OTP (the listeners pass it on: the buyer
+  app's `on_status`, or an SMS); the OTP starts the visit (`fulfillment.start_otp`'s rules).
 - `complete`: the visit's worker finished it; her credit is posted in the same transaction.
-- `mark_missed` (the loop): visits whose time passed without completion are missed, so never billed (arrears) or
-  refunded (advance).
+- `run_due` (the loop, every LOOP_SECONDS): staffs new requests and stores the coming days' visits of every held
+  engagement, then:
+- `cover_late`: a steady worker not started `LATE` after the visit's time is replaced by a substitute
+  for that visit only.
+- `mark_missed`: visits whose time passed unstarted are missed, so never billed (arrears) or refunded
+  (advance).
 - `bill_month` / `settle_month`: the month's bill, and a prepaid month's refund of the visits not done.
 
 Every ledger entry has its event's key (`fulfillment.engagement_money`), so a repeat posts nothing.
@@ -14,22 +20,33 @@ Every ledger entry has its event's key (`fulfillment.engagement_money`), so a re
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.engagements.repo import EngagementRepo
 from bpp.engagements.service import EngagementService
-from bpp.engagements.staffing import DEFAULT_RADIUS_KM, steady_worker, substitute
 from bpp.money.service import LedgerService
+from bpp.platform.auth import hash_secret, verify_secret
+from bpp.platform.background import BackgroundLoop
+from bpp.platform.leader import Lease
 from bpp.storage.db import Database
+from bpp.workforce.engagement_staffing import DEFAULT_RADIUS_KM, steady_worker, substitute
 from catalog.engagement_terms import BillingMode, Month
 from fulfillment.engagement import Engagement, EngagementState, india_today
 from fulfillment.engagement_money import bill_entry, refund_entry, visit_entry
 from fulfillment.engagement_visits import Visit, completed
 from schemas.errors import BUSINESS_ERROR, SLOT_NOT_AVAILABLE
-from schemas.refusal import NOT_FOUND, Refusal
+from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
+
+LOOP_SECONDS: Final = 60.0
+LATE: Final = timedelta(minutes=20)  # a steady worker not started this long after the visit's time is replaced
+OtpListener = Callable[[Engagement, Visit, str], None]
+StaffedListener = Callable[[AsyncConnection, Engagement], Awaitable[None]]
+HELD: Final = (EngagementState.ACTIVE, EngagementState.PAUSED, EngagementState.ENDING)  # a steady worker holds these
 
 
 def _no_engagement(engagement_id: str) -> Refusal:
@@ -46,6 +63,28 @@ class EngagementVisits:
         self._clock = clock
         self._radius_km = radius_km
         self._booking = EngagementService(clock)
+        self.otp_listeners: list[OtpListener] = []  # each told (engagement, visit, OTP) after the OTP is stored
+        # each told, in the transaction, of an engagement that became active or was declined (to tell its buyer)
+        self.staffed_listeners: list[StaffedListener] = []
+        self._loop = BackgroundLoop("engagement-visits", self.run_due, pause=LOOP_SECONDS)
+
+    def start(self, lease: Lease | None = None) -> None:
+        self._loop.start(lease=lease)
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+
+    async def run_due(self, limit: int = 100) -> None:
+        """One round of the loop: new requests staffed, the coming days' visits of the others stored, late steady
+        workers replaced, missed visits marked."""
+        async with self._db.begin() as conn:
+            for engagement in await self._repo(conn).in_states([EngagementState.REQUESTED], limit):
+                await self.staff_in(conn, engagement)
+        async with self._db.begin() as conn:
+            for engagement in await EngagementRepo(conn).in_states(HELD, limit):
+                await self._booking.replan_visits(conn, engagement)
+        await self.cover_late()
+        await self.mark_missed()
 
     def _repo(self, conn: AsyncConnection) -> EngagementRepo:
         return EngagementRepo(conn, lock_rows=self._db.is_postgres)
@@ -69,34 +108,45 @@ class EngagementVisits:
             return await self.staff_in(conn, await self._engagement(self._repo(conn), engagement_id))
 
     async def staff_in(self, conn: AsyncConnection, engagement: Engagement) -> str | None:
-        """Give a requested engagement its steady worker and store its coming visits; decline it when nobody nearby
-        is free for the whole term. Works in the caller's transaction; returns the worker's id, or None when
-        declined."""
+        """Give a requested engagement its steady worker and store its coming visits. When nobody nearby is free for
+        the whole term it stays requested (the loop asks again) until the day before its start, when it is declined.
+        Works in the caller's transaction; returns the worker's id, or None."""
         now = self._clock()
         repo = self._repo(conn)
         worker_id = await steady_worker(conn, engagement, radius_km=self._radius_km)
         if worker_id is None:
+            if india_today(now) < engagement.start - timedelta(days=1):
+                return None  # asked again on the loop's next round: workers join and calendars change
             engagement.decline("no worker nearby is free for the whole schedule", at=now)
             await repo.save(engagement)
+            for listener in self.staffed_listeners:
+                await listener(conn, engagement)
             return None
         engagement.activate(worker_id, at=now)
         await repo.save(engagement)
         await self._booking.replan_visits(conn, engagement)
+        for listener in self.staffed_listeners:
+            await listener(conn, engagement)
         return worker_id
+
+    async def week_of(self, worker_id: str) -> list[Visit]:
+        """Her visits of today and the next six days (Indian dates), by time."""
+        today = india_today(self._clock())
+        async with self._db.connect() as conn:
+            return await EngagementRepo(conn).worker_visits(worker_id, today, today + timedelta(days=6))
 
     async def day_off(self, worker_id: str, engagement_id: str, day: date) -> Visit:
         """The worker cannot come on `day` (tomorrow at the earliest): the nearest free worker covers that visit
         only. Refused (as a slot not available) when nobody is free; she then keeps it."""
-        now = self._clock()
-        if day <= india_today(now):
-            raise Refusal(BUSINESS_ERROR.code, "Mark a day off from tomorrow on.", "day",
-                          "छुट्टी कल या उसके बाद के दिन के लिए ही लें।")
         async with self._db.begin() as conn:
             repo = self._repo(conn)
             engagement = await self._engagement(repo, engagement_id)
             visit = await self._visit(repo, engagement_id, day)
             if visit.worker_id != worker_id:
-                raise Refusal(NOT_FOUND, "This visit is not yours.", message_hi="यह विज़िट आपकी नहीं है।")
+                raise Refusal(NOT_ALLOWED, "This visit is not yours.", message_hi="यह विज़िट आपकी नहीं है।")
+            if day <= india_today(self._clock()):
+                raise Refusal(BUSINESS_ERROR.code, "Mark a day off from tomorrow on.", "day",
+                              "छुट्टी कल या उसके बाद के दिन के लिए ही लें।")
             other = await substitute(conn, engagement, visit, radius_km=self._radius_km)
             if other is None:
                 raise Refusal(SLOT_NOT_AVAILABLE.code, "Nobody nearby is free to cover that visit; call the helpline.",
@@ -104,6 +154,31 @@ class EngagementVisits:
             covered = visit.cover(other)
             await repo.save_visits([covered])
             return covered
+
+    async def issue_otp(self, worker_id: str, engagement_id: str, day: date) -> Visit:
+        """The worker is at the door: a fresh four-digit OTP for the customer (only its hash is kept)."""
+        token = f"{secrets.randbelow(10_000):04d}"
+        async with self._db.begin() as conn:
+            repo = self._repo(conn)
+            engagement = await self._engagement(repo, engagement_id)
+            issued = (await self._visit(repo, engagement_id, day)).issue_otp(worker_id, hash_secret(token),
+                                                                             at=self._clock())
+            await repo.save_visits([issued])
+        for listener in self.otp_listeners:
+            listener(engagement, issued, token)
+        return issued
+
+    async def start_visit(self, worker_id: str, engagement_id: str, day: date, otp: str) -> Visit:
+        """Start the visit with the customer's OTP; a wrong try is stored (it counts) before it is refused."""
+        async with self._db.begin() as conn:
+            repo = self._repo(conn)
+            visit = await self._visit(repo, engagement_id, day)
+            tried, refusal = visit.start_with_otp(worker_id, otp.strip(), matches=verify_secret, at=self._clock())
+            if tried != visit:
+                await repo.save_visits([tried])
+        if refusal is not None:
+            raise refusal
+        return tried
 
     async def complete(self, worker_id: str, engagement_id: str, day: date) -> Visit:
         """The visit's worker finished it: it is done and her credit posted, together."""
@@ -116,8 +191,23 @@ class EngagementVisits:
             await self._ledger.engagement_posted(conn, visit_entry(engagement, done, self._ledger.policy))
             return done
 
+    async def cover_late(self, limit: int = 20) -> list[Visit]:
+        """Give each visit whose steady worker has not started it `LATE` after its time to the nearest free
+        substitute, for that visit only; returns the visits covered (one nobody can cover stays as it is)."""
+        now = self._clock()
+        covered = []
+        async with self._db.begin() as conn:
+            repo = self._repo(conn)
+            for visit in await repo.late_visits(now, LATE, limit):
+                engagement = await self._engagement(repo, visit.engagement_id)
+                other = await substitute(conn, engagement, visit, radius_km=self._radius_km)
+                if other is not None:
+                    covered.append(visit.cover(other))
+            await repo.save_visits(covered)
+        return covered
+
     async def mark_missed(self, limit: int = 100) -> int:
-        """Mark missed the visits whose time passed without completion; how many were marked."""
+        """Mark missed the visits whose time passed unstarted; how many were marked."""
         now = self._clock()
         async with self._db.begin() as conn:
             repo = self._repo(conn)
