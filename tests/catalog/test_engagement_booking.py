@@ -21,7 +21,7 @@ from bpp.simulator.journey import Journey, JourneyFailed
 from catalog.engagement_terms import BillingMode, EmploymentBasis, EngagementTerms, VisitSchedule
 from catalog.model import Availability, ServiceItem
 from catalog.schedule import IST
-from fulfillment.engagement import EngagementState
+from fulfillment.engagement import Engagement, EngagementState
 
 COOK = ServiceItem(
     id="SM-LKO-COOK-MORNINGS", provider_id=LUCKNOW.id, category_id="SM-1000", name_en="Cook, every morning",
@@ -52,9 +52,10 @@ async def _booked_and_taken(server: Any, buyer: BuyerApp, journey: EngagementJou
     async with server.services.db.begin() as conn:
         found = await engagements.by_transaction(conn, buyer.subscriber_id, journey.transaction_id)
         assert found is not None
-        found[0].activate("W-STEADY", at=server.services.clock())
-        await EngagementRepo(conn).save(found[0])
-        assert await engagements.replan_visits(conn, found[0])
+        if found[0].state is EngagementState.REQUESTED:  # matching's loop may have been first
+            found[0].activate("W-STEADY", at=server.services.clock())
+            await EngagementRepo(conn).save(found[0])
+            assert await engagements.replan_visits(conn, found[0])
     return start
 
 
@@ -104,6 +105,10 @@ async def test_a_daily_cook_is_booked_paused_resumed_and_ended_with_every_callba
     assert not engagement.paused_on(start + timedelta(days=2)) and engagement.paused_on(start + timedelta(days=3))
     assert not engagement.paused_on(start + timedelta(days=5))
     assert tag_values(ended["fulfillments"][0]["tags"], "engagement")["last_day"] == engagement.last_day.isoformat()
+    first_visit = f"F1-V{start:%Y%m%d}"  # tomorrow's visit is in play, in its own fulfillment
+    assert [fulfillment["id"] for fulfillment in ended["fulfillments"]] == ["F1", first_visit]
+    assert ended["items"][0]["fulfillment_ids"] == ["F1", first_visit]
+    assert ended["fulfillments"][1]["state"]["descriptor"]["code"] == "Pending"
     holidays = ended["fulfillments"][0]["stops"][0]["time"]["schedule"]["holidays"]
     assert [day[:10] for day in holidays] == [(start + timedelta(days=n)).isoformat() for n in (3, 4)]
 
@@ -174,3 +179,30 @@ async def test_the_visit_time_moves_by_update_from_the_day_asked(seeded: Any, bu
     assert [(moment.date(), moment.time()) for moment in local[:3]] == [
         (start, time(7, 0)), (start + timedelta(days=1), time(7, 0)), (start + timedelta(days=2), time(8, 30))]
     assert conformance_errors("on_update", _ours(buyer, journey)[-1].body) == []
+
+
+async def test_a_visit_time_the_steady_worker_is_not_free_at_is_refused_as_a_slot_not_available(
+    seeded: Any, buyer: BuyerApp
+) -> None:
+    journey = _journey(buyer, seeded)
+    start = await _booked_and_taken(seeded, buyer, journey)
+    async with seeded.services.db.connect() as conn:
+        found = await EngagementService(seeded.services.clock).by_transaction(conn, buyer.subscriber_id,
+                                                                             journey.transaction_id)
+    assert found is not None
+    mine = found[0]
+    # the same worker cooks next door every day at 09:00 (an engagement booked and taken elsewhere)
+    engagements = EngagementService(seeded.services.clock)
+    next_door = Engagement.request(
+        id="EN-NEXT-DOOR", channel=mine.channel, service=mine.service, title=mine.title, terms=mine.terms,
+        schedule=mine.schedule_on(start).at(time(9, 0)), rate=mine.rate, tax_percent=mine.tax_percent, start=start,
+        months=1, place_gps=mine.place_gps, details=mine.details, at=seeded.services.clock())
+    next_door.activate(mine.worker_id or "W-STEADY", at=seeded.services.clock())
+    async with seeded.services.db.begin() as conn:
+        await engagements.confirm(conn, next_door, None)
+        await engagements.replan_visits(conn, next_door)
+    with pytest.raises(JourneyFailed, match="error 90001"):
+        await journey.change("change_time", start + timedelta(days=2), "08:30")
+    async with seeded.services.db.connect() as conn:
+        kept = await EngagementRepo(conn).get(mine.id)
+    assert kept is not None and kept.schedule_on(start + timedelta(days=5)).start == time(7, 0)
