@@ -248,7 +248,7 @@ async def test_she_subscribes_and_unsubscribes_only_her_own_devices(server: Runn
     shared = push_service.device("shared")
     async with await logged_in(server, asha, fx.PIN) as asha_app, await logged_in(server, rani, fx.PIN) as rani_app:
         bad_key = shared.subscription()
-        bad_key["keys"]["p256dh"] = b64url(b"\x04" + bytes(10))
+        bad_key["keys"]["p256dh"] = b64url(b"\x04" + bytes(64))  # the right length, not on the curve
         assert (await asha_app.post("/worker/api/push/subscriptions", json=bad_key)).status_code == 422
         no_service = shared.subscription() | {"endpoint": "ftp://127.0.0.1/push"}
         assert (await asha_app.post("/worker/api/push/subscriptions", json=no_service)).status_code == 422

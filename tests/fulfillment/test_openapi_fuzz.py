@@ -64,6 +64,8 @@ DATA_DEPENDENT = {
     "POST /staff/api/department-invoices/{number}/payments",
     # the staff order list: a service category the taxonomy has, a first day no later than the last
     "GET /staff/api/orders",
+    # a browser's push subscription: its key a point on the P-256 curve, its address HTTPS outside the demo
+    "POST /worker/api/push/subscriptions",
 }
 
 
