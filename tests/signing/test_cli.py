@@ -23,6 +23,7 @@ from starlette.routing import Route
 from bpp import cli
 from bpp.cli import keys, signature_tools, subscribe
 from bpp.platform.settings import Settings
+from bpp.platform.vapid import vapid_public_key
 from signing import encryption_public_key_b64, generate_encryption_keypair, signing_public_key_b64
 
 ServeApp = Callable[[Any], AbstractContextManager[str]]  # the `serve_app` fixture of conftest.py
@@ -183,6 +184,23 @@ def test_keys_generate_env_file(run: Run, tmp_path: Path) -> None:
     lines = dict(line.split("=", 1) for line in out_file.read_text().splitlines() if line and not line.startswith("#"))
     assert set(lines) == {"SEVAMITRA_SIGNING_PRIVATE_KEY", "SEVAMITRA_ENCRYPTION_PRIVATE_KEY"}
     assert signing_public_key_b64(lines["SEVAMITRA_SIGNING_PRIVATE_KEY"]) == json.loads(out)["signing_public_key"]
+
+
+def test_keys_vapid_writes_the_private_key_0600_and_prints_its_public_key(run: Run, tmp_path: Path) -> None:
+    out_file = tmp_path / "vapid.json"
+    code, out, err = run("keys", "vapid", "--out", str(out_file))
+    assert code == 0
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
+    private = json.loads(out_file.read_text())["vapid_private_key"]
+    assert json.loads(out) == {"vapid_public_key": vapid_public_key(private)}
+    assert private not in out and private not in err
+    code, _, err = run("keys", "vapid", "--out", str(out_file))
+    assert code == 1 and "--force" in err
+
+    env_file = tmp_path / "vapid.env"
+    assert run("keys", "vapid", "--out", str(env_file))[0] == 0
+    [line] = env_file.read_text().splitlines()
+    assert line.startswith("SEVAMITRA_VAPID_PRIVATE_KEY=") and vapid_public_key(line.split("=", 1)[1])
 
 
 class _OnboardingSettings(Settings):
