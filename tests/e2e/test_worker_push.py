@@ -1,6 +1,6 @@
 """An offer pushed to the worker app in headless Chromium: the service worker shows it as a notification (service,
 distance and fee in Hindi and English, vibrating, Accept and Decline), and its Accept opens the offer in the app,
-which takes it.
+which takes it; the app opened later on that offer's address says it is no longer open.
 
 Chromium delivers real pushes only through Google's push service, out of reach here, so the push message is handed
 to the service worker through the DevTools protocol (ServiceWorker.deliverPushMessage) with the payload the server
@@ -97,6 +97,14 @@ async def test_a_pushed_offer_is_a_notification_whose_accept_takes_the_job(serve
             await worker.evaluate(TAP_ACCEPT)
             await expect(page.locator("#step-btn")).to_have_text("मैं रास्ते में हूँ")  # the job is hers
             assert await shown_notifications(page, 0) == []  # closed once tapped
+
+            # a later tap on the same offer with the app closed: the window it opens on the offer finds it taken
+            await page.close()
+            window = await context.new_page()
+            await window.goto(f"{server.base_url}/worker/#offer={message['offer_id']}&answer=decline")
+            await expect(window.locator("#message")).to_contain_text("यह काम अब खुला नहीं है")
+            assert window.url == f"{server.base_url}/worker/"  # a reload does not answer again
+            await expect(window.locator("#step-btn")).to_have_text("मैं रास्ते में हूँ")
         finally:
             if buying is not None:
                 buying.cancel()

@@ -591,6 +591,7 @@
 
   // ---- offers -----------------------------------------------------------------------------------
   async function answerOffer(offer, verb, button) {
+    closeOfferNotification(offer.id);
     await busy(button, async () => {
       try {
         await api("POST", `${API}/offers/${offer.id}/${verb}`);
@@ -979,6 +980,13 @@
   }
 
   const offerAnswer = (value) => (value === "accept" || value === "decline" ? value : "");
+
+  function closeOfferNotification(offerId) {
+    // answered in the app: its notification (static/sw.js tags it with the offer) has nothing left to offer
+    if (!pushSupported()) return;
+    navigator.serviceWorker.ready.then((registration) => registration.getNotifications({ tag: `offer-${offerId}` }))
+      .then((shown) => shown.forEach((notification) => notification.close())).catch(() => undefined);
+  }
 
   function notifiedOfferFromAddress() {
     const fields = new URLSearchParams(location.hash.slice(1));
