@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.engagements.repo import EngagementRepo
@@ -128,6 +128,13 @@ class EngagementService:
         """The engagement a buyer app names by its order id (status, update), with its order; None when none."""
         return await self._by_order(conn, engagement_orders.c.buyer_order_id == buyer_order_id, bap_id, lock)
 
+    @staticmethod
+    async def by_transaction_of(conn: AsyncConnection, engagement_id: str) -> OndcOrder | None:
+        """The ONDC order engagement `engagement_id` was booked as; None for one booked without a buyer app."""
+        row = (await conn.execute(select(engagement_orders).where(
+            engagement_orders.c.engagement_id == engagement_id))).first()
+        return _ondc_order(row) if row is not None else None
+
     async def _by_order(
         self, conn: AsyncConnection, condition: ColumnElement[bool], bap_id: str, lock: bool
     ) -> tuple[Engagement, OndcOrder] | None:
@@ -138,8 +145,7 @@ class EngagementService:
         engagement = await EngagementRepo(conn, lock_rows=lock).get(row.engagement_id)
         if engagement is None:
             raise LookupError(f"engagement {row.engagement_id} of order {row.buyer_order_id} is gone")
-        order = OndcOrder(row.bap_id, row.transaction_id, row.buyer_order_id, row.buyer_created_at, row.payment)
-        return engagement, order
+        return engagement, _ondc_order(row)
 
     async def change(self, conn: AsyncConnection, engagement: Engagement, change: EngagementChange,
                      actor: str) -> None:
@@ -194,3 +200,7 @@ class EngagementService:
         if not calendar_free(wanted, [booking for booking in held if not booking.ref.startswith(own)]):
             raise Refusal(SLOT_NOT_AVAILABLE.code, "The worker is not free at that time; choose another time.",
                           "time", "उस समय कर्मी खाली नहीं है; कोई और समय चुनें।")
+
+
+def _ondc_order(row: Row[Any]) -> OndcOrder:
+    return OndcOrder(row.bap_id, row.transaction_id, row.buyer_order_id, row.buyer_created_at, row.payment)

@@ -13,6 +13,7 @@ import pytest
 from harness import conformance_errors, seed_demo
 
 from bpp.demo.catalog_seed import LUCKNOW
+from bpp.engagements.messages import send_status
 from bpp.engagements.repo import EngagementRepo
 from bpp.engagements.service import EngagementService
 from bpp.simulator.buyer import BuyerApp
@@ -206,3 +207,21 @@ async def test_a_visit_time_the_steady_worker_is_not_free_at_is_refused_as_a_slo
     async with seeded.services.db.connect() as conn:
         kept = await EngagementRepo(conn).get(mine.id)
     assert kept is not None and kept.schedule_on(start + timedelta(days=5)).start == time(7, 0)
+
+
+async def test_a_visit_step_is_told_to_the_buyer_app_in_an_unsolicited_on_status(seeded: Any, buyer: BuyerApp) -> None:
+    journey = _journey(buyer, seeded)
+    start = await _booked_and_taken(seeded, buyer, journey)
+    services = seeded.services
+    async with services.db.begin() as conn:
+        found = await EngagementService(services.clock).by_transaction(conn, buyer.subscriber_id,
+                                                                      journey.transaction_id)
+        assert found is not None
+        message_id = await send_status(services.clock, conn, services.outbox, found[0])
+    assert message_id is not None
+    services.dispatcher.wake()
+    told = await buyer.wait_for("on_status", lambda callback: callback.context.get("message_id") == message_id)
+    assert conformance_errors("on_status", told.body) == []
+    order = told.message["order"]
+    assert order["id"] == journey.order_id and order["status"] == "In-progress"
+    assert [fulfillment["id"] for fulfillment in order["fulfillments"]] == ["F1", f"F1-V{start:%Y%m%d}"]

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.catalogue.repo import CatalogRepo, Draft
+from bpp.engagements.messages import engagement_message
 from bpp.engagements.service import EngagementService, OndcOrder
-from bpp.engagements.wire import order_message, quote, schedule_fulfillment, wanted_change
+from bpp.engagements.wire import quote, schedule_fulfillment, wanted_change
 from bpp.network.protocol import InboundRequest
 from bpp.orders.deps import OrderDeps
 from bpp.orders.handlers.order_input import (
@@ -182,7 +183,7 @@ async def confirm(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Conf
     found = await engagements.by_transaction(uow.conn, request.bap_id, request.transaction_id)
     if found is not None:
         if found[1].buyer_order_id == confirmed.id:
-            await uow.outbox.reply(request, message=await engagement_message(deps, uow.conn, *found))
+            await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, *found))
         else:
             await _refuse_taken_transaction(deps, uow, request)
         return
@@ -206,7 +207,7 @@ async def confirm(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Conf
     created_at = str(request.message["order"].get("created_at") or timestamp(deps.clock()))
     booked = OndcOrder(request.bap_id, request.transaction_id, confirmed.id, created_at, payment)
     await engagements.confirm(uow.conn, engagement, booked)
-    await uow.outbox.reply(request, message=await engagement_message(deps, uow.conn, engagement, booked))
+    await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, engagement, booked))
 
 
 async def _refuse_reused_order_id(deps: OrderDeps, uow: UnitOfWork, bap_id: str, buyer_order_id: str) -> None:
@@ -218,31 +219,9 @@ async def _refuse_reused_order_id(deps: OrderDeps, uow: UnitOfWork, bap_id: str,
                       "give this order a new id and send confirm again", field="message.order.id")
 
 
-async def engagement_message(deps: OrderDeps, conn: AsyncConnection, engagement: Engagement,
-                             order: OndcOrder) -> dict[str, Any]:
-    """The `message` of on_confirm, on_status and on_update: the engagement with its visits in play."""
-    now = deps.clock()
-    engagements = service(deps)
-    provider, item = await _booked_item(conn, engagement)
-    visits = await engagements.visits_in_play(conn, engagement)
-    return {"order": order_message(
-        engagement, order, EngagementService.first_month(engagement), visits, location_id=provider.location_id,
-        cancellation_terms=ordering.cancellation_terms(item) if item is not None else [],
-        today=india_today(now), updated_at_text=timestamp(engagement.timeline.updated_at or now),
-    )}
-
-
-async def _booked_item(conn: AsyncConnection, engagement: Engagement) -> tuple[Provider, ServiceItem | None]:
-    repo = CatalogRepo(conn)
-    provider = await repo.provider(engagement.service.provider_id)
-    if provider is None:
-        raise LookupError(f"provider {engagement.service.provider_id} of engagement {engagement.id} is gone")
-    return provider, await repo.item(engagement.service.item_id)
-
-
 async def status(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Any], engagement: Engagement,
                  order: OndcOrder) -> None:
-    await uow.outbox.reply(request, message=await engagement_message(deps, uow.conn, engagement, order))
+    await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, engagement, order))
 
 
 async def update(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[UpdateRequest]) -> bool:
@@ -257,8 +236,8 @@ async def update(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Updat
     except Refusal as refused:  # answered with the ONDC error and the engagement as it was
         unchanged = await service(deps).by_buyer_order(uow.conn, request.bap_id, order.buyer_order_id)
         assert unchanged is not None
-        await uow.outbox.reply(request, message=await engagement_message(deps, uow.conn, *unchanged),
+        await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, *unchanged),
                                error=refused.as_error())
         return True
-    await uow.outbox.reply(request, message=await engagement_message(deps, uow.conn, engagement, order))
+    await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, engagement, order))
     return True
