@@ -41,8 +41,8 @@ async def seeded(server: Any) -> Any:
     return server
 
 
-def _journey(buyer: BuyerApp, server: Any) -> EngagementJourney:
-    return EngagementJourney(buyer, server.ondc_url, callback_timeout=10.0)
+def _journey(buyer: BuyerApp, server: Any, payment_type: str = "ON-FULFILLMENT") -> EngagementJourney:
+    return EngagementJourney(buyer, server.ondc_url, payment_type=payment_type, callback_timeout=10.0)
 
 
 async def _booked_and_taken(server: Any, buyer: BuyerApp, journey: EngagementJourney) -> date:
@@ -172,8 +172,12 @@ async def test_a_change_the_engagement_refuses_is_answered_with_its_code_and_the
 
 
 async def test_the_visit_time_moves_by_update_from_the_day_asked(seeded: Any, buyer: BuyerApp) -> None:
-    journey = _journey(buyer, seeded)
+    journey = _journey(buyer, seeded, "PRE-FULFILLMENT")  # the first month paid through the buyer app
     start = await _booked_and_taken(seeded, buyer, journey)
+    confirmed = next(callback for callback in _ours(buyer, journey) if callback.action == "on_confirm")
+    payment = confirmed.message["order"]["payments"][0]
+    assert (payment["type"], payment["status"]) == ("PRE-FULFILLMENT", "PAID")
+    assert payment["params"]["amount"] == confirmed.message["order"]["quote"]["price"]["value"]
     moved = await journey.change("change_time", start + timedelta(days=2), "08:30")
     times = moved["fulfillments"][0]["stops"][0]["time"]["schedule"]["times"]
     local = [datetime.fromisoformat(moment).astimezone(IST) for moment in times]
