@@ -225,6 +225,7 @@ def _profile(worker: Any) -> dict[str, Any]:
         "standing_reason": worker["standing_reason"],
         "online": worker["online"],
         "current_order_id": worker["current_order_id"],
+        "sms_mode": worker["sms_mode"],  # offers and steps by SMS (bpp/worker_sms)
         "rating": str(avg) if (avg := rating_average(worker["rating_sum"], worker["rating_count"])) else None,
     }
 

@@ -140,6 +140,11 @@
     push_on: ["ऐप बंद होने पर भी नया काम सूचना से मिलेगा।", "New jobs reach you as notifications even when the app is closed."],
     push_off: ["सूचना बंद है: ऐप बंद होने पर नया काम SMS से मिलेगा।",
       "Notifications are off: while the app is closed, new jobs come by SMS."],
+    sms_mode_on: ["SMS मोड चालू है: हर नया काम SMS से भी आएगा। जवाब में HAAN <कोड> या NA <कोड> भेजें।",
+      "SMS mode is on: every new job also comes by SMS. Reply YES <code> or NO <code>."],
+    sms_mode_off: ["SMS मोड बंद है।", "SMS mode is off."],
+    sms_turn_on: ["नए काम SMS से पाएँ (SMS मोड)", "Get new jobs by SMS (SMS mode)"],
+    sms_turn_off: ["SMS मोड बंद करें", "Turn SMS mode off"],
     push_blocked: ["इस ब्राउज़र में सूचना की अनुमति नहीं है। ब्राउज़र की सेटिंग में इस साइट को सूचना की अनुमति दें।",
       "Notifications are blocked in this browser. Allow notifications for this site in the browser settings."],
     offer_gone: ["यह काम अब खुला नहीं है (समय समाप्त या किसी और को मिला)। अगले काम की प्रतीक्षा करें।",
@@ -1063,6 +1068,26 @@
     renderEndedJob();
     renderWallet();
     renderPush();
+    renderSmsMode();
+  }
+
+  function renderSmsMode() {
+    $("sms-box").hidden = !(state.token && state.profile);
+    if (!state.profile) return;
+    const on = Boolean(state.profile.sms_mode);
+    $("sms-status").textContent = t(on ? "sms_mode_on" : "sms_mode_off");
+    $("sms-btn").textContent = t(on ? "sms_turn_off" : "sms_turn_on");
+  }
+
+  async function toggleSmsMode() {
+    try {
+      const answer = await api("PUT", `${API}/sms-mode`, { sms_mode: !state.profile.sms_mode });
+      state.profile.sms_mode = answer.sms_mode;
+      localStorage.setItem(PROFILE_KEY, JSON.stringify(state.profile));
+    } catch (error) {
+      showMessage(errorText(error));
+    }
+    renderSmsMode();
   }
 
   async function loadCategories() {
@@ -1088,6 +1113,7 @@
     $("wallet-refresh").addEventListener("click", () => busy($("wallet-refresh"), loadWallet));
     $("logout-btn").addEventListener("click", logOut);
     $("push-btn").addEventListener("click", () => busy($("push-btn"), togglePush));
+    $("sms-btn").addEventListener("click", () => busy($("sms-btn"), toggleSmsMode));
     if ("serviceWorker" in navigator) navigator.serviceWorker.addEventListener("message", notificationTapped);
     window.addEventListener("online", networkReturned);
     window.addEventListener("offline", render);
