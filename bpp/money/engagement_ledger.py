@@ -33,3 +33,11 @@ async def engagement_earnings(conn: AsyncConnection, worker_id: str) -> list[tup
         visits[engagement_id] = visits.get(engagement_id, 0) + 1
         paise[engagement_id] = paise.get(engagement_id, 0) - int(row.paise)  # a credit to her wallet
     return [(engagement_id, visits[engagement_id], rupees(paise[engagement_id])) for engagement_id in sorted(visits)]
+
+
+async def billed_visits(conn: AsyncConnection, event_key: str) -> int | None:
+    """How many visits the bill posted under `event_key` charged (None: not billed), so a refund gives back what was
+    billed even if the month's plan changed since (a pause)."""
+    detail = (await conn.execute(
+        select(journal_entries.c.detail).where(journal_entries.c.event_key == event_key))).scalar_one_or_none()
+    return None if detail is None else int(detail["visits"])

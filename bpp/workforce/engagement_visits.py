@@ -13,7 +13,9 @@
   for that visit only.
 - `mark_missed`: visits whose time passed unstarted are missed, so never billed (arrears) or refunded
   (advance).
-- `bill_month` / `settle_month`: the month's bill, and a prepaid month's refund of the visits not done.
+- `run_daily` (the loop, once an Indian day): months billed (in advance the first at staffing, the others the day
+  before they begin; in arrears once over), prepaid months settled (`settle_month`: the billed visits not done are
+  refunded, counted from what the bill charged), and engagements past their last day ended.
 
 Every ledger entry has its event's key (`fulfillment.engagement_money`), so a repeat posts nothing.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -29,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bpp.engagements.repo import EngagementRepo
 from bpp.engagements.service import EngagementService
+from bpp.money.engagement_ledger import billed_visits
 from bpp.money.service import LedgerService
 from bpp.platform.auth import hash_secret, verify_secret
 from bpp.platform.background import BackgroundLoop
@@ -37,7 +41,7 @@ from bpp.storage.db import Database
 from bpp.workforce.engagement_staffing import DEFAULT_RADIUS_KM, steady_worker, substitute
 from catalog.engagement_terms import BillingMode, Month
 from fulfillment.engagement import Engagement, EngagementState, india_today
-from fulfillment.engagement_money import bill_entry, refund_entry, visit_entry
+from fulfillment.engagement_money import bill_entry, month_key, refund_entry, visit_entry
 from fulfillment.engagement_visits import Visit, completed
 from schemas.errors import BUSINESS_ERROR, SLOT_NOT_AVAILABLE
 from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
@@ -46,6 +50,8 @@ LOOP_SECONDS: Final = 60.0
 LATE: Final = timedelta(minutes=20)  # a steady worker not started this long after the visit's time is replaced
 OtpListener = Callable[[Engagement, Visit, str], None]
 StaffedListener = Callable[[AsyncConnection, Engagement], Awaitable[None]]
+DAILY_LIMIT: Final = 10_000  # engagements billed in one daily round
+RECENT: Final = timedelta(days=40)  # months that ended longer ago were billed and settled on earlier days
 HELD: Final = (EngagementState.ACTIVE, EngagementState.PAUSED, EngagementState.ENDING)  # a steady worker holds these
 
 
@@ -66,6 +72,7 @@ class EngagementVisits:
         self.otp_listeners: list[OtpListener] = []  # each told (engagement, visit, OTP) after the OTP is stored
         # each told, in the transaction, of an engagement that became active or was declined (to tell its buyer)
         self.staffed_listeners: list[StaffedListener] = []
+        self._day_done: date | None = None  # the Indian day whose billing round ran in this process
         self._loop = BackgroundLoop("engagement-visits", self.run_due, pause=LOOP_SECONDS)
 
     def start(self, lease: Lease | None = None) -> None:
@@ -85,6 +92,10 @@ class EngagementVisits:
                 await self._booking.replan_visits(conn, engagement)
         await self.cover_late()
         await self.mark_missed()
+        today = india_today(self._clock())
+        if self._day_done != today:
+            await self.run_daily(today)
+            self._day_done = today
 
     def _repo(self, conn: AsyncConnection) -> EngagementRepo:
         return EngagementRepo(conn, lock_rows=self._db.is_postgres)
@@ -125,6 +136,8 @@ class EngagementVisits:
         engagement.activate(worker_id, at=now)
         await repo.save(engagement)
         await self._booking.replan_visits(conn, engagement)
+        if engagement.billing is BillingMode.ADVANCE:  # the buyer app collected the first month at confirm
+            await self._bill_in(conn, engagement, Month.of(engagement.start))
         for listener in self.staffed_listeners:
             await listener(conn, engagement)
         return worker_id
@@ -221,21 +234,59 @@ class EngagementVisits:
         async with self._db.begin() as conn:
             repo = self._repo(conn)
             engagement = await self._engagement(repo, engagement_id)
-            done = completed(await repo.visits(engagement_id, month.first, month.last))
-            bill = engagement.bill(month, completed=done)
-            return await self._ledger.engagement_posted(conn, bill_entry(engagement, bill))
+            if engagement.billing is BillingMode.ARREARS:
+                self._check_over(engagement, month)
+            return await self._bill_in(conn, engagement, month)
+
+    async def _bill_in(self, conn: AsyncConnection, engagement: Engagement, month: Month) -> bool:
+        done = completed(await EngagementRepo(conn).visits(engagement.id, month.first, month.last))
+        bill = engagement.bill(month, completed=done)
+        return await self._ledger.engagement_posted(conn, bill_entry(engagement, bill))
 
     async def settle_month(self, engagement_id: str, month: Month) -> bool:
-        """Once a prepaid month is over, refund the billed visits not done (missed, paused, after the last day).
-        False when nothing was refunded (all done, or refunded before)."""
-        if india_today(self._clock()) <= month.last:
-            raise Refusal(BUSINESS_ERROR.code, f"{month} is not over yet.", "month", f"{month} अभी पूरा नहीं हुआ है।")
+        """Once a prepaid month is over (its last day, or the engagement's, has passed), refund the billed visits not
+        done (missed, paused, after the last day). False when nothing was refunded (all done, never billed, or
+        refunded before)."""
         async with self._db.begin() as conn:
             repo = self._repo(conn)
             engagement = await self._engagement(repo, engagement_id)
-            if engagement.billing is not BillingMode.ADVANCE or engagement.state is EngagementState.REQUESTED:
+            self._check_over(engagement, month)
+            if engagement.billing is not BillingMode.ADVANCE:
+                return False
+            charged = await billed_visits(conn, month_key(engagement.id, month, "billed"))
+            if charged is None:
                 return False
             done = completed(await repo.visits(engagement_id, month.first, month.last))
-            entry = refund_entry(engagement, month, engagement.refund(engagement.bill(month, completed=done),
-                                                                      completed=done))
+            billed = replace(engagement.planned_bill(month), price=engagement.price(charged))
+            entry = refund_entry(engagement, month, engagement.refund(billed, completed=done))
             return entry is not None and await self._ledger.engagement_posted(conn, entry)
+
+    def _check_over(self, engagement: Engagement, month: Month) -> None:
+        if india_today(self._clock()) <= min(month.last, engagement.last_day):
+            raise Refusal(BUSINESS_ERROR.code, f"{month} is not over yet.", "month", f"{month} अभी पूरा नहीं हुआ है।")
+
+    async def run_daily(self, today: date) -> None:
+        """Once an Indian day: each held engagement's months billed and settled when due (every posting keyed, so
+        a repeat posts nothing), and an engagement past its last day ended."""
+        async with self._db.connect() as conn:
+            held = await EngagementRepo(conn).in_states(HELD, DAILY_LIMIT)
+        for engagement in held:
+            for month in engagement.months_billed():
+                recent = month.last >= today - RECENT
+                over = min(month.last, engagement.last_day) < today
+                if engagement.billing is BillingMode.ADVANCE:
+                    if recent and month.first <= today + timedelta(days=1):
+                        await self.bill_month(engagement.id, month)  # the day before it begins
+                    if recent and over:
+                        await self.settle_month(engagement.id, month)
+                elif recent and over:
+                    await self.bill_month(engagement.id, month)
+            if engagement.last_day < today:
+                await self._close(engagement.id)
+
+    async def _close(self, engagement_id: str) -> None:
+        async with self._db.begin() as conn:
+            repo = self._repo(conn)
+            engagement = await self._engagement(repo, engagement_id)
+            engagement.close(at=self._clock())
+            await repo.save(engagement)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from engagement_factory import MORNINGS, ist, requested
+from engagement_factory import MORNINGS, cook_terms, ist, requested
 from harness import Backend
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,7 +24,7 @@ from bpp.storage.db import Database
 from bpp.storage.ledger_tables import ledger_postings
 from bpp.workforce import repo as worker_repo
 from bpp.workforce.engagement_visits import EngagementVisits
-from catalog.engagement_terms import Month, VisitSchedule
+from catalog.engagement_terms import BillingMode, Month, VisitSchedule
 from fulfillment.engagement import Engagement, EngagementState
 from fulfillment.engagement_visits import VisitState
 from fulfillment.ledger import ADVANCES
@@ -128,8 +128,7 @@ async def test_a_week_of_daily_visits_with_a_day_off_and_a_missed_one_is_billed_
     visits.otp_listeners.append(lambda engagement, visit, otp: otps.append(otp))  # the customer's copy
     assert await visits.staff("EN-1") == "W1"
     march = Month(2027, 3)
-    assert await visits.bill_month("EN-1", march) is True
-    assert await visits.bill_month("EN-1", march) is False  # its key was posted: nothing twice
+    assert await visits.bill_month("EN-1", march) is False  # billed when staffed (advance): its key posts once
 
     day_off, missed = date(2027, 3, 19), date(2027, 3, 21)
     covered = await visits.day_off("W1", "EN-1", day_off)
@@ -247,3 +246,52 @@ async def test_the_loop_staffs_a_new_request_then_stores_visits_ahead_and_marks_
     assert [visit.state for visit in stored[:5]] == [VisitState.MISSED] * 4 + [VisitState.PLANNED]
     assert stored[-1].day == START + timedelta(days=3 + 14)  # 14 days ahead of the loop's day
     assert told == [("EN-1", EngagementState.ACTIVE)]
+
+
+async def test_the_daily_round_bills_each_month_refunds_what_the_bill_charged_and_ends_the_engagement(
+    db: Database, visits: EngagementVisits, ledger: LedgerService, clock: Clock
+) -> None:
+    await add_workers(db, ("W1", *NEAR))
+    await book(db, requested(START))  # nobody comes: every visit is missed
+    await visits.staff("EN-1")  # March billed: 15 visits, 4425.00
+    clock.now = ist(date(2027, 4, 1), 10)
+    await visits.mark_missed()
+    await visits.run_daily(date(2027, 4, 1))  # March refunded; April billed the day it begins: 16 visits, 4720.00
+    async with db.begin() as conn:
+        repo = EngagementRepo(conn)
+        engagement = await repo.get("EN-1")
+        assert engagement is not None
+        engagement.pause(date(2027, 4, 5), at=clock.now, actor="bap.example")  # April's plan shrinks to 4 visits
+        await repo.save(engagement)
+    clock.now = ist(date(2027, 4, 17), 10)
+    await visits.run_daily(date(2027, 4, 17))
+    await visits.run_daily(date(2027, 4, 17))  # a repeat posts nothing
+    async with db.connect() as conn:
+        ended = await EngagementRepo(conn).get("EN-1")
+    assert ended is not None and ended.state is EngagementState.ENDED
+    assert await account_sum(db, "receivable:bap.example") == Decimal("9145.00")
+    assert await account_sum(db, "refunds_payable:bap.example") == Decimal("-9145.00")  # the 16 billed, not 4
+    assert await account_sum(db, ADVANCES.code) == Decimal("0.00")
+    report = await ledger.check()
+    assert report.balanced and report.entries == 4
+
+
+async def test_a_month_billed_in_arrears_charges_its_visits_done_once_it_is_over(
+    db: Database, visits: EngagementVisits, clock: Clock
+) -> None:
+    await add_workers(db, ("W1", *NEAR))
+    await book(db, requested(START, terms=cook_terms(BillingMode.ARREARS)))
+    otps: list[str] = []
+    visits.otp_listeners.append(lambda engagement, visit, otp: otps.append(otp))
+    await visits.staff("EN-1")  # nothing billed yet
+    for day in (START, START + timedelta(days=1)):
+        clock.now = ist(day, 7, 5)
+        await visits.issue_otp("W1", "EN-1", day)
+        await visits.start_visit("W1", "EN-1", day, otps[-1])
+        await visits.complete("W1", "EN-1", day)
+    with pytest.raises(Refusal):
+        await visits.bill_month("EN-1", Month(2027, 3))  # not over yet
+    clock.now = ist(date(2027, 4, 1), 0, 30)
+    await visits.run_daily(date(2027, 4, 1))
+    assert await account_sum(db, "receivable:bap.example") == Decimal("590.00")  # 2 visits, 500.00 + 90.00 GST
+    assert await account_sum(db, "unbilled:engagement-EN-1") == Decimal("0.00")

@@ -36,8 +36,8 @@ async def test_a_worker_sees_her_week_takes_a_day_off_and_does_a_visit_with_the_
         otps.append(otp)
 
     services.engagement_visits.otp_listeners.append(customer_gets)
-    assert await services.engagement_visits.staff("EN-1") == "W1"
-    assert await services.engagement_visits.bill_month("EN-1", Month(2027, 3))
+    assert await services.engagement_visits.staff("EN-1") == "W1"  # March billed in advance with it
+    assert not await services.engagement_visits.bill_month("EN-1", Month(2027, 3))
 
     async with await logged_in(server, "W1", fx.PIN) as w1, await logged_in(server, "W2", fx.PIN) as w2:
         week = await w1.get("/worker/api/engagements/visits")
