@@ -81,6 +81,10 @@ class EngagementVisits:
     async def stop(self) -> None:
         await self._loop.stop()
 
+    def wake(self) -> None:
+        """Run the loop's next round now (after a confirm, so the new request is staffed at once)."""
+        self._loop.wake()
+
     async def run_due(self, limit: int = 100) -> None:
         """One round of the loop: new requests staffed, the coming days' visits of the others stored, late steady
         workers replaced, missed visits marked."""
