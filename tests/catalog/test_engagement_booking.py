@@ -161,6 +161,10 @@ async def test_a_change_the_engagement_refuses_is_answered_with_its_code_and_the
     assert refused.action == "on_update" and conformance_errors("on_update", refused.body) == []
     with pytest.raises(JourneyFailed, match="error 30000"):
         await journey.change("holiday", None)
+    with pytest.raises(JourneyFailed, match="error 50001"):  # ended with notice, never cancelled
+        await journey._reply(await journey._send("cancel", {"order_id": journey.order_id,
+                                                             "cancellation_reason_id": "001"}))
+    assert conformance_errors("on_cancel", _ours(buyer, journey)[-1].body) == []
     async with seeded.services.db.connect() as conn:
         found = await EngagementService(seeded.services.clock).by_transaction(conn, buyer.subscriber_id,
                                                                              journey.transaction_id)

@@ -39,9 +39,9 @@ from catalog.model import Provider, ServiceItem
 from catalog.payment_terms import confirm_payment, init_payment
 from fulfillment.engagement import Engagement, india_today
 from fulfillment.order import Channel, CustomerDetails
-from schemas.beckn import ConfirmRequest, InitRequest, SelectRequest, UpdateRequest
+from schemas.beckn import CancelRequest, ConfirmRequest, InitRequest, SelectRequest, UpdateRequest
 from schemas.enums import FulfillmentStateCode
-from schemas.errors import ORDER_VALIDATION_FAILURE, QUOTE_UNAVAILABLE
+from schemas.errors import CANCELLATION_NOT_POSSIBLE, ORDER_VALIDATION_FAILURE, QUOTE_UNAVAILABLE
 from schemas.refusal import Refusal
 
 
@@ -240,4 +240,18 @@ async def update(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[Updat
                                error=refused.as_error())
         return True
     await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, engagement, order))
+    return True
+
+
+async def refuse_cancel(deps: OrderDeps, uow: UnitOfWork, request: InboundRequest[CancelRequest]) -> bool:
+    """An engagement ends with notice, by its terms, not by cancel: answer 50001 with the engagement as it stands.
+    False when the order is not an engagement."""
+    found = await service(deps).by_buyer_order(uow.conn, request.bap_id, request.model.message.order_id)
+    if found is None:
+        return False
+    refusal = Refusal(CANCELLATION_NOT_POSSIBLE.code, "An engagement is not cancelled: end it with notice by update "
+                      "(update_target fulfillments, F1 tag group engagement_update, action end)",
+                      field="message.order_id")
+    await uow.outbox.reply(request, message=await engagement_message(deps.clock, uow.conn, *found),
+                           error=refusal.as_error())
     return True
