@@ -65,6 +65,15 @@ async def held_bookings(conn: AsyncConnection, candidate: Candidate, start: date
     return held
 
 
+async def free_of_engagements(
+    conn: AsyncConnection, worker_id: str, start: datetime, end: datetime, place: Point
+) -> bool:
+    """Whether a one-off job at `place` from `start` to `end` leaves room, journeys counted, for the engagement
+    visits `worker_id` holds (one-off matching asks this besides her one-off calendar)."""
+    held = await EngagementRepo(conn).worker_bookings(worker_id, start - MAX_TRAVEL, end + MAX_TRAVEL)
+    return calendar_free([Booking(start, end, place, "one-off")], held)
+
+
 async def first_free(
     conn: AsyncConnection, engagement: Engagement, wanted: Sequence[Booking], exclude: Collection[str],
     radius_km: float,

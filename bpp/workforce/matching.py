@@ -22,6 +22,7 @@ from bpp.orders.repo import OrderRepo
 from bpp.storage.db import Database, Row
 from bpp.storage.worker_tables import matching_jobs, offers
 from bpp.workforce import repo as worker_repo
+from bpp.workforce.engagement_staffing import free_of_engagements
 from fulfillment.matching import Candidate, offer_order
 from fulfillment.order import Order
 from fulfillment.workers import slot_is_free
@@ -287,6 +288,8 @@ class Matcher:
         slot = order_slot(order, now)
         for candidate in offer_order(candidates, excluded, radius, preferred):
             if not slot_is_free(await worker_repo.booked_slots(conn, candidate.worker_id), *slot):
+                continue
+            if not await free_of_engagements(conn, candidate.worker_id, *slot, (lat, lng)):
                 continue
             if not await self._geo.try_claim(candidate.worker_id, order.id, self._offer_timeout.total_seconds() + 5):
                 continue

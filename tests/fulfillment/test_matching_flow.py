@@ -10,10 +10,14 @@ from types import ModuleType
 from urllib.parse import urlsplit
 
 import pytest
+from engagement_factory import requested
 from sqlalchemy import func, select
 
+from bpp.engagements.repo import EngagementRepo
 from bpp.storage.worker_tables import offers, workers
 from bpp.wiring.services import Services
+from fulfillment.engagement import india_today
+from fulfillment.engagement_visits import Visit
 from fulfillment.geo import haversine_km
 from fulfillment.start_otp import OTP_VALIDITY
 from schemas.refusal import Refusal
@@ -257,3 +261,20 @@ async def test_matching_job_survives_a_restart(services: Services, fx: ModuleTyp
         assert (await fx.pending_offer(services, order_id))["worker_id"] == "sunita"
     finally:
         await restarted.stop()
+
+
+async def test_a_worker_at_an_engagement_visit_then_gets_no_one_off_offer(services: Services, fx: ModuleType) -> None:
+    now = services.clock()
+    await fx.add_worker(services, "near", LAT + 0.5 * KM, LNG)
+    await fx.add_worker(services, "far", LAT + 2.0 * KM, LNG)
+    engagement = requested(india_today(now) + timedelta(days=1), place_gps=f"{LAT + 0.4 * KM:.6f},{LNG:.6f}")
+    async with services.db.begin() as conn:
+        repo = EngagementRepo(conn)
+        await repo.add(engagement)
+        # "near" is at that customer's from 30 minutes ago for two hours: the order's next hour clashes
+        visit = Visit(engagement.id, india_today(now), now - timedelta(minutes=30), now + timedelta(minutes=90), "near")
+        await repo.save_visits([visit])
+    order_id = await fx.add_order(services, LAT, LNG)
+    await fx.settle(services, [order_id])
+    offer = await fx.pending_offer(services, order_id)
+    assert offer is not None and offer["worker_id"] == "far"
