@@ -6,6 +6,8 @@ replaced for that visit."""
 
 from __future__ import annotations
 
+import itertools
+import random
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,6 +28,7 @@ from bpp.workforce import repo as worker_repo
 from bpp.workforce.engagement_visits import EngagementVisits
 from catalog.engagement_terms import BillingMode, Month, VisitSchedule
 from fulfillment.engagement import Engagement, EngagementState
+from fulfillment.engagement_calendar import fits
 from fulfillment.engagement_visits import VisitState
 from fulfillment.ledger import ADVANCES
 from fulfillment.workers import VERIFIED, Registration
@@ -295,3 +298,26 @@ async def test_a_month_billed_in_arrears_charges_its_visits_done_once_it_is_over
     await visits.run_daily(date(2027, 4, 1))
     assert await account_sum(db, "receivable:bap.example") == Decimal("590.00")  # 2 visits, 500.00 + 90.00 GST
     assert await account_sum(db, "unbilled:engagement-EN-1") == Decimal("0.00")
+
+
+async def test_random_engagements_never_double_book_a_worker(db: Database, visits: EngagementVisits) -> None:
+    """Brute force over random schedules: every pair of visits one worker holds leaves room for the journey."""
+    rng = random.Random(15)
+    await add_workers(db, ("W1", *NEAR), ("W2", *FARTHER), ("W3", 26.8400, 80.9300))
+    staffed = []
+    for n in range(16):
+        days = frozenset(rng.sample(range(1, 8), rng.randint(1, 7)))
+        start = time(rng.randint(6, 18), rng.choice((0, 15, 30, 45)))
+        place = f"{26.83 + rng.random() * 0.04:.6f},{80.93 + rng.random() * 0.04:.6f}"
+        await book(db, requested(START, schedule=VisitSchedule(days, start, 120), engagement_id=f"EN-{n}",
+                                 place_gps=place))
+        staffed.append(await visits.staff(f"EN-{n}"))
+    async with db.connect() as conn:
+        repo = EngagementRepo(conn)
+        held = {worker: await repo.worker_bookings(worker, ist(START, 0), ist(START + timedelta(days=15), 0))
+                for worker in ("W1", "W2", "W3")}
+    assert staffed.count(None) >= 2 and {"W1", "W2", "W3"} <= set(staffed)  # each holds some; others were full
+    assert sum(map(len, held.values())) > 40  # so the pairs below are many
+    for bookings in held.values():
+        for a, b in itertools.combinations(bookings, 2):
+            assert fits(a, b), (a.ref, b.ref)
