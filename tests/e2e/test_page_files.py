@@ -1,4 +1,5 @@
-"""The staff console, the worker app and the kiosk counter are served as plain files with one strict policy."""
+"""The staff console, the worker app and the public and counter pages are served as plain files with one strict
+policy."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from harness import RunningServer
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)
 @pytest.mark.parametrize(("prefix", "script"),
                          [("/staff", "console.js"), ("/worker", "app.js"), ("/kiosk", "kiosk.js"),
-                          ("/agency", "agency.js")])
+                          ("/agency", "agency.js"), ("/department", "department.js"), ("/signup", "signup.js")])
 async def test_only_page_files_are_served_with_a_strict_policy(server: RunningServer, prefix: str, script: str) -> None:
     async with httpx.AsyncClient(base_url=server.base_url) as client:
         page = await client.get(f"{prefix}/")
