@@ -207,8 +207,7 @@ async def launch_chromium(playwright: Any) -> Any:
 
 @dataclass(eq=False)  # a logging handler is kept in weak sets: hashed by identity
 class SentSms(logging.Handler):
-    """The SMS the log backend sent in this test process: what the citizen's phone shows (the table keeps an
-    OTP's digits only until it is sent)."""
+    """The SMS the log backend sent in this test process: what the citizen's phone shows."""
 
     sent: list[tuple[str, str, str]] = field(default_factory=list)  # template, masked phone, text
 

@@ -38,9 +38,12 @@ from bpp.storage.notify_tables import SMS_KEY_LENGTH, sms_messages
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(seconds=120)
-# Texts that carry a one-time password: once sent (or given up on) their digits are masked in `sms_messages`, so
-# the table never keeps an OTP longer than the sending takes (the OTPs themselves are stored only hashed).
+# Texts that carry a one-time password (the OTPs themselves are stored only hashed): once sent or given up on, and
+# older than any OTP lives (sign-up 10 min, start 15 min), their digits are masked in `sms_messages`, so the table
+# does not keep a usable OTP, and keeps none at all after OTP_TEXT_KEPT.
 SECRET_TEMPLATES = frozenset({SmsTemplate.WORKER_ASSIGNED.value, SmsTemplate.SIGNUP_OTP.value})
+OTP_TEXT_KEPT = timedelta(hours=1)
+MASK = "••••"
 _DIGIT_RUN = re.compile(r"(?<!\w)\d{4,8}(?!\w)")  # an OTP; also the helpline number, harmless to mask in a record
 
 
@@ -125,6 +128,22 @@ class SmsNotifier:
     async def _drain(self) -> None:
         while await self.send_due():
             pass
+        await self.mask_spent_otps()
+
+    async def mask_spent_otps(self, batch: int = 200) -> int:
+        """Mask the digits of OTP texts no longer to be sent and older than OTP_TEXT_KEPT; how many were masked."""
+        spent = (
+            select(sms_messages.c.id, sms_messages.c.text)
+            .where(sms_messages.c.template.in_(SECRET_TEMPLATES), sms_messages.c.status != "queued",
+                   sms_messages.c.created_at < self._clock() - OTP_TEXT_KEPT, sms_messages.c.text.not_like(f"%{MASK}%"))
+            .limit(batch)
+        )
+        async with self._db.begin() as conn:
+            rows = (await conn.execute(spent)).all()
+            for sms_id, text in rows:
+                masked = _DIGIT_RUN.sub(MASK, text)
+                await conn.execute(update(sms_messages).where(sms_messages.c.id == sms_id).values(text=masked))
+        return len(rows)
 
     async def send_due(self) -> int:
         """Claim and send one batch of due SMS; returns how many were tried."""
@@ -166,10 +185,10 @@ class SmsNotifier:
         now = self._clock()
         values: dict[str, Any] = {"last_error": result.error}
         if result.sent:
-            values.update(status="sent", sent_at=now, gateway_ref=result.reference, text=_kept_text(row))
+            values.update(status="sent", sent_at=now, gateway_ref=result.reference)
             outcome = "sent"
         elif attempt >= self._retry.max_attempts:
-            values.update(status="failed", text=_kept_text(row))
+            values.update(status="failed")
             outcome = "failed"
             log.warning("SMS %d (%s) to %s failed after %d attempts: %s", row["id"], row["template"],
                         mask_phone(row["phone"]), attempt, result.error)
@@ -183,9 +202,3 @@ class SmsNotifier:
                 .values(**values)
             )
         SMS.labels(outcome).inc()
-
-
-def _kept_text(row: Row) -> str:
-    """What the table keeps of a text it will not send again: an OTP's digits masked."""
-    text: str = row["text"]
-    return _DIGIT_RUN.sub("••••", text) if row["template"] in SECRET_TEMPLATES else text

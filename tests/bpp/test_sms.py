@@ -34,7 +34,7 @@ from bpp.notify import (
     normalise_phone,
     render,
 )
-from bpp.notify.notifier import CLAIM
+from bpp.notify.notifier import CLAIM, OTP_TEXT_KEPT
 from bpp.notify.templates import LANGUAGES, TEXTS
 from bpp.platform.settings import ConfigError, Settings, load_settings
 from bpp.simulator.buyer import free_port
@@ -410,16 +410,21 @@ async def test_the_log_backend_writes_one_line_per_sms_with_the_phone_masked(
     assert row["dlt_template_id"] is None  # none configured
 
 
-async def test_a_sent_otp_is_masked_in_the_table_and_other_texts_are_kept(
+async def test_a_sent_otp_is_masked_in_the_table_once_it_cannot_be_used_and_other_texts_are_kept(
     backend: Backend, db: Database, gateway: StubGateway
 ) -> None:
-    async with notifier_of(http_settings(backend, gateway), db, Clock()) as notifier:
+    clock = Clock()
+    async with notifier_of(http_settings(backend, gateway), db, clock) as notifier:
         async with db.begin() as conn:
             await notifier.queue(conn, PHONE, SmsTemplate.WORKER_ASSIGNED, {
                 "order_number": "SM-0000000000AA", "worker_name": "Ramesh Kumar", "otp": "4821"},
                 key="worker_assigned:SM-0000000000AA:W1", language="en")
         await queue_booked(notifier, db, language="en")
         assert await notifier.send_due() == 2
+        assert await notifier.mask_spent_otps() == 0  # the OTP may still be in use
+        clock.now += OTP_TEXT_KEPT + timedelta(seconds=1)
+        assert await notifier.mask_spent_otps() == 1
+        assert await notifier.mask_spent_otps() == 0  # masked once
     assert sorted("4821" in request.form["body"] for request in gateway.received) == [False, True]  # sent whole
     assigned, booked = await rows(db)
     assert "4821" not in assigned["text"] and "Ramesh Kumar will do your booking SM-0000000000AA" in assigned["text"]
