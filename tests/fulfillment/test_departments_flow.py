@@ -50,6 +50,8 @@ class Department:
 async def dept(services: Services, fx: ModuleType) -> AsyncIterator[Department]:
     clock = [NOW]
     services.clock = lambda: clock[0]
+    # the test runs matching itself (fx.settle) on its own clock: the background round would race it for the jobs
+    await services.fulfillment.matching.stop()
     await seed_demo_catalog(services.db, services.catalog)
     await services.catalog.reload()
     for name, km in (("w1", 0.3), ("w2", 0.6), ("w3", 0.9), ("w4", 1.2)):
