@@ -109,7 +109,7 @@ async def test_a_department_work_order_from_request_to_payment(server: RunningSe
     await requester.click("#new-submit")
     await expect(requester.locator('[data-msg="new"]')).to_contain_text("स्वीकृति के लिए भेजा गया")
     await requester.click('[data-tab="orders"]')
-    row = requester.locator("#orders-table tbody tr").first
+    row = requester.locator("#orders-table tbody tr[data-number]").first  # not the row shown while it loads
     number = await row.get_attribute("data-number")
     assert number is not None
     await expect(row.locator(".order-status")).to_have_text("स्वीकृति की प्रतीक्षा")
