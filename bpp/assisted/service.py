@@ -31,7 +31,7 @@ from bpp.orders.deps import CatalogPort, FulfillmentPort, LedgerPort
 from bpp.orders.handlers.confirm import new_order_id
 from bpp.orders.reschedule import reschedule_fee
 from bpp.orders.unit_of_work import UnitOfWork
-from bpp.places import UTTAR_PRADESH, Place, is_in_uttar_pradesh
+from bpp.places import UTTAR_PRADESH, PlaceLookup, is_in_uttar_pradesh
 from bpp.platform.http_errors import FieldErrors, FieldProblem
 from bpp.storage.db import Row
 from catalog import ordering
@@ -46,7 +46,6 @@ from fulfillment.geo import format_gps, haversine_km
 from fulfillment.order import HELPLINE, BookedService, Channel, CustomerDetails, Order, PaymentTerms, Quote, Slot
 from schemas.refusal import NOT_ALLOWED, NOT_FOUND, Refusal
 
-PlaceLookup = Callable[[str], Place | None]  # bpp.places.lookup
 MAX_REFINEMENT_KM: Final = 20.0  # an operator's point this far from the pincode's is a typing mistake
 OPEN_SLOTS: Final = 8
 

@@ -18,6 +18,7 @@ The data is India Post's All India Pincode Directory as packaged on PyPI by `ind
 from bpp.places.pincodes import (
     UTTAR_PRADESH,
     Place,
+    PlaceLookup,
     data_version,
     is_in_uttar_pradesh,
     lookup,
@@ -25,4 +26,6 @@ from bpp.places.pincodes import (
     well_formed,
 )
 
-__all__ = ["UTTAR_PRADESH", "Place", "data_version", "is_in_uttar_pradesh", "lookup", "preload", "well_formed"]
+__all__ = [
+    "UTTAR_PRADESH", "Place", "PlaceLookup", "data_version", "is_in_uttar_pradesh", "lookup", "preload", "well_formed",
+]

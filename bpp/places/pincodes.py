@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -164,3 +164,7 @@ def _median(points: list[tuple[float, float]]) -> tuple[float, float] | None:
         return None
     return (round(statistics.median(lat for lat, _ in points), 5),
             round(statistics.median(lng for _, lng in points), 5))
+
+
+# What a desk takes to find a pincode's place: `lookup` itself, or a stand-in with its signature
+PlaceLookup = Callable[[str], Place | None]

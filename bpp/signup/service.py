@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bpp.catalogue.service import CatalogService
 from bpp.notify import Language, SmsNotifier, SmsTemplate, mask_phone, normalise_phone
-from bpp.places import Place, is_in_uttar_pradesh, well_formed
+from bpp.places import Place, PlaceLookup, is_in_uttar_pradesh, well_formed
 from bpp.platform.auth import hash_secret, verify_secret
 from bpp.platform.http_errors import RATE_LIMITED, FieldErrors, FieldProblem
 from bpp.signup import repo
@@ -51,7 +51,6 @@ from fulfillment.workers import Registration, registration_problems
 from schemas.errors import BUSINESS_ERROR, INVALID_OTP
 from schemas.refusal import NOT_FOUND, Refusal
 
-PlaceLookup = Callable[[str], Place | None]  # bpp.places.lookup
 HOME_REACH_KM: Final = 60.0  # the phone's point at home lies within this of her pincode's post offices
 ALREADY_REGISTERED: Final = "already_registered"
 # registration_problems names the fields as staff register a worker; the sign-up form names them so
